@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers: KwartierCore (pure domain + decisions) <- KwartierIO (P1, Modbus, serial, persistence)
+// <- KwartierTUI (ncursesw dashboard) <- kwartier (CLI). Core imports neither IO nor TUI.
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "Kwartier",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kwartier", targets: ["kwartier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // ncursesw: linked from the module map, not pkg-config (its .pc adds flags SwiftPM rejects).
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CModbus", path: "Sources/CModbus", pkgConfig: "libmodbus",
+                       providers: [.apt(["libmodbus-dev"])]),
+        .target(name: "KwartierCore",
+                dependencies: [.product(name: "Yams", package: "Yams")],
+                path: "Sources/Core", swiftSettings: swift5),
+        .target(name: "KwartierIO",
+                dependencies: ["KwartierCore", "CModbus", .product(name: "Logging", package: "swift-log")],
+                path: "Sources/IO", swiftSettings: swift5),
+        .target(name: "KwartierTUI",
+                dependencies: ["KwartierCore", "CNcursesw"],
+                path: "Sources/TUI", swiftSettings: swift5),
+        .executableTarget(name: "kwartier",
+                dependencies: ["KwartierCore", "KwartierIO", "KwartierTUI",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                               .product(name: "Logging", package: "swift-log")],
+                path: "Sources/kwartier", swiftSettings: swift5),
+        .testTarget(name: "CoreTests", dependencies: ["KwartierCore"], path: "Tests/CoreTests",
+                    resources: [.copy("Fixtures")], swiftSettings: swift5),
+        .testTarget(name: "IOTests", dependencies: ["KwartierIO", "KwartierCore"], path: "Tests/IOTests",
+                    swiftSettings: swift5),
+        .testTarget(name: "TUITests", dependencies: ["KwartierTUI", "KwartierCore"], path: "Tests/TUITests",
+                    swiftSettings: swift5),
+    ]
+)

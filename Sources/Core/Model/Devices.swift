@@ -1,0 +1,65 @@
+/// Capability interfaces the control side sees (after evcc's small interfaces). Real drivers
+/// (Modbus profiles, in IO) and simulated devices implement them. Calls may block: they run on
+/// the device's own I/O worker, never on the control loop.
+
+public struct ChargePointCapabilities: Sendable, Equatable, Codable {
+    /// The setpoint is written in watts rather than amperes.
+    public var setpointInWatts: Bool = false
+    /// The hub must rewrite the setpoint at least this often or the charger falls back to its safe current (s).
+    public var watchdogS: Double?
+    public var phaseSwitching: Bool = false
+    public var enableDisable: Bool = false
+    public init(setpointInWatts: Bool = false, watchdogS: Double? = nil, phaseSwitching: Bool = false, enableDisable: Bool = false) {
+        self.setpointInWatts = setpointInWatts; self.watchdogS = watchdogS
+        self.phaseSwitching = phaseSwitching; self.enableDisable = enableDisable
+    }
+}
+
+public protocol ChargePointDevice: AnyObject {
+    var capabilities: ChargePointCapabilities { get }
+    func readStatus() throws -> ChargePointStatus
+    /// Writes the current limit (A per phase); 0 pauses charging.
+    func writeCurrent(_ amps: Double) throws
+    /// Switches between 1 and 3 phases, where supported.
+    func switchPhases(_ phases: Int) throws
+    /// Writes the charger's own fallback current, where it has one.
+    func writeSafeCurrent(_ amps: Double) throws
+}
+
+public extension ChargePointDevice {
+    func switchPhases(_ phases: Int) throws { throw DeviceError.unsupported("1p/3p switching") }
+    func writeSafeCurrent(_ amps: Double) throws { throw DeviceError.unsupported("safe current") }
+}
+
+public protocol MeterDevice: AnyObject {
+    func readMeter() throws -> MeterMeasurement
+}
+
+public protocol InverterDevice: AnyObject {
+    func readInverter() throws -> InverterMeasurement
+}
+
+/// A relay contact (GPIO, Modbus coil, command, simulated).
+public protocol RelayOutputDevice: AnyObject {
+    func set(_ on: Bool) throws
+}
+
+/// A pulse counter (S0 input): total pulses counted so far.
+public protocol PulseCounterDevice: AnyObject {
+    func readCount() throws -> UInt64
+}
+
+public enum DeviceError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unsupported(String)
+    case timeout(String)
+    case exception(String)
+    case io(String)
+    public var description: String {
+        switch self {
+        case .unsupported(let w): return "not supported by this device: \(w)"
+        case .timeout(let w): return "timeout: \(w)"
+        case .exception(let w): return w
+        case .io(let w): return w
+        }
+    }
+}

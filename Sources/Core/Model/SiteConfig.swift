@@ -1,0 +1,278 @@
+import Foundation
+
+/// TN, TT (3x400 V + N) or IT (3x230 V, no neutral).
+public enum NetworkType: String, Sendable, Codable, CaseIterable { case TN, TT, IT }
+
+/// What the user asks of a charge point.
+public enum ChargeMode: String, Sendable, Codable, CaseIterable { case auto, manual, off }
+
+/// General site settings (SPEC §5 `site:`), plus the control tunables added beyond the contract.
+public struct SiteSettings: Sendable, Equatable, Codable {
+    public var name: String = "Kwartier site"
+    public var network: NetworkType = .TN
+    public var voltage: Double = 230
+    public var sliderKW: Double = 9.0
+    public var dataDir: String = "/var/lib/kwartier"
+    public var maxTCPConnections: Int = 20
+    public var startBufferA: Double = 2
+    /// Fair rotation: minimum run time of a car once started while others wait (s).
+    public var minRunTimeS: Double = 900
+    /// Minimum pause between a car's stop and its next start (s).
+    public var minPauseS: Double = 120
+    /// 1p/3p switching dwell (s).
+    public var phaseSwitchDwellS: Double = 300
+    /// No need to stay below a peak the month already reached.
+    public var followMonthPeak: Bool = false
+    /// Time zone of the meter's clock (quarters are aligned to it).
+    public var timeZone: String = "Europe/Brussels"
+    public init() {}
+}
+
+/// A level's measurement: a configured meter, or the sum of the charge points below it.
+public enum LevelMeter: Sendable, Equatable, Codable, CustomStringConvertible {
+    case virtual
+    case device(String)
+    public var description: String {
+        switch self { case .virtual: return "virtual"; case .device(let id): return id }
+    }
+}
+
+/// A node of the fuse tree: the grid connection (level 1) or a board (levels 2-3).
+public struct LevelConfig: Sendable, Equatable, Codable {
+    public var id: String
+    /// nil for the grid.
+    public var parent: String?
+    public var fuseA: Double?
+    /// Per-phase limit in force: the configured limit, or the fuse when none is given.
+    public var limitA: Double
+    public var marginA: Double
+    public var meter: LevelMeter
+    /// Consumers below this level that the hub does not manage (kW), declared for documentation
+    /// and refused under a virtual meter (it could not see them).
+    public var unmanagedKW: Double?
+    public var line: Int
+    public init(id: String, parent: String?, fuseA: Double? = nil, limitA: Double, marginA: Double = 0,
+                meter: LevelMeter, unmanagedKW: Double? = nil, line: Int = 0) {
+        self.id = id; self.parent = parent; self.fuseA = fuseA; self.limitA = limitA
+        self.marginA = marginA; self.meter = meter; self.unmanagedKW = unmanagedKW; self.line = line
+    }
+    /// The usable per-phase current: limit minus margin.
+    public var usableA: Double { limitA - marginA }
+}
+
+public struct ChargePointConfig: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    /// Parent level id (`grid` or a board).
+    public var board: String
+    public var driver: String
+    public var transport: Transport
+    public var phases: PhaseMap
+    public var minA: Double = 6
+    public var maxA: Double = 16
+    public var safeA: Double = 6
+    public var priority: Int = 0
+    public var mode: ChargeMode = .auto
+    public var manualA: Double?
+    /// The charger can switch between 1 and 3 phases (from its profile or the config).
+    public var phaseSwitching: Bool = false
+    public var line: Int = 0
+    public init(id: String, name: String? = nil, board: String, driver: String, transport: Transport,
+                phases: PhaseMap = .standard, minA: Double = 6, maxA: Double = 16, safeA: Double = 6,
+                priority: Int = 0, mode: ChargeMode = .auto, manualA: Double? = nil,
+                phaseSwitching: Bool = false, line: Int = 0) {
+        self.id = id; self.name = name ?? id; self.board = board; self.driver = driver
+        self.transport = transport; self.phases = phases; self.minA = minA; self.maxA = maxA
+        self.safeA = safeA; self.priority = priority; self.mode = mode; self.manualA = manualA
+        self.phaseSwitching = phaseSwitching; self.line = line
+    }
+}
+
+/// Where the P1 telegrams come from.
+public enum P1Source: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// baud nil = auto (115200 8N1, then 9600 7E1).
+    case serial(path: String, baud: Int?)
+    case tcp(host: String, port: Int)
+    case file(path: String, paced: Bool)
+    case stdin
+    case simulated
+    public var description: String {
+        switch self {
+        case let .serial(path, baud): return "serial \(path) @ \(baud.map(String.init) ?? "auto")"
+        case let .tcp(host, port): return "tcp \(host):\(port)"
+        case let .file(path, paced): return "file \(path)\(paced ? " (paced)" : "")"
+        case .stdin: return "stdin"
+        case .simulated: return "simulated"
+        }
+    }
+}
+
+public enum MeterKind: Sendable, Equatable, Codable {
+    case p1(source: P1Source, passthrough: [String], staleAfterS: Double)
+    case modbus(driver: String, transport: Transport, staleAfterS: Double)
+}
+
+public struct MeterConfig: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: MeterKind
+    public var line: Int = 0
+    public init(id: String, kind: MeterKind, line: Int = 0) { self.id = id; self.kind = kind; self.line = line }
+    public var staleAfterS: Double {
+        switch kind {
+        case .p1(_, _, let s): return s
+        case .modbus(_, _, let s): return s
+        }
+    }
+}
+
+public struct InverterConfig: Sendable, Equatable, Codable {
+    public var id: String
+    public var driver: String
+    public var transport: Transport
+    public var line: Int = 0
+}
+
+public struct BusConfig: Sendable, Equatable, Codable {
+    public var id: String
+    public var device: String
+    /// Silence between frames on this bus, beyond the 3.5 characters Modbus requires (ms).
+    public var interFrameMs: Double = 0
+    public var line: Int = 0
+}
+
+public enum SGState: String, Sendable, Codable, CaseIterable, Comparable {
+    case off, normal, comfort, boost
+    var rank: Int { SGState.allCases.firstIndex(of: self)! }
+    public static func < (a: SGState, b: SGState) -> Bool { a.rank < b.rank }
+}
+
+/// Dwell-time presets of the seed products.
+public enum SGPreset: String, Sendable, Codable, CaseIterable {
+    /// Charging hub: hold Normal and Boost 10 min, Comfort 15 min when moving up.
+    case chargingHub = "charging-hub"
+    /// Home module: 5 and 10 min.
+    case home
+}
+
+/// Whether a device takes PV surplus before or after the cars.
+public enum SurplusOrder: String, Sendable, Codable { case beforeCars = "before-cars", afterCars = "after-cars" }
+
+public struct SGReadyConfig: Sendable, Equatable, Codable {
+    public var outputs: [String]
+    public var states: [SGState]
+    public var comfortAboveKW: Double
+    public var boostAboveKW: Double
+    public var powerKW: [String: Double]
+    public var preset: SGPreset = .chargingHub
+    public var order: SurplusOrder = .afterCars
+    public var hysteresisKW: Double = 0.3
+}
+
+public struct SwitchConfig: Sendable, Equatable, Codable {
+    public var output: String
+    public var onAboveKW: Double
+    public var powerKW: Double
+    public var hysteresisKW: Double = 0.2
+    public var minOnS: Double = 0
+    public var minOffS: Double = 0
+    /// "HH:MM-HH:MM" windows in the site's time zone.
+    public var timers: [String] = []
+    public var order: SurplusOrder = .afterCars
+}
+
+public enum RelayKind: Sendable, Equatable, Codable {
+    case sgReady(SGReadyConfig)
+    case switched(SwitchConfig)
+}
+
+public struct RelayConfig: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: RelayKind
+    public var line: Int = 0
+}
+
+/// Where a relay output physically is.
+public enum OutputKind: Sendable, Equatable, Codable {
+    case modbusCoil(transport: Transport, coil: Int)
+    case command(path: String)
+    case gpio(chip: String, line: Int)
+    case simulated
+}
+
+public struct OutputConfig: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: OutputKind
+    public var line: Int = 0
+}
+
+public enum PulseSource: Sendable, Equatable, Codable {
+    case modbusCounter(transport: Transport, register: Int)
+    case gpio(chip: String, line: Int)
+    case simulated
+}
+
+public struct PulseInputConfig: Sendable, Equatable, Codable {
+    public var id: String
+    public var source: PulseSource
+    public var pulsesPerKWh: Double
+    /// What it measures: production (PV) or consumption.
+    public var measures: String = "consumption"
+    public var line: Int = 0
+}
+
+/// SPEC §3.6 thresholds; nil = no alert.
+public struct AlertConfig: Sendable, Equatable, Codable {
+    public var consumptionAboveKW: Double?
+    public var productionAboveKW: Double?
+    public var forecastPeakAboveKW: Double?
+    public var hysteresisKW: Double = 0.5
+    public var hook: String?
+    public init() {}
+}
+
+public struct UIConfig: Sendable, Equatable, Codable {
+    public var theme: String = "default"
+    public var refreshHz: Double = 1
+    public var ascii: Bool = false
+    public init() {}
+}
+
+/// A whole validated configuration.
+public struct SiteConfig: Sendable, Equatable, Codable {
+    public var file: String = "kwartier.yaml"
+    public var site = SiteSettings()
+    public var grid: LevelConfig
+    public var boards: [LevelConfig] = []
+    public var meters: [MeterConfig] = []
+    public var buses: [BusConfig] = []
+    public var chargepoints: [ChargePointConfig] = []
+    public var inverters: [InverterConfig] = []
+    public var relays: [RelayConfig] = []
+    public var outputs: [OutputConfig] = []
+    public var pulseInputs: [PulseInputConfig] = []
+    public var alerts = AlertConfig()
+    public var ui = UIConfig()
+
+    public init(grid: LevelConfig) { self.grid = grid }
+
+    /// Grid first, then boards in configuration order.
+    public var levels: [LevelConfig] { [grid] + boards }
+    public func level(_ id: String) -> LevelConfig? { levels.first { $0.id == id } }
+    public func meter(_ id: String) -> MeterConfig? { meters.first { $0.id == id } }
+    public func chargepoint(_ id: String) -> ChargePointConfig? { chargepoints.first { $0.id == id } }
+
+    /// Level ids from the point's board up to the grid (nearest first).
+    public func ancestors(ofLevel id: String) -> [String] {
+        var out: [String] = []
+        var current: String? = id
+        var guardCount = 0
+        while let c = current, guardCount < 16 {
+            out.append(c)
+            current = level(c)?.parent
+            guardCount += 1
+        }
+        return out
+    }
+    /// Depth of a level: grid = 1, its boards 2, and so on.
+    public func depth(ofLevel id: String) -> Int { ancestors(ofLevel: id).count }
+}

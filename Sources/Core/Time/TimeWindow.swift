@@ -1,0 +1,40 @@
+import Foundation
+
+/// A daily window "HH:MM-HH:MM" in local wall-clock time; may cross midnight.
+public struct TimeWindow: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Minutes after local midnight.
+    public var startMinute: Int
+    public var endMinute: Int
+
+    public init?(parse text: String) {
+        let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let s = TimeWindow.minutes(parts[0]), let e = TimeWindow.minutes(parts[1]), s != e else { return nil }
+        startMinute = s; endMinute = e
+    }
+
+    static func minutes(_ hhmm: String) -> Int? {
+        let p = hhmm.split(separator: ":")
+        guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...24).contains(h), (0..<60).contains(m),
+              h * 60 + m <= 24 * 60 else { return nil }
+        return h * 60 + m
+    }
+
+    /// Whether a local wall-clock minute-of-day falls inside the window.
+    public func contains(minuteOfDay m: Int) -> Bool {
+        if startMinute < endMinute { return m >= startMinute && m < endMinute }
+        return m >= startMinute || m < endMinute   // across midnight
+    }
+
+    /// Whether the instant falls in the window, read on the wall clock of `timeZone`
+    /// (so DST days are handled by the calendar, not by adding hours).
+    public func contains(_ date: Date, timeZone: TimeZone) -> Bool {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let c = cal.dateComponents([.hour, .minute], from: date)
+        return contains(minuteOfDay: (c.hour ?? 0) * 60 + (c.minute ?? 0))
+    }
+
+    public var description: String {
+        String(format: "%02d:%02d-%02d:%02d", startMinute / 60, startMinute % 60, endMinute / 60, endMinute % 60)
+    }
+}

@@ -1,0 +1,3 @@
+// The ncursesw dashboard lives here.
+import CNcursesw
+public enum TUIInfo { public static let name = "kwartier dashboard" }

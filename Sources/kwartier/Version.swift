@@ -1,0 +1,3 @@
+enum KwartierVersion {
+    static let string = "0.1.0"
+}

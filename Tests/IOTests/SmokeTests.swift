@@ -1,0 +1,3 @@
+import XCTest
+@testable import KwartierIO
+final class IOSmokeTests: XCTestCase { func testKnownDriversNonEmpty() { XCTAssertTrue(KnownDrivers.names.contains("alfen-eve")) } }

@@ -1,0 +1,24 @@
+"""Shared fixtures for the integration tests: the built kwartier binary and helpers to run it."""
+import os
+import subprocess
+import pathlib
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def kwartier():
+    """Path of the kwartier binary under test (KWARTIER_BIN, default the debug build)."""
+    path = os.environ.get("KWARTIER_BIN", str(ROOT / ".build/debug/kwartier"))
+    assert os.access(path, os.X_OK), f"{path} is not built; run `swift build` first"
+    return path
+
+
+def run(kwartier, *args, input=None, timeout=60, env=None):
+    """Runs kwartier with args; returns the CompletedProcess (text mode)."""
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    return subprocess.run([kwartier, *args], input=input, capture_output=True, text=True,
+                          timeout=timeout, env=e)

@@ -1,0 +1,3 @@
+import XCTest
+@testable import KwartierTUI
+final class TUISmokeTests: XCTestCase { func testName() { XCTAssertEqual(TUIInfo.name, "kwartier dashboard") } }

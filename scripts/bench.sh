@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, figures printed one per line. Each part adds its own script
+# under scripts/bench.d/ (run in name order).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export KWARTIER_BIN="$PWD/.build/release/kwartier"
+for b in scripts/bench.d/*.sh; do
+  [ -e "$b" ] || continue
+  echo "== $(basename "$b" .sh)"
+  bash "$b" || echo "   (benchmark $b failed)"
+done
