@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kwartier", targets: ["kwartier"]),
+        .executable(name: "kwartier-bench", targets: ["kwartier-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,6 +36,9 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                .product(name: "Logging", package: "swift-log")],
                 path: "Sources/kwartier", swiftSettings: swift5),
+        .executableTarget(name: "kwartier-bench",
+                dependencies: ["KwartierCore", "KwartierIO", "KwartierTUI"],
+                path: "Sources/Bench", swiftSettings: swift5),
         .testTarget(name: "CoreTests", dependencies: ["KwartierCore"], path: "Tests/CoreTests",
                     resources: [.copy("Fixtures")], swiftSettings: swift5),
         .testTarget(name: "IOTests", dependencies: ["KwartierIO", "KwartierCore"], path: "Tests/IOTests",

@@ -1,0 +1,5 @@
+import Foundation
+
+func benchControl() throws {
+    print("control: no benchmark yet")
+}

@@ -1,0 +1,5 @@
+import Foundation
+
+func benchModbus() throws {
+    print("modbus: no benchmark yet")
+}

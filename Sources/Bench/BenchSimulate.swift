@@ -1,0 +1,5 @@
+import Foundation
+
+func benchSimulate() throws {
+    print("simulate: no benchmark yet")
+}
