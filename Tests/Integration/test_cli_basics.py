@@ -29,3 +29,25 @@ def test_check_missing_file_exit_2(kwartier, tmp_path):
     r = run(kwartier, "check", "--config", str(tmp_path / "nope.yaml"))
     assert r.returncode == 2
     assert "no such file" in r.stderr
+
+
+FIXTURES = ROOT / "Tests/CoreTests/Fixtures/config"
+
+
+def test_every_bad_config_exit_2_with_located_error(kwartier):
+    files = sorted(FIXTURES.glob("*.yaml"))
+    assert len(files) >= 18
+    for f in files:
+        r = run(kwartier, "check", "--config", str(f))
+        assert r.returncode == 2, f
+        first = r.stderr.splitlines()[0]
+        assert first.startswith(str(f) + ":"), first          # file (and line) first
+        assert " — " in first, first                          # then the fix
+        assert "nothing will be driven" in r.stderr
+        assert r.stdout == ""
+
+
+def test_run_refuses_invalid_config(kwartier):
+    r = run(kwartier, "run", "--headless", "--config", str(FIXTURES / "cycle.yaml"))
+    assert r.returncode == 2
+    assert "cycle in the board tree" in r.stderr

@@ -45,5 +45,5 @@ func levenshtein(_ a: String, _ b: String) -> Int {
 func nearest(_ word: String, in candidates: [String]) -> String? {
     let scored = candidates.map { ($0, levenshtein(word.lowercased(), $0.lowercased())) }
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-    return best.1 <= Swift.max(2, word.count / 3) ? best.0 : nil
+    return best.1 <= Swift.max(2, word.count / 2) && best.1 < word.count ? best.0 : nil
 }

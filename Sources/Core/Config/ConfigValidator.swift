@@ -16,7 +16,10 @@ struct ConfigValidator {
         checkRelays()
     }
 
-    private func err(_ line: Int, _ key: String, _ msg: String, _ fix: String) { ctx.error(line, key, msg, fix: fix) }
+    /// Reports at the key's own line when the file has it, else at the entry's line.
+    private func err(_ line: Int, _ key: String, _ msg: String, _ fix: String) {
+        ctx.error(ctx.line(of: key, fallback: line), key, msg, fix: fix)
+    }
 
     func checkUniqueIDs() {
         var seen: [String: (String, Int)] = ["grid": ("grid", config.grid.line)]

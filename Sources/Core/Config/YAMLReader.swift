@@ -4,7 +4,11 @@ import Yams
 final class ConfigContext {
     let file: String
     var problems: [ConfigProblem] = []
+    /// Line of every key path seen, so cross-checks can point at the exact key.
+    var keyLines: [String: Int] = [:]
     init(file: String) { self.file = file }
+
+    func line(of keyPath: String, fallback: Int) -> Int { keyLines[keyPath] ?? fallback }
 
     func error(_ line: Int, _ key: String, _ message: String, fix: String) {
         problems.append(ConfigProblem(file: file, line: line, key: key, message: message, fix: fix))
@@ -34,7 +38,10 @@ struct YAMLMap {
         }
         var e: [(String, Int, Node)] = []
         for (k, v) in m {
-            e.append((k.string ?? "\(k)", k.mark?.line ?? 0, v))
+            let name = k.string ?? "\(k)"
+            let l = k.mark?.line ?? 0
+            e.append((name, l, v))
+            ctx.keyLines[path.isEmpty ? name : "\(path).\(name)"] = l
         }
         self.entries = e
     }
