@@ -1,0 +1,131 @@
+import Foundation
+
+/// Accumulates what `kwartier simulate` reports, second by second, from the site's physics
+/// (not from what the controller believes).
+public struct SimRecorder {
+    /// An overload shorter than this is a transient a breaker tolerates (its trip curve);
+    /// longer is a violation. Cars need a second or two to follow a lower setpoint.
+    public var toleranceS: Double = 5
+    public let config: SiteConfig
+    private var overSince: [String: Double] = [:]
+    private var counted: Set<String> = []
+    public private(set) var violations: [String: Int] = [:]
+    public private(set) var overloadSeconds: Double = 0
+    public private(set) var maxLoadRatio: Double = 0
+    private var elapsed: Double = 0
+    public private(set) var pvKWh: Double = 0
+    public private(set) var exportKWh: Double = 0
+    public private(set) var importKWh: Double = 0
+    public private(set) var sgSeconds: [String: Double] = [:]
+    public private(set) var setpointChanges: [String: Int] = [:]
+    private var lastSent: [String: Double] = [:]
+
+    public init(config: SiteConfig) { self.config = config }
+
+    public mutating func record(flows: SimFlows, dt: Double, heatPump: SGState?) {
+        elapsed += dt
+        for lvl in config.levels {
+            let i = flows.levelCurrents[lvl.id] ?? .zero
+            for p in Phase.allCases {
+                let key = "\(lvl.id) \(p)"
+                let a = abs(i[p])
+                maxLoadRatio = max(maxLoadRatio, a / lvl.limitA)
+                if a > lvl.limitA + 0.05 {
+                    overloadSeconds += dt
+                    let since = overSince[key] ?? (elapsed - dt)
+                    overSince[key] = since
+                    if elapsed - since > toleranceS && !counted.contains(key) {
+                        violations[key, default: 0] += 1
+                        counted.insert(key)
+                    }
+                } else {
+                    overSince[key] = nil
+                    counted.remove(key)
+                }
+            }
+        }
+        pvKWh += flows.pvW * dt / 3_600_000
+        if flows.gridW < 0 { exportKWh += -flows.gridW * dt / 3_600_000 } else { importKWh += flows.gridW * dt / 3_600_000 }
+        if let s = heatPump { sgSeconds[s.rawValue, default: 0] += dt }
+    }
+
+    public mutating func recordSetpoint(point: String, amps: Double) {
+        if let last = lastSent[point], abs(last - amps) < 0.05 { return }
+        if lastSent[point] != nil { setpointChanges[point, default: 0] += 1 }
+        lastSent[point] = amps
+    }
+
+    public func report(site: SimSite, meter: VirtualMeterState, sliderKW: Double, hours: Double) -> SimReport {
+        let cars = site.allCars
+        let delivered = cars.reduce(0) { $0 + $1.deliveredKWh }
+        // What a car could take while it was plugged in is what was asked of the hub.
+        let requested = cars.reduce(0) { $0 + $1.requestedKWh }
+        let maxQ = meter.completedQuarters.map(\.kw).max() ?? meter.currentAverageKW
+        let perCar = cars.map {
+            SimReport.Car(name: $0.name, requested_kwh: round3($0.requestedKWh), delivered_kwh: round3($0.deliveredKWh),
+                          unmet_kwh: round3(max(0, $0.requestedKWh - $0.deliveredKWh)), starts: $0.starts, phases: $0.phases)
+        }
+        let changes = setpointChanges.values.reduce(0, +)
+        return SimReport(
+            violations: violations.values.reduce(0, +),
+            violations_by_level: violations,
+            overload_seconds: round3(overloadSeconds),
+            max_load_ratio: round3(maxLoadRatio),
+            max_quarter_kw: round3(maxQ),
+            slider_kw: sliderKW,
+            month_peak_kw: round3(max(meter.monthPeakKW, maxQ)),
+            quarters_over_slider: meter.completedQuarters.filter { $0.kw > sliderKW + 0.01 }.count,
+            energy_delivered_kwh: round3(delivered),
+            energy_requested_kwh: round3(requested),
+            unmet_kwh: round3(perCar.reduce(0) { $0 + $1.unmet_kwh }),
+            cars_served_fully: perCar.filter { $0.unmet_kwh < 0.05 }.count,
+            cars: perCar.count,
+            starts: cars.reduce(0) { $0 + $1.starts },
+            setpoint_changes: changes,
+            setpoint_changes_per_point_hour: round3(Double(changes) / Double(max(1, site.points.count)) / max(hours, 1e-9)),
+            pv_kwh: round3(pvKWh),
+            pv_self_consumption: pvKWh > 0 ? round3(max(0, min(1, 1 - exportKWh / pvKWh))) : nil,
+            import_kwh: round3(importKWh),
+            export_kwh: round3(exportKWh),
+            heat_pump_seconds: sgSeconds.isEmpty ? nil : sgSeconds,
+            per_car: perCar,
+            baselines: nil)
+    }
+}
+
+func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+
+/// The result of a simulation run (its JSON keys are the `--json` contract).
+public struct SimReport: Sendable, Codable, Equatable {
+    public struct Car: Sendable, Codable, Equatable {
+        public var name: String
+        public var requested_kwh: Double
+        public var delivered_kwh: Double
+        public var unmet_kwh: Double
+        public var starts: Int
+        public var phases: Int
+    }
+    public var violations: Int
+    public var violations_by_level: [String: Int]
+    public var overload_seconds: Double
+    public var max_load_ratio: Double
+    public var max_quarter_kw: Double
+    public var slider_kw: Double
+    public var month_peak_kw: Double
+    public var quarters_over_slider: Int
+    public var energy_delivered_kwh: Double
+    public var energy_requested_kwh: Double
+    public var unmet_kwh: Double
+    public var cars_served_fully: Int
+    public var cars: Int
+    public var starts: Int
+    public var setpoint_changes: Int
+    public var setpoint_changes_per_point_hour: Double
+    public var pv_kwh: Double
+    public var pv_self_consumption: Double?
+    public var import_kwh: Double
+    public var export_kwh: Double
+    public var heat_pump_seconds: [String: Double]?
+    public var per_car: [Car]?
+    public var baselines: [String: SimReport]?
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// What a real Belgian/Dutch smart meter keeps: energy registers per tariff, the running
+/// quarter-hour demand (1-0:1.4.0), this month's peak (1-0:1.6.0) and the 13-month history
+/// (0-0:98.1.0). The simulated site's virtual P1 meter encodes these into real telegrams.
+public struct VirtualMeterState: Sendable, Equatable {
+    public struct MonthPeak: Sendable, Equatable {
+        public var monthStart: Date
+        public var peakTime: Date?
+        public var kw: Double
+    }
+    public var importKWh: [Double] = [1234.567, 2345.678]   // tariff 1 (day), 2 (night)
+    public var exportKWh: [Double] = [456.789, 123.456]
+    public var tariff: Int = 1
+    public var quarterStart: Date?
+    public var quarterImportKWh: Double = 0
+    public var monthStart: Date?
+    public var monthPeakKW: Double = 0
+    public var monthPeakTime: Date?
+    public var history: [MonthPeak] = []
+    /// Quarter averages completed (kW), newest last — the site's ground truth for reports.
+    public var completedQuarters: [(start: Date, kw: Double)] = []
+    public let timeZone: TimeZone
+
+    public init(timeZone: TimeZone) { self.timeZone = timeZone }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.importKWh == b.importKWh && a.exportKWh == b.exportKWh && a.quarterImportKWh == b.quarterImportKWh
+            && a.monthPeakKW == b.monthPeakKW && a.history == b.history
+    }
+
+    /// e-MUCS 1-0:1.4.0: energy imported so far this quarter as an average over the full
+    /// quarter (it climbs from 0 and ends at the quarter's average demand).
+    public var currentAverageKW: Double { quarterImportKWh / 0.25 }
+
+    var calendar: Calendar {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = timeZone
+        return c
+    }
+
+    /// Start of the quarter holding `t` (local wall clock :00/:15/:30/:45).
+    public func quarterStart(of t: Date) -> Date {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: t)
+        var q = c
+        q.minute = ((c.minute ?? 0) / 15) * 15
+        q.second = 0
+        // Local times repeat on the autumn DST day: take the candidate not after t.
+        let d = calendar.date(from: q) ?? t
+        return d > t ? d.addingTimeInterval(-3600) : d
+    }
+
+    func monthStart(of t: Date) -> Date {
+        calendar.date(from: calendar.dateComponents([.year, .month], from: t)) ?? t
+    }
+
+    /// Integrates `gridW` (+ import) over `dt` seconds ending at `t`.
+    public mutating func integrate(gridW: Double, dt: Double, at t: Date) {
+        let qs = quarterStart(of: t.addingTimeInterval(-0.001))
+        if quarterStart == nil { quarterStart = qs }
+        if monthStart == nil { monthStart = monthStart(of: t.addingTimeInterval(-0.001)) }
+        let weekday = calendar.component(.weekday, from: t)
+        let hour = calendar.component(.hour, from: t)
+        tariff = (weekday == 1 || weekday == 7 || hour < 7 || hour >= 22) ? 2 : 1
+        let kwh = abs(gridW) * dt / 3_600_000
+        if gridW > 0 { importKWh[tariff - 1] += kwh; quarterImportKWh += kwh } else { exportKWh[tariff - 1] += kwh }
+        // Close the quarter when the next sample belongs to a new one.
+        let nextQ = quarterStart(of: t)
+        if let cur = quarterStart, nextQ != cur {
+            closeQuarter(start: cur, end: t)
+            quarterStart = nextQ
+            quarterImportKWh = 0
+        }
+    }
+
+    mutating func closeQuarter(start: Date, end: Date) {
+        let kw = quarterImportKWh / 0.25
+        completedQuarters.append((start, kw))
+        if completedQuarters.count > 20_000 { completedQuarters.removeFirst(10_000) }
+        let ms = monthStart(of: start)
+        if let cur = monthStart, ms != cur {
+            history.append(MonthPeak(monthStart: cur, peakTime: monthPeakTime, kw: monthPeakKW))
+            if history.count > 13 { history.removeFirst(history.count - 13) }
+            monthStart = ms
+            monthPeakKW = 0
+            monthPeakTime = nil
+        }
+        if kw > monthPeakKW { monthPeakKW = kw; monthPeakTime = end }
+    }
+}
