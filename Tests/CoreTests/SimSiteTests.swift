@@ -1,0 +1,65 @@
+import XCTest
+@testable import KwartierCore
+
+final class SimSiteTests: XCTestCase {
+    func demoConfig() throws -> SiteConfig { try ConfigLoader().load(yaml: DemoSite.yaml, file: "demo").0 }
+
+    func testDemoSiteIsValid() throws {
+        let c = try demoConfig()
+        XCTAssertEqual(c.chargepoints.count, 8)
+        XCTAssertEqual(c.boards.map(\.id), ["garage-a", "garage-b"])
+        XCTAssertEqual(c.grid.limitA, 40)
+    }
+
+    /// Each board's per-phase current is the sum of what hangs below it, through each rotation.
+    func testBoardCurrentsAreSumsThroughPhaseRotation() throws {
+        let c = try demoConfig()
+        let t0 = Date(timeIntervalSince1970: 1_781_500_000)
+        let far = t0.addingTimeInterval(86_400)
+        let cars: [(point: Int, car: SimCar)] = [
+            (1, SimCar(name: "a", arrival: t0, departure: far, batteryKWh: 60, socPercent: 20, phases: 1)),  // cp2 L2L3L1: terminal 1 on L2
+            (2, SimCar(name: "b", arrival: t0, departure: far, batteryKWh: 60, socPercent: 20, phases: 3)),  // cp3 3-phase
+            (6, SimCar(name: "c", arrival: t0, departure: far, batteryKWh: 60, socPercent: 20, phases: 1, maxA: 25)),  // cp7 on L2
+        ]
+        let site = SimSite(config: c, start: t0, cars: cars, house: SimHouse(baseW: .zero, seed: 1))
+        site.advance(to: t0.addingTimeInterval(1))
+        try site.point("cp2")!.writeCurrent(10)
+        try site.point("cp3")!.writeCurrent(8)
+        try site.point("cp7")!.writeCurrent(20)
+        for s in 2...10 { site.advance(to: t0.addingTimeInterval(Double(s))) }
+        let f = site.flows
+        XCTAssertEqual(f.levelCurrents["garage-a"], PhaseValues(8, 18, 8))
+        XCTAssertEqual(f.levelCurrents["garage-b"], PhaseValues(0, 20, 0))
+        XCTAssertEqual(f.levelCurrents["grid"], PhaseValues(8, 38, 8))
+        XCTAssertEqual(f.chargeParkW, (10 + 3 * 8 + 20) * 230, accuracy: 1e-9)
+    }
+
+    func testChargerFallsBackToSafeCurrentAfterWatchdog() throws {
+        let c = try demoConfig()
+        let t0 = Date(timeIntervalSince1970: 1_781_500_000)
+        let cars: [(point: Int, car: SimCar)] = [(0, SimCar(name: "a", arrival: t0, departure: t0.addingTimeInterval(9999), batteryKWh: 60, socPercent: 20, phases: 3))]
+        let site = SimSite(config: c, start: t0, cars: cars, house: SimHouse(baseW: .zero, seed: 1), watchdogS: 30)
+        site.advance(to: t0.addingTimeInterval(1))
+        try site.point("cp1")!.writeCurrent(16)
+        for s in 2...20 { site.advance(to: t0.addingTimeInterval(Double(s))) }
+        XCTAssertEqual(site.point("cp1")!.drawA, 16)
+        for s in 21...40 { site.advance(to: t0.addingTimeInterval(Double(s))) }
+        XCTAssertEqual(site.point("cp1")!.drawA, 6)   // safe_a defaults to min_a = 6
+    }
+
+    func testVirtualMeterQuarterAndMonthPeak() {
+        var m = VirtualMeterState(timeZone: TimeZone(identifier: "Europe/Brussels")!)
+        // 2027-01-31 23:30 local = 22:30 UTC; 8 kW for 15 min, then 4 kW for two quarters into February.
+        let t0 = Date(timeIntervalSince1970: 1_801_434_600)
+        for s in 1...900 { m.integrate(gridW: 8000, dt: 1, at: t0.addingTimeInterval(Double(s))) }
+        for s in 901...2700 { m.integrate(gridW: 4000, dt: 1, at: t0.addingTimeInterval(Double(s))) }
+        XCTAssertEqual(m.completedQuarters.count, 3)
+        for (got, want) in zip(m.completedQuarters.map(\.kw), [8.0, 4, 4]) { XCTAssertEqual(got, want, accuracy: 1e-9) }
+        XCTAssertEqual(m.history.count, 1)              // January closed
+        XCTAssertEqual(m.history[0].kw, 8, accuracy: 1e-9)
+        XCTAssertEqual(m.monthPeakKW, 4, accuracy: 1e-9)  // February so far
+        XCTAssertEqual(m.currentAverageKW, 0, accuracy: 1e-6)  // a new quarter has just begun
+        m.integrate(gridW: 6000, dt: 300, at: t0.addingTimeInterval(3000))
+        XCTAssertEqual(m.currentAverageKW, 2, accuracy: 1e-9)  // 0.5 kWh after 5 min = 2 kW over the quarter
+    }
+}
