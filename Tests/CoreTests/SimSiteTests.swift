@@ -63,3 +63,17 @@ final class SimSiteTests: XCTestCase {
         XCTAssertEqual(m.currentAverageKW, 2, accuracy: 1e-9)  // 0.5 kWh after 5 min = 2 kW over the quarter
     }
 }
+
+final class SimBaselineTests: XCTestCase {
+    /// The uncontrolled baseline overloads the demo car park: that is what Kwartier is for.
+    func testUncontrolledDemoDayOverloads() throws {
+        let c = try ConfigLoader().load(yaml: DemoSite.yaml, file: "demo").0
+        let r = try SimulationRunner(config: c, scenario: .demo, brain: BaselineBrain(.uncontrolled, config: c), makeTelegram: nil)
+        let rep = r.run()
+        XCTAssertGreaterThan(rep.violations, 0)
+        XCTAssertGreaterThan(rep.cars, 8)
+        XCTAssertGreaterThan(rep.energy_delivered_kwh, 50)
+        XCTAssertGreaterThan(rep.pv_kwh, 50)
+        print("uncontrolled demo day:", rep.violations, rep.violations_by_level, rep.max_quarter_kw, rep.energy_delivered_kwh, rep.energy_requested_kwh, rep.pv_kwh, rep.cars)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// What drives the simulated site each step: Kwartier's control core, or a baseline.
+public protocol SimBrain: AnyObject {
+    /// Whether this brain reads the virtual P1 meter's telegrams (encoding costs time).
+    var wantsTelegrams: Bool { get }
+    /// One step at `now`: read what it needs from the site (through the device protocols),
+    /// write setpoints, and return the setpoints it wrote (for the recorder).
+    func step(now: Date, telegram: [UInt8]?, site: SimSite, meter: VirtualMeterState) -> [String: Double]
+}
+
+/// Encodes the virtual meter's state into telegram bytes (the P1 encoder, injected so the
+/// simulation does not depend on one telegram flavour).
+public typealias TelegramMaker = (_ site: SimSite, _ meter: VirtualMeterState, _ now: Date) -> [UInt8]
+
+/// Runs a site second by second against a brain: as fast as possible (backtests) or paced by
+/// the caller (the demo calls `step()` once a second). Same code either way.
+public final class SimulationRunner {
+    public let config: SiteConfig
+    public let scenario: SimScenario
+    public let site: SimSite
+    public private(set) var meter: VirtualMeterState
+    public private(set) var recorder: SimRecorder
+    public let brain: SimBrain
+    public let stepS: Double
+    let makeTelegram: TelegramMaker?
+    public private(set) var lastTelegram: [UInt8]?
+    public let start: Date
+    private var day = 0
+
+    public init(config: SiteConfig, scenario: SimScenario, brain: SimBrain, makeTelegram: TelegramMaker?, stepS: Double = 1) throws {
+        self.config = config
+        self.scenario = scenario
+        self.site = try SimSiteBuilder.build(config: config, scenario: scenario)
+        self.meter = VirtualMeterState(timeZone: SimSiteBuilder.timeZone(config))
+        self.recorder = SimRecorder(config: config)
+        self.brain = brain
+        self.stepS = stepS
+        self.makeTelegram = makeTelegram
+        self.start = site.now
+    }
+
+    public var now: Date { site.now }
+    public var end: Date { start.addingTimeInterval(Double(max(1, scenario.days)) * 86_400) }
+
+    /// Advances one step: physics, meter, telegram, decision, recording.
+    public func step() {
+        let t = site.now.addingTimeInterval(stepS)
+        let newDay = Int(t.timeIntervalSince(start) / 86_400)
+        if newDay != day {
+            day = newDay
+            site.pv?.weather = SimSiteBuilder.weather(scenario, day: day)
+        }
+        site.advance(to: t)
+        meter.integrate(gridW: site.flows.gridW, dt: stepS, at: t)
+        var telegram: [UInt8]? = nil
+        if brain.wantsTelegrams, let make = makeTelegram {
+            telegram = make(site, meter, t)
+            lastTelegram = telegram
+        }
+        let written = brain.step(now: t, telegram: telegram, site: site, meter: meter)
+        for (id, a) in written { recorder.recordSetpoint(point: id, amps: a) }
+        recorder.record(flows: site.flows, dt: stepS, heatPump: site.heatPump?.state)
+    }
+
+    /// Runs to the end of the scenario; `progress` gets the fraction done now and then.
+    public func run(progress: ((Double) -> Void)? = nil) -> SimReport {
+        let total = end.timeIntervalSince(start)
+        var nextReport = 0.0
+        while site.now < end {
+            step()
+            if let p = progress {
+                let f = site.now.timeIntervalSince(start) / total
+                if f >= nextReport { p(f); nextReport = f + 0.01 }
+            }
+        }
+        return report()
+    }
+
+    public func report() -> SimReport {
+        recorder.report(site: site, meter: meter, sliderKW: scenario.slider_kw ?? config.site.sliderKW,
+                        hours: site.now.timeIntervalSince(start) / 3600)
+    }
+}
+
+/// A baseline brain: fixed setpoints written every step, heat pump left in Normal, boiler always on.
+public final class BaselineBrain: SimBrain {
+    public let baseline: SimBaseline
+    let setpoints: [String: Double]
+    public var wantsTelegrams: Bool { false }
+    public init(_ baseline: SimBaseline, config: SiteConfig) {
+        self.baseline = baseline
+        self.setpoints = baseline.setpoints(config)
+    }
+    public func step(now: Date, telegram: [UInt8]?, site: SimSite, meter: VirtualMeterState) -> [String: Double] {
+        for p in site.points { try? p.writeCurrent(setpoints[p.config.id] ?? 0) }
+        site.boiler?.on = true
+        return setpoints
+    }
+}
