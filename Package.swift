@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // ncursesw: linked from the module map, not pkg-config (its .pc adds flags SwiftPM rejects).
@@ -26,7 +27,8 @@ let package = Package(
                 dependencies: [.product(name: "Yams", package: "Yams")],
                 path: "Sources/Core", swiftSettings: swift5),
         .target(name: "KwartierIO",
-                dependencies: ["KwartierCore", "CModbus", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["KwartierCore", "CModbus", .product(name: "Logging", package: "swift-log"),
+                               .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/IO", swiftSettings: swift5),
         .target(name: "KwartierTUI",
                 dependencies: ["KwartierCore", "CNcursesw"],
