@@ -77,3 +77,20 @@ final class SimBaselineTests: XCTestCase {
         print("uncontrolled demo day:", rep.violations, rep.violations_by_level, rep.max_quarter_kw, rep.energy_delivered_kwh, rep.energy_requested_kwh, rep.pv_kwh, rep.cars)
     }
 }
+
+final class ScenarioFileTests: XCTestCase {
+    func testEveryShippedScenarioParsesAndBuilds() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 6)
+        for f in files {
+            let s = try SimScenario.parse(yaml: String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8))
+            XCTAssertEqual(s.name + ".yaml", f)
+            let configText: String
+            if let c = s.config { configText = try String(contentsOf: dir.appendingPathComponent(c), encoding: .utf8) } else { configText = DemoSite.yaml }
+            let config = SimSiteBuilder.simulated(try ConfigLoader().load(yaml: configText, file: f).0)
+            let site = try SimSiteBuilder.build(config: config, scenario: s)
+            XCTAssertFalse(site.points.isEmpty, f)
+        }
+    }
+}

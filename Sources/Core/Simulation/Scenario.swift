@@ -5,15 +5,21 @@ import Yams
 public struct SimScenario: Sendable, Codable, Equatable {
     public struct PVSpec: Sendable, Codable, Equatable {
         public var kwp: Double
+        public init(kwp: Double, weather: [SimPV.Weather] = [.clear]) { self.kwp = kwp; self.weather = weather }
         /// One weather per day, repeated: clear | cloudy | mixed | dark.
         public var weather: [SimPV.Weather] = [.clear]
     }
     public struct HouseSpec: Sendable, Codable, Equatable {
         public var base_w: [Double] = [300, 200, 150]
         public var scale: Double = 1
+        public init(base_w: [Double] = [300, 200, 150], scale: Double = 1) { self.base_w = base_w; self.scale = scale }
     }
     public struct BatterySpec: Sendable, Codable, Equatable { public var kwh: Double; public var kw: Double }
-    public struct BoilerSpec: Sendable, Codable, Equatable { public var kw: Double = 2.4; public var daily_kwh: Double = 6 }
+    public struct BoilerSpec: Sendable, Codable, Equatable {
+        public var kw: Double = 2.4
+        public var daily_kwh: Double = 6
+        public init(kw: Double = 2.4, daily_kwh: Double = 6) { self.kw = kw; self.daily_kwh = daily_kwh }
+    }
     public struct CarSpec: Sendable, Codable, Equatable {
         public var point: String
         /// "HH:MM" on the first day, or "D+1 HH:MM".
@@ -41,6 +47,9 @@ public struct SimScenario: Sendable, Codable, Equatable {
         /// Share of cars that need 8 A to start.
         public var min_8a: Double = 0.1
         public var max_a: Double = 16
+        public init(per_point_per_day: Double = 1, arrive: String = "07:30-10:00", stay_h: [Double] = [4, 9]) {
+            self.per_point_per_day = per_point_per_day; self.arrive = arrive; self.stay_h = stay_h
+        }
     }
 
     public var name: String
@@ -58,6 +67,13 @@ public struct SimScenario: Sendable, Codable, Equatable {
     public var boiler: BoilerSpec?
     public var cars: [CarSpec]?
     public var generate: CarGenerator?
+
+    public init(name: String, description: String?, config: String?, start: String, days: Int, seed: UInt64, slider_kw: Double?,
+                pv: PVSpec?, house: HouseSpec, battery: BatterySpec?, boiler: BoilerSpec?, cars: [CarSpec]?, generate: CarGenerator?) {
+        self.name = name; self.description = description; self.config = config; self.start = start; self.days = days
+        self.seed = seed; self.slider_kw = slider_kw; self.pv = pv; self.house = house; self.battery = battery
+        self.boiler = boiler; self.cars = cars; self.generate = generate
+    }
 
     public static func parse(yaml: String) throws -> SimScenario {
         try YAMLDecoder().decode(SimScenario.self, from: yaml)
