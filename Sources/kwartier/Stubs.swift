@@ -11,13 +11,3 @@ struct SimulateCommand: ParsableCommand {
         throw ExitCode(1)
     }
 }
-
-struct ExplainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "explain",
-        abstract: "Explain the latest decision for every charge point.")
-    func run() throws {
-        printErr("kwartier explain: not available yet in this build")
-        throw ExitCode(1)
-    }
-}

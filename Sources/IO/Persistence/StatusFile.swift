@@ -1,0 +1,38 @@
+import Foundation
+import KwartierCore
+
+/// The running hub's latest decision, written to `data_dir/status.json` after each decision
+/// (at most once a second) so that `kwartier explain` and other local tools can read it.
+public struct StatusDocument: Codable, Sendable, Equatable {
+    public var pid: Int32
+    public var written: Date
+    public var site: String
+    public var sliderKW: Double
+    public var meterAgeS: Double?
+    public var decision: Decision
+    public init(pid: Int32, written: Date, site: String, sliderKW: Double, meterAgeS: Double?, decision: Decision) {
+        self.pid = pid; self.written = written; self.site = site; self.sliderKW = sliderKW
+        self.meterAgeS = meterAgeS; self.decision = decision
+    }
+}
+
+public enum StatusFile {
+    public static func path(dataDir: String) -> String { (dataDir as NSString).appendingPathComponent("status.json") }
+
+    public static func write(_ doc: StatusDocument, dataDir: String) throws {
+        let enc = JSONEncoder()
+        enc.dateEncodingStrategy = .iso8601
+        enc.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(try enc.encode(doc), to: path(dataDir: dataDir))
+    }
+
+    public static func read(dataDir: String) throws -> StatusDocument {
+        let p = path(dataDir: dataDir)
+        guard let data = FileManager.default.contents(atPath: p) else {
+            throw AtomicFile.WriteError(path: p, reason: "no status file: is `kwartier run` (or `kwartier demo`) running with this data_dir?")
+        }
+        let dec = JSONDecoder()
+        dec.dateDecodingStrategy = .iso8601
+        return try dec.decode(StatusDocument.self, from: data)
+    }
+}
