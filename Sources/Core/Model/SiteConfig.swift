@@ -166,6 +166,10 @@ public struct SGReadyConfig: Sendable, Equatable, Codable {
     public var preset: SGPreset = .chargingHub
     public var order: SurplusOrder = .afterCars
     public var hysteresisKW: Double = 0.3
+    /// Use Off (utility lock) to keep the quarter-hour peak under the slider (when `off` is supported).
+    public var shavePeak: Bool = true
+    /// State on shutdown (and what a de-energised relay module gives: both contacts open = Normal).
+    public var safeState: SGState = .normal
 }
 
 public struct SwitchConfig: Sendable, Equatable, Codable {
@@ -178,6 +182,8 @@ public struct SwitchConfig: Sendable, Equatable, Codable {
     /// "HH:MM-HH:MM" windows in the site's time zone.
     public var timers: [String] = []
     public var order: SurplusOrder = .afterCars
+    /// Contact state on shutdown.
+    public var safeOn: Bool = false
 }
 
 public enum RelayKind: Sendable, Equatable, Codable {
@@ -218,6 +224,12 @@ public struct PulseInputConfig: Sendable, Equatable, Codable {
     /// What it measures: production (PV) or consumption.
     public var measures: String = "consumption"
     public var line: Int = 0
+    /// Power is reported as 0 when no pulse came for this long (s); before that it decays.
+    public var zeroAfterS: Double = 300
+    /// `modbus_counter`: 1 (16-bit, wraps at 65536) or 2 registers (32-bit, high word first).
+    public var counterWords: Int = 2
+    /// `modbus_counter`: read with function 4 (`input`) or 3 (`holding`).
+    public var counterFunction: String = "input"
 }
 
 /// SPEC §3.6 thresholds; nil = no alert.
