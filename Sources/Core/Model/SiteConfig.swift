@@ -184,6 +184,8 @@ public struct SwitchConfig: Sendable, Equatable, Codable {
     public var order: SurplusOrder = .afterCars
     /// Contact state on shutdown.
     public var safeOn: Bool = false
+    /// Switch on surplus; false for a timer-only relay (no `on_above_kw`/`power_kw` given).
+    public var surplusSwitching: Bool = true
 }
 
 public enum RelayKind: Sendable, Equatable, Codable {

@@ -8,8 +8,10 @@ import Foundation
 ///   time (charging hub 10 / 15 / 10 min, home module 5 / 10 / 5 min for Normal / Comfort / Boost).
 /// - Down one supported state at a time when the surplus falls below threshold − hysteresis;
 ///   a state reached moving down lasts at least 1 min.
-/// - Off (utility lock) only to shave the quarter-hour peak, at most 2 h; leaving Off always goes
-///   to Normal, held for at least 1 h, and Off is not entered again within that hour.
+/// - Off (utility lock) only to shave the quarter-hour peak, at most 2 h, then Normal for at
+///   least 1 h with Off locked. The 2 h count over Off periods that follow each other with less
+///   than 1 h outside Off between them, so short peaks cannot chain into a longer lock. A shorter
+///   Off simply moves up to Normal, held for Normal's up-time (the seeds' "Arrêt → Normal").
 /// - Unsupported states are never selected; Normal (both contacts open) is always available.
 /// - Stale main meter: Normal at once (safe state), whatever the hold.
 /// - Manual override: on = the highest supported state, off = Off (or Normal), at once; the
@@ -21,8 +23,11 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
     public private(set) var enteredAt: Date
     /// Minimum time in the current state, fixed when it was entered (s).
     public private(set) var holdS: Double
-    /// Off may not be entered before this time (1 h after the last Off ended).
+    /// Off may not be entered before this time (1 h after Off reached its 2 h).
     public private(set) var offLockedUntil: Date?
+    /// Off time used by earlier Off periods of the present run (s), and when the last one ended.
+    public private(set) var offUsedS: Double = 0
+    public private(set) var lastOffEndedAt: Date?
     /// Why the pump is in its state, for the dashboard.
     public private(set) var reason: String
 
@@ -53,8 +58,8 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
         if now < enteredAt { enteredAt = now }   // the clock went back: restart the hold from now
         let elapsed = now.timeIntervalSince(enteredAt)
 
-        if state == .off && elapsed >= SGRules.maxOffS {
-            leaveOff(to: .normal, now: now,
+        if state == .off && offUsedS + elapsed >= SGRules.maxOffS {
+            leaveOff(to: .normal, now: now, forced: true,
                      reason: "Normal: Off reached its 2 h limit; Normal for at least 1 h")
             return true
         }
@@ -65,14 +70,14 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
         case .off:
             if supports(.off), offAllowed(now) { return jump(to: .off, now: now, why: "manual: Off") }
             if !supports(.off) { return jump(to: .normal, now: now, why: "manual off: this pump has no Off state; Normal") }
-            return jump(to: .normal, now: now, why: "manual off: Off is locked for \(RelayText.duration(offLockedUntil!.timeIntervalSince(now))) more (1 h after the last Off); Normal")
+            return jump(to: .normal, now: now, why: "manual off: Off is locked for \(RelayText.duration(offLockedUntil!.timeIntervalSince(now))) more (Normal 1 h after 2 h Off); Normal")
         case .auto:
             break
         }
         if meterStale {
             if state == .normal { reason = "Normal: main meter stale (safe state)"; return false }
             if state == .off {
-                leaveOff(to: .normal, now: now, reason: "Normal: main meter stale (safe state)")
+                leaveOff(to: .normal, now: now, forced: false, reason: "Normal: main meter stale (safe state)")
             } else {
                 enter(.normal, now: now, hold: SGRules.downHoldS, reason: "Normal: main meter stale (safe state)")
             }
@@ -91,9 +96,11 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
         let next = desired > state ? supported.filter { $0 > state }.min()! : supported.filter { $0 < state }.max()!
         let text = next == desired ? "\(next.title): \(why)" : "\(next.title) on the way to \(desired.title): \(why)"
         if state == .off {
-            leaveOff(to: next, now: now, reason: text)
+            leaveOff(to: next, now: now, forced: false, reason: text)
         } else if next > state {
             enter(next, now: now, hold: config.preset.upHoldS(next), reason: text)
+        } else if next == .off {
+            enterOff(now: now, reason: text)
         } else {
             enter(next, now: now, hold: SGRules.downHoldS, reason: text)
         }
@@ -108,7 +115,8 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
                 // The pump's Normal draw must fit again before it is released.
                 let need = powerW(.normal) + hyst
                 if h < need {
-                    return (.off, "quarter-hour peak: headroom \(RelayText.kW(h)) < \(RelayText.kW(need)) needed to release")
+                    let left = SGRules.maxOffS - offUsedS - now.timeIntervalSince(enteredAt)
+                    return (.off, "quarter-hour peak: headroom \(RelayText.kW(h)) < \(RelayText.kW(need)) needed to release; \(RelayText.duration(left)) of Off left")
                 }
             } else if h < 0 {
                 if offAllowed(now) {
@@ -136,17 +144,31 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
     mutating func jump(to s: SGState, now: Date, why: String) -> Bool {
         if s == state { reason = why; return false }
         if state == .off {
-            leaveOff(to: s, now: now, reason: why)
+            leaveOff(to: s, now: now, forced: false, reason: why)
+        } else if s == .off {
+            enterOff(now: now, reason: why)
         } else {
             enter(s, now: now, hold: s > state ? config.preset.upHoldS(s) : SGRules.downHoldS, reason: why)
         }
         return true
     }
 
-    mutating func leaveOff(to s: SGState, now: Date, reason: String) {
-        offLockedUntil = now.addingTimeInterval(SGRules.normalAfterOffS)
-        let hold = s == .normal ? max(SGRules.normalAfterOffS, config.preset.upHoldS(.normal)) : config.preset.upHoldS(s)
-        enter(s, now: now, hold: hold, reason: reason)
+    mutating func enterOff(now: Date, reason: String) {
+        // A new run of Off periods once the pump had an hour outside Off.
+        if let end = lastOffEndedAt, now.timeIntervalSince(end) < SGRules.normalAfterOffS {} else { offUsedS = 0 }
+        enter(.off, now: now, hold: SGRules.downHoldS, reason: reason)
+    }
+
+    /// `forced`: Off used its 2 h: Normal for at least 1 h, Off locked as long.
+    mutating func leaveOff(to s: SGState, now: Date, forced: Bool, reason: String) {
+        offUsedS += max(0, now.timeIntervalSince(enteredAt))
+        lastOffEndedAt = now
+        if forced {
+            offLockedUntil = now.addingTimeInterval(SGRules.normalAfterOffS)
+            enter(.normal, now: now, hold: max(SGRules.normalAfterOffS, config.preset.upHoldS(.normal)), reason: reason)
+        } else {
+            enter(s, now: now, hold: config.preset.upHoldS(s), reason: reason)
+        }
     }
 
     mutating func enter(_ s: SGState, now: Date, hold: Double, reason: String) {

@@ -50,6 +50,8 @@ public struct SwitchMachine: Sendable, Equatable, Codable {
         let want: Bool, why: String
         if let w = activeWindow(at: now) {
             want = true; why = "timer \(w)"
+        } else if !config.surplusSwitching {
+            want = false; why = "outside its timer windows"
         } else if meterStale {
             return set(false, now: now, reason: "off: main meter stale (safe state)")
         } else if on {
