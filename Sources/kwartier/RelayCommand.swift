@@ -24,11 +24,18 @@ struct RelayCommand: ParsableCommand {
 
 struct ModbusTarget: ParsableArguments {
     @Option(help: "Modbus TCP relay/DI module, HOST:PORT.") var tcp: String?
+    @Option(help: "Modbus RTU serial device of the module (instead of --tcp).") var rtu: String?
+    @Option(help: "RTU baud rate.") var baud: Int = 9600
+    @Option(help: "RTU parity: N, E or O.") var parity: String = "N"
     @Option(help: "Unit id (slave address).") var unit: Int = 1
     @Option(help: "Response timeout (s).") var timeout: Double = 1.0
 
     func bus() throws -> LibmodbusCoilBus {
-        guard let t = tcp else { throw ValidationError("give the module with --tcp HOST:PORT") }
+        if let dev = rtu {
+            guard let p = Parity(rawValue: parity.uppercased()) else { throw ValidationError("--parity must be N, E or O") }
+            return LibmodbusCoilBus(.rtu(device: dev, serial: SerialSettings(baud: baud, parity: p)), timeoutS: timeout)
+        }
+        guard let t = tcp else { throw ValidationError("give the module with --tcp HOST:PORT or --rtu DEVICE") }
         let parts = t.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port), !parts[0].isEmpty else {
             throw ValidationError("'\(t)' is not HOST:PORT")

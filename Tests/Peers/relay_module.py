@@ -7,6 +7,7 @@ a JSON line {"coil": N, "on": bool} in the order received, so a test can check t
 sequence (e.g. that an SG-Ready pump never sees the lock pattern between two states).
 
   relay_module.py --port 15020 --unit 9 --log writes.jsonl [--ir 16=1,34464] [--hr 0=7] [--fail-coil 7]
+  relay_module.py --serial /tmp/pty-b --baud 19200 --unit 9 --log writes.jsonl     (Modbus RTU)
 
 --ir/--hr preset registers from an address (comma-separated words); --fail-coil makes writes to
 that coil answer "illegal data address". The module stops on SIGTERM/SIGINT.
@@ -17,7 +18,8 @@ import json
 import signal
 
 from pymodbus.constants import ExcCodes
-from pymodbus.server import ModbusTcpServer
+from pymodbus.framer import FramerType
+from pymodbus.server import ModbusSerialServer, ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
 COILS, REGS = 16, 32
@@ -34,7 +36,9 @@ def preset(spec_list):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--port", type=int)
+    ap.add_argument("--serial")
+    ap.add_argument("--baud", type=int, default=9600)
     ap.add_argument("--unit", type=int, default=1)
     ap.add_argument("--log", required=True)
     ap.add_argument("--ir", action="append")
@@ -61,7 +65,10 @@ def main():
         action=action)
 
     async def run():
-        server = ModbusTcpServer(device, address=("127.0.0.1", a.port))
+        if a.serial:
+            server = ModbusSerialServer(device, framer=FramerType.RTU, port=a.serial, baudrate=a.baud)
+        else:
+            server = ModbusTcpServer(device, address=("127.0.0.1", a.port))
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         for s in (signal.SIGTERM, signal.SIGINT):
