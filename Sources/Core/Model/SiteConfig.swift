@@ -166,6 +166,17 @@ public struct SGReadyConfig: Sendable, Equatable, Codable {
     public var preset: SGPreset = .chargingHub
     public var order: SurplusOrder = .afterCars
     public var hysteresisKW: Double = 0.3
+    /// Use Off (utility lock) to keep the quarter-hour peak under the slider (when `off` is supported).
+    public var shavePeak: Bool = true
+    /// State on shutdown (and what a de-energised relay module gives: both contacts open = Normal).
+    public var safeState: SGState = .normal
+    public init(outputs: [String], states: [SGState] = [.off, .normal, .comfort, .boost], comfortAboveKW: Double,
+                boostAboveKW: Double, powerKW: [String: Double], preset: SGPreset = .chargingHub, order: SurplusOrder = .afterCars,
+                hysteresisKW: Double = 0.3, shavePeak: Bool = true, safeState: SGState = .normal) {
+        self.outputs = outputs; self.states = states; self.comfortAboveKW = comfortAboveKW; self.boostAboveKW = boostAboveKW
+        self.powerKW = powerKW; self.preset = preset; self.order = order; self.hysteresisKW = hysteresisKW
+        self.shavePeak = shavePeak; self.safeState = safeState
+    }
 }
 
 public struct SwitchConfig: Sendable, Equatable, Codable {
@@ -178,6 +189,17 @@ public struct SwitchConfig: Sendable, Equatable, Codable {
     /// "HH:MM-HH:MM" windows in the site's time zone.
     public var timers: [String] = []
     public var order: SurplusOrder = .afterCars
+    /// Contact state on shutdown.
+    public var safeOn: Bool = false
+    /// Switch on surplus; false for a timer-only relay (no `on_above_kw`/`power_kw` given).
+    public var surplusSwitching: Bool = true
+    public init(output: String, onAboveKW: Double, powerKW: Double? = nil, hysteresisKW: Double = 0.2, minOnS: Double = 0,
+                minOffS: Double = 0, timers: [String] = [], order: SurplusOrder = .afterCars, safeOn: Bool = false,
+                surplusSwitching: Bool = true) {
+        self.output = output; self.onAboveKW = onAboveKW; self.powerKW = powerKW ?? onAboveKW
+        self.hysteresisKW = hysteresisKW; self.minOnS = minOnS; self.minOffS = minOffS; self.timers = timers
+        self.order = order; self.safeOn = safeOn; self.surplusSwitching = surplusSwitching
+    }
 }
 
 public enum RelayKind: Sendable, Equatable, Codable {
@@ -189,6 +211,7 @@ public struct RelayConfig: Sendable, Equatable, Codable {
     public var id: String
     public var kind: RelayKind
     public var line: Int = 0
+    public init(id: String, kind: RelayKind, line: Int = 0) { self.id = id; self.kind = kind; self.line = line }
 }
 
 /// Where a relay output physically is.
@@ -203,6 +226,7 @@ public struct OutputConfig: Sendable, Equatable, Codable {
     public var id: String
     public var kind: OutputKind
     public var line: Int = 0
+    public init(id: String, kind: OutputKind, line: Int = 0) { self.id = id; self.kind = kind; self.line = line }
 }
 
 public enum PulseSource: Sendable, Equatable, Codable {
@@ -218,6 +242,17 @@ public struct PulseInputConfig: Sendable, Equatable, Codable {
     /// What it measures: production (PV) or consumption.
     public var measures: String = "consumption"
     public var line: Int = 0
+    /// Power is reported as 0 when no pulse came for this long (s); before that it decays.
+    public var zeroAfterS: Double = 300
+    /// `modbus_counter`: 1 (16-bit, wraps at 65536) or 2 registers (32-bit, high word first).
+    public var counterWords: Int = 2
+    /// `modbus_counter`: read with function 4 (`input`) or 3 (`holding`).
+    public var counterFunction: String = "input"
+    public init(id: String, source: PulseSource, pulsesPerKWh: Double, measures: String = "consumption", line: Int = 0,
+                zeroAfterS: Double = 300, counterWords: Int = 2, counterFunction: String = "input") {
+        self.id = id; self.source = source; self.pulsesPerKWh = pulsesPerKWh; self.measures = measures; self.line = line
+        self.zeroAfterS = zeroAfterS; self.counterWords = counterWords; self.counterFunction = counterFunction
+    }
 }
 
 /// SPEC §3.6 thresholds; nil = no alert.

@@ -26,12 +26,16 @@ public struct TimeWindow: Sendable, Equatable, Codable, CustomStringConvertible 
     }
 
     /// Whether the instant falls in the window, read on the wall clock of `timeZone`
-    /// (so DST days are handled by the calendar, not by adding hours).
+    /// (so DST days are handled by the zone's offset at that instant, not by adding hours).
     public func contains(_ date: Date, timeZone: TimeZone) -> Bool {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        let c = cal.dateComponents([.hour, .minute], from: date)
-        return contains(minuteOfDay: (c.hour ?? 0) * 60 + (c.minute ?? 0))
+        contains(minuteOfDay: TimeWindow.minuteOfDay(date, timeZone: timeZone))
+    }
+
+    /// Local wall-clock minute of the day: UTC plus the zone's offset in force at that instant.
+    public static func minuteOfDay(_ date: Date, timeZone: TimeZone) -> Int {
+        let local = date.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: date))
+        let minutes = Int((local / 60).rounded(.down))
+        return ((minutes % 1440) + 1440) % 1440
     }
 
     public var description: String {
