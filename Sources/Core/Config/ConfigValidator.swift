@@ -122,19 +122,7 @@ struct ConfigValidator {
         }
     }
 
-    /// Every Modbus device with the key path that declares it.
-    var modbusDevices: [(key: String, line: Int, transport: Transport)] {
-        var out: [(String, Int, Transport)] = []
-        for c in config.chargepoints { out.append(("chargepoints.\(c.id)", c.line, c.transport)) }
-        for m in config.meters { if case .modbus(_, let t, _) = m.kind { out.append(("meters.\(m.id)", m.line, t)) } }
-        for i in config.inverters { out.append(("inverters.\(i.id)", i.line, i.transport)) }
-        var coilDevices = Set<String>()
-        for o in config.outputs {
-            // Several coils of one relay module share an address: count the module once.
-            if case .modbusCoil(let t, _) = o.kind, coilDevices.insert("\(t)").inserted { out.append(("outputs.\(o.id)", o.line, t)) }
-        }
-        return out
-    }
+    var modbusDevices: [SiteConfig.ModbusDeviceRef] { config.modbusDevices }
 
     func checkAddresses() {
         var seen: [String: String] = [:]
@@ -158,7 +146,7 @@ struct ConfigValidator {
     }
 
     func checkTCPConnections() {
-        let endpoints = Set(modbusDevices.compactMap { $0.transport.tcpEndpoint })
+        let endpoints = config.tcpEndpoints
         let max = config.site.maxTCPConnections
         if endpoints.count > max {
             err(0, "site.max_tcp_connections",

@@ -59,8 +59,7 @@ public enum SiteTreeReport {
                 }
             }
         }
-        let tcp = Set(c.chargepoints.compactMap { $0.transport.tcpEndpoint } + c.meters.compactMap {
-            if case .modbus(_, let t, _) = $0.kind { return t.tcpEndpoint } else { return nil } } + c.inverters.compactMap { $0.transport.tcpEndpoint })
+        let tcp = c.tcpEndpoints
         lines.append("")
         lines.append("\(c.chargepoints.count) charge points, \(tcp.count) of \(c.site.maxTCPConnections) Modbus TCP connections used.")
         return lines.joined(separator: "\n")
