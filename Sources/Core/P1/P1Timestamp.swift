@@ -1,7 +1,8 @@
 import Foundation
 
 /// A meter timestamp `YYMMDDhhmmssX`: local wall-clock time in the Brussels/Amsterdam zone with
-/// X = S (summer, UTC+2) or W (winter, UTC+1). DSMR 2.2/3 omit X; the EU DST rule decides then.
+/// X = S (summer, UTC+2) or W (winter, UTC+1). DSMR 2.2/3 omit X. See `utcOffsetSeconds` for how
+/// the flag and the EU summer-time rule combine.
 public struct P1Timestamp: Hashable, Sendable, CustomStringConvertible {
     public enum Season: UInt8, Sendable { case summer, winter, unspecified }
     public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
@@ -19,15 +20,20 @@ public struct P1Timestamp: Hashable, Sendable, CustomStringConvertible {
             && hour <= 23 && minute <= 59 && second <= 59
     }
 
-    /// Offset from UTC in seconds: 7200 for S, 3600 for W; without a flag, the EU rule.
+    /// Offset from UTC in seconds (7200 summer, 3600 winter), from the Brussels/Amsterdam rules
+    /// for this wall-clock time. The S/W flag decides where the rules leave a choice: the repeated
+    /// October hour (W = its second, winter pass) and the skipped March hour. A flag that
+    /// contradicts the calendar is not trusted: real e-MUCS meters send e.g. `200305122139S` (a
+    /// March peak, stamped with the flag of the day the history entry was written).
     public var utcOffsetSeconds: Int {
-        switch season {
-        case .summer: return 7200
-        case .winter: return 3600
-        case .unspecified:
-            // Try summer first: the ambiguous October hour resolves to its first (summer) pass.
-            let local = P1Calendar.epochSeconds(year, month, day, hour, minute, second)
-            return P1Calendar.isEUSummerTime(utc: local - 7200) ? 7200 : 3600
+        let local = P1Calendar.epochSeconds(year, month, day, hour, minute, second)
+        let summerFits = P1Calendar.isEUSummerTime(utc: local - 7200)
+        let winterFits = !P1Calendar.isEUSummerTime(utc: local - 3600)
+        switch (summerFits, winterFits) {
+        case (true, false): return 7200
+        case (false, true): return 3600
+        case (true, true): return season == .winter ? 3600 : 7200     // October: first pass unless W
+        case (false, false): return season == .summer ? 7200 : 3600   // March gap: no real clock shows it
         }
     }
 
