@@ -14,7 +14,7 @@ extension P1Value {
         case .timed(let ts, let n, let u): return "\(nu(n, u)) at \(t(ts))"
         case .peakHistory(let h):
             if h.isEmpty { return "no months" }
-            return h.map { "\($0.start.flatMap { $0.isValid ? String(format2: $0.year, $0.month) : nil } ?? "-"): \($0.kw) kW at \(t($0.peakTime))" }
+            return h.map { "\($0.start.flatMap { $0.isValid ? yearMonth($0.year, $0.month) : nil } ?? "-"): \($0.kw) kW at \(t($0.peakTime))" }
                 .joined(separator: "; ")
         case .log(let l):
             if l.isEmpty { return "no entries" }
@@ -25,9 +25,5 @@ extension P1Value {
     }
 }
 
-extension String {
-    /// "2023-11" without Foundation formatting.
-    init(format2 year: Int, _ month: Int) {
-        self = "\(year)-\(month < 10 ? "0" : "")\(month)"
-    }
-}
+/// "2023-11".
+private func yearMonth(_ year: Int, _ month: Int) -> String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
