@@ -110,8 +110,7 @@ public struct P1Framer: Sendable {
                 let hex: Int
                 switch ch {
                 case 48...57: hex = Int(ch) - 48
-                case 65...70: hex = Int(ch) - 55
-                case 97...102: hex = Int(ch) - 87
+                case 65...70: hex = Int(ch) - 55          // upper case only, as DSMR specifies
                 default: hex = -1
                 }
                 if hex >= 0 && crcDigits < 4 {
