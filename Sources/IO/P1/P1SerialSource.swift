@@ -1,0 +1,49 @@
+import Foundation
+import KwartierCore
+
+/// A P1 serial port: 115200 8N1 (DSMR 4+/e-MUCS) or 9600 7E1 (DSMR 2.2/3); with `baud: nil`
+/// (auto) the reader tries 115200 8N1, 115200 7E1 (some DSMR 4 meters) and 9600 7E1 in turn.
+/// Opening fails while the device is unplugged; the reader keeps retrying.
+public final class P1SerialSource: P1AutoBaudSource {
+    public let path: String
+    public let candidates: [SerialSettings]
+    public private(set) var current: SerialSettings
+    private var port: SerialPort?
+
+    public init(path: String, baud: Int?) {
+        self.path = path
+        switch baud {
+        case nil: candidates = [.dsmr4, SerialSettings(baud: 115200, framing: .sevenE1), .dsmr22]
+        case 9600?: candidates = [.dsmr22]
+        case let b?: candidates = [SerialSettings(baud: b, framing: .eightN1)]
+        }
+        current = candidates[0]
+    }
+
+    public var label: String { "serial \(path) @ \(current)" }
+
+    public func open() throws {
+        port = try SerialPort(path: path, settings: current)
+    }
+
+    public func use(_ settings: SerialSettings) throws {
+        current = settings
+        try port?.reconfigure(settings)
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) throws -> P1ReadResult {
+        guard let port else { throw P1SourceError("\(path): not open") }
+        let n = try port.read(into: buffer, timeoutMs: timeoutMs)
+        if n == 0 {
+            // A pty or USB adapter that vanished may not report it through poll: check the node.
+            if access(path, F_OK) != 0 { throw P1SourceError("\(path): device removed") }
+            return .idle
+        }
+        return .data(n)
+    }
+
+    public func close() {
+        port?.close()
+        port = nil
+    }
+}

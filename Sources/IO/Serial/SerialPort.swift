@@ -1,0 +1,164 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Character framing on the wire.
+public enum SerialFraming: String, Sendable, Codable {
+    /// 8 data bits, no parity, 1 stop (DSMR 4+/e-MUCS, Modbus RTU...).
+    case eightN1 = "8N1"
+    /// 7 data bits, even parity, 1 stop (DSMR 2.2/3). The parity bit is stripped from each byte.
+    case sevenE1 = "7E1"
+}
+
+public struct SerialSettings: Sendable, Equatable, CustomStringConvertible {
+    public var baud: Int
+    public var framing: SerialFraming
+    public init(baud: Int, framing: SerialFraming) { self.baud = baud; self.framing = framing }
+    public var description: String { "\(baud) \(framing.rawValue)" }
+
+    public static let dsmr4 = SerialSettings(baud: 115200, framing: .eightN1)
+    public static let dsmr22 = SerialSettings(baud: 9600, framing: .sevenE1)
+}
+
+public struct SerialError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var message: String
+    /// errno of the failing call (ENOENT: unplugged; EIO/ENXIO: gone while open).
+    public var code: Int32
+    public var description: String { "\(path): \(message)" }
+}
+
+/// A raw termios serial port (non-blocking fd, reads wait with poll()).
+///
+/// Set-up follows the project notes: O_RDWR|O_NOCTTY|O_NONBLOCK|O_CLOEXEC, cfmakeraw, CS8 or
+/// CS7|PARENB with INPCK|ISTRIP, CLOCAL|CREAD, no CRTSCTS, VMIN=0/VTIME=0, and the settings read
+/// back and compared because tcsetattr succeeds when only part applied. In 7E1 the 8th bit is
+/// also masked in user space: pty pairs and some USB adapters ignore ISTRIP.
+public final class SerialPort {
+    public let path: String
+    public private(set) var settings: SerialSettings
+    private var fd: Int32 = -1
+
+    public init(path: String, settings: SerialSettings) throws {
+        self.path = path
+        self.settings = settings
+        let f = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+        if f < 0 { throw SerialPort.error(path, "cannot open", errno) }
+        do {
+            try SerialPort.configure(f, path: path, settings: settings)
+        } catch {
+            Glibc.close(f)
+            throw error
+        }
+        fd = f      // assigned last: a throwing init must not leave an fd for deinit to close twice
+    }
+
+    deinit { close() }
+
+    public var fileDescriptor: Int32 { fd }
+    public var isOpen: Bool { fd >= 0 }
+
+    public func close() {
+        if fd >= 0 { Glibc.close(fd); fd = -1 }
+    }
+
+    /// Changes speed and framing on the open port (auto-baud), dropping pending input.
+    public func reconfigure(_ s: SerialSettings) throws {
+        guard fd >= 0 else { throw SerialError(path: path, message: "port is closed", code: EBADF) }
+        try SerialPort.configure(fd, path: path, settings: s)
+        tcflush(fd, TCIFLUSH)
+        settings = s
+    }
+
+    /// Waits up to `timeoutMs` for input; returns the number of bytes read (0 = none yet).
+    /// Throws when the device is gone (unplugged, pty closed).
+    public func read(into buf: UnsafeMutableRawBufferPointer, timeoutMs: Int32) throws -> Int {
+        guard fd >= 0 else { throw SerialError(path: path, message: "port is closed", code: EBADF) }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let r = poll(&p, 1, timeoutMs)
+        if r < 0 {
+            if errno == EINTR { return 0 }
+            throw SerialPort.error(path, "poll failed", errno)
+        }
+        if r == 0 { return 0 }
+        if p.revents & Int16(POLLNVAL) != 0 { throw SerialError(path: path, message: "device closed", code: EBADF) }
+        let n = Glibc.read(fd, buf.baseAddress, buf.count)
+        if n < 0 {
+            if errno == EAGAIN || errno == EINTR { return 0 }
+            throw SerialPort.error(path, "read failed (device unplugged?)", errno)
+        }
+        if n == 0 {
+            // Readable but nothing to read: the other side hung up.
+            throw SerialError(path: path, message: "device hung up", code: EIO)
+        }
+        if settings.framing == .sevenE1 {
+            for k in 0..<n { buf[k] &= 0x7F }
+        }
+        return n
+    }
+
+    /// Writes what the device accepts now without blocking; returns the count written.
+    public func writeSome(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        guard fd >= 0 else { throw SerialError(path: path, message: "port is closed", code: EBADF) }
+        let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
+        if n < 0 {
+            if errno == EAGAIN || errno == EINTR { return 0 }
+            throw SerialPort.error(path, "write failed", errno)
+        }
+        return n
+    }
+
+    static func error(_ path: String, _ what: String, _ e: Int32) -> SerialError {
+        SerialError(path: path, message: "\(what): \(String(cString: strerror(e)))", code: e)
+    }
+
+    static func speed(_ baud: Int) -> speed_t? {
+        switch baud {
+        case 1200: return speed_t(B1200)
+        case 2400: return speed_t(B2400)
+        case 4800: return speed_t(B4800)
+        case 9600: return speed_t(B9600)
+        case 19200: return speed_t(B19200)
+        case 38400: return speed_t(B38400)
+        case 57600: return speed_t(B57600)
+        case 115200: return speed_t(B115200)
+        case 230400: return speed_t(B230400)
+        default: return nil
+        }
+    }
+
+    static func configure(_ fd: Int32, path: String, settings s: SerialSettings) throws {
+        guard let sp = speed(s.baud) else {
+            throw SerialError(path: path, message: "unsupported baud rate \(s.baud) (use 9600 or 115200)", code: EINVAL)
+        }
+        var t = termios()
+        if tcgetattr(fd, &t) != 0 { throw error(path, "not a serial port (tcgetattr)", errno) }
+        cfmakeraw(&t)
+        t.c_cflag &= ~(tcflag_t(CSIZE | PARENB | PARODD | CSTOPB) | tcflag_t(CRTSCTS))
+        t.c_cflag |= tcflag_t(CLOCAL | CREAD)
+        t.c_iflag &= ~tcflag_t(IXON | IXOFF | IXANY)
+        switch s.framing {
+        case .eightN1:
+            t.c_cflag |= tcflag_t(CS8)
+        case .sevenE1:
+            t.c_cflag |= tcflag_t(CS7 | PARENB)
+            t.c_iflag |= tcflag_t(INPCK | ISTRIP)
+        }
+        withUnsafeMutableBytes(of: &t.c_cc) { cc in
+            cc[Int(VMIN)] = 0
+            cc[Int(VTIME)] = 0
+        }
+        cfsetispeed(&t, sp)
+        cfsetospeed(&t, sp)
+        if tcsetattr(fd, TCSANOW, &t) != 0 { throw error(path, "tcsetattr failed", errno) }
+        var back = termios()
+        if tcgetattr(fd, &back) != 0 { throw error(path, "tcgetattr failed", errno) }
+        let mask = tcflag_t(CSIZE | PARENB)
+        guard back.c_cflag & mask == t.c_cflag & mask,
+              back.c_iflag & tcflag_t(ISTRIP) == t.c_iflag & tcflag_t(ISTRIP),
+              cfgetispeed(&back) == sp else {
+            throw SerialError(path: path, message: "the driver did not accept \(s)", code: EINVAL)
+        }
+    }
+}
