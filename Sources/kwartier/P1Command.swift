@@ -199,7 +199,7 @@ struct P1ListenCommand: ParsableCommand {
             printErr("kwartier p1 listen: \(error)")
             throw ExitCode(2)
         }
-        let printer = P1LinePrinter(json: json)
+        let printer = P1LinePrinter(json: json, limit: count)
         reader.onEvent = { printErr("p1: \($0)") }
         reader.onTelegram = { printer.print($0) }
         do { try reader.start() } catch {
@@ -215,7 +215,7 @@ struct P1ListenCommand: ParsableCommand {
         while p1ListenInterrupted == 0 {
             usleep(50_000)
             let s = reader.stats
-            if let count, s.telegrams >= count { break }
+            if count != nil && printer.done { break }
             if let duration, p1Now() - started >= duration { break }
             if s.finished { break }
             let stale = s.isStale(nowMonotonic: p1Now(), staleAfterS: staleAfter) && p1Now() - started > staleAfter
@@ -236,16 +236,26 @@ struct P1ListenCommand: ParsableCommand {
         for o in s.passthrough {
             printErr("p1: pass-through \(o.target): \(o.clients) client\(o.clients == 1 ? "" : "s"), \(o.sent) sent, \(o.dropped) dropped")
         }
-        if let count, s.telegrams < count { throw ExitCode(1) }
+        if count != nil && !printer.done { throw ExitCode(1) }
     }
 }
 
 /// Prints one line per telegram from the reader thread (a line is one write: no interleaving).
 final class P1LinePrinter: @unchecked Sendable {
     let json: Bool
-    init(json: Bool) { self.json = json }
+    let limit: Int?
+    private let lock = NSLock()
+    private var printed = 0
+    init(json: Bool, limit: Int?) { self.json = json; self.limit = limit }
+
+    /// The requested number of telegrams has been printed.
+    var done: Bool { lock.lock(); defer { lock.unlock() }; return limit.map { printed >= $0 } ?? false }
 
     func print(_ d: P1Delivery) {
+        lock.lock()
+        if let limit, printed >= limit { lock.unlock(); return }
+        printed += 1
+        lock.unlock()
         var out: [UInt8] = []
         if json {
             P1JSON.append(d.telegram, to: &out)

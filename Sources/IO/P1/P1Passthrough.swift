@@ -143,7 +143,17 @@ public final class P1PassthroughOutput: @unchecked Sendable {
         t.start()
     }
 
-    public func stop() {
+    /// Stops the thread after giving queued telegrams up to `drainS` to go out (clients that
+    /// read keep everything they were sent; a stalled one loses its queue).
+    public func stop(drainS: Double = 0.3) {
+        let until = p1MonotonicNow() + drainS
+        while p1MonotonicNow() < until {
+            lock.lock()
+            let pending = clients.contains { !$0.queue.isEmpty }
+            lock.unlock()
+            if !pending || thread == nil { break }
+            usleep(5000)
+        }
         lock.lock()
         running = false
         lock.unlock()

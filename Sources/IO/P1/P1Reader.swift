@@ -188,6 +188,7 @@ public final class P1Reader: @unchecked Sendable {
                 $0.lastError = nil
             }
             event("connected: \(source.label)")
+            if let note = (source as? P1SerialSource)?.framingNote { event(note) }
             let outcome = session(auto: auto, candidate: &candidate, locked: &locked, backoff: &backoff)
             source.close()
             update { $0.connected = false }
@@ -254,6 +255,7 @@ public final class P1Reader: @unchecked Sendable {
                 windowStart = now
                 update { $0.serialSettings = auto.current.description }
                 event("no valid telegram yet; trying \(auto.current)")
+                if let note = (source as? P1SerialSource)?.framingNote { event(note) }
             }
         }
     }

@@ -31,6 +31,12 @@ public final class P1SerialSource: P1AutoBaudSource {
         try port?.reconfigure(settings)
     }
 
+    /// Set when the driver kept its own character framing (a pty): worth a line in the log.
+    public var framingNote: String? {
+        guard let port, !port.framingApplied, current.framing == .sevenE1 else { return nil }
+        return "\(path) keeps 8N1 framing (a pty?): 7E1 parity bits are stripped in software, not checked"
+    }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int32) throws -> P1ReadResult {
         guard let port else { throw P1SourceError("\(path): not open") }
         let n = try port.read(into: buffer, timeoutMs: timeoutMs)

@@ -38,6 +38,8 @@ public struct SerialError: Error, CustomStringConvertible, Sendable {
 public final class SerialPort {
     public let path: String
     public private(set) var settings: SerialSettings
+    /// False when the driver ignored the character size/parity (ptys do); bytes are still masked to 7 bits for 7E1.
+    public private(set) var framingApplied = true
     private var fd: Int32 = -1
 
     public init(path: String, settings: SerialSettings) throws {
@@ -46,7 +48,7 @@ public final class SerialPort {
         let f = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         if f < 0 { throw SerialPort.error(path, "cannot open", errno) }
         do {
-            try SerialPort.configure(f, path: path, settings: settings)
+            framingApplied = try SerialPort.configure(f, path: path, settings: settings)
         } catch {
             Glibc.close(f)
             throw error
@@ -66,7 +68,7 @@ public final class SerialPort {
     /// Changes speed and framing on the open port (auto-baud), dropping pending input.
     public func reconfigure(_ s: SerialSettings) throws {
         guard fd >= 0 else { throw SerialError(path: path, message: "port is closed", code: EBADF) }
-        try SerialPort.configure(fd, path: path, settings: s)
+        framingApplied = try SerialPort.configure(fd, path: path, settings: s)
         tcflush(fd, TCIFLUSH)
         settings = s
     }
@@ -128,7 +130,9 @@ public final class SerialPort {
         }
     }
 
-    static func configure(_ fd: Int32, path: String, settings s: SerialSettings) throws {
+    /// Applies the settings; returns false when the driver kept its own character framing.
+    @discardableResult
+    static func configure(_ fd: Int32, path: String, settings s: SerialSettings) throws -> Bool {
         guard let sp = speed(s.baud) else {
             throw SerialError(path: path, message: "unsupported baud rate \(s.baud) (use 9600 or 115200)", code: EINVAL)
         }
@@ -154,11 +158,13 @@ public final class SerialPort {
         if tcsetattr(fd, TCSANOW, &t) != 0 { throw error(path, "tcsetattr failed", errno) }
         var back = termios()
         if tcgetattr(fd, &back) != 0 { throw error(path, "tcgetattr failed", errno) }
-        let mask = tcflag_t(CSIZE | PARENB)
-        guard back.c_cflag & mask == t.c_cflag & mask,
-              back.c_iflag & tcflag_t(ISTRIP) == t.c_iflag & tcflag_t(ISTRIP),
-              cfgetispeed(&back) == sp else {
-            throw SerialError(path: path, message: "the driver did not accept \(s)", code: EINVAL)
+        guard cfgetispeed(&back) == sp, cfgetospeed(&back) == sp else {
+            throw SerialError(path: path, message: "the driver did not accept \(s.baud) Bd", code: EINVAL)
         }
+        // A pty (socat, ser2net's pty mode) forces CS8 and no parity. 7E1 still reads right:
+        // a 7E1 character taken as 8N1 is its 7 data bits plus the parity bit as bit 7, which
+        // read() masks off. Only the parity check is lost.
+        let mask = tcflag_t(CSIZE | PARENB)
+        return back.c_cflag & mask == t.c_cflag & mask
     }
 }
