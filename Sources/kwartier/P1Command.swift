@@ -234,7 +234,10 @@ struct P1ListenCommand: ParsableCommand {
         if let ss = s.serialSettings { summary += ", serial \(ss)" }
         printErr(summary)
         for o in s.passthrough {
-            printErr("p1: pass-through \(o.target): \(o.clients) client\(o.clients == 1 ? "" : "s"), \(o.sent) sent, \(o.dropped) dropped")
+            let what = o.target.hasPrefix("serial:") ? "opened \(o.accepted) time\(o.accepted == 1 ? "" : "s")"
+                                                      : "\(o.accepted) client\(o.accepted == 1 ? "" : "s") served"
+            printErr("p1: pass-through \(o.target): \(what), \(o.sent) telegrams sent, \(o.dropped) dropped"
+                     + (o.lastError.map { " (last problem: \($0))" } ?? ""))
         }
         if count != nil && !printer.done { throw ExitCode(1) }
     }

@@ -48,6 +48,8 @@ public enum P1PassthroughTarget: Sendable, Equatable, CustomStringConvertible {
 public struct P1OutputStats: Sendable, Equatable {
     public var target: String
     public var clients: Int
+    /// Clients (or serial port openings) served since the start.
+    public var accepted: Int
     /// Whole telegrams handed to the kernel, summed over clients.
     public var sent: Int
     /// Telegrams not queued for a client because its queue was full (slow or stalled client),
@@ -117,7 +119,7 @@ public final class P1PassthroughOutput: @unchecked Sendable {
     private var wake: [Int32] = [-1, -1]
     private var running = false
     private var thread: Thread?
-    private var sent = 0, dropped = 0
+    private var sent = 0, dropped = 0, accepted = 0
     private var lastError: String?
 
     public init(target: P1PassthroughTarget) { self.target = target }
@@ -184,7 +186,8 @@ public final class P1PassthroughOutput: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let n: Int
         if case .serial = target { n = clients.isEmpty ? 0 : 1 } else { n = clients.count }
-        return P1OutputStats(target: target.description, clients: n, sent: sent, dropped: dropped, lastError: lastError)
+        return P1OutputStats(target: target.description, clients: n, accepted: accepted, sent: sent, dropped: dropped,
+                             lastError: lastError)
     }
 
     private func poke() {
@@ -199,6 +202,7 @@ public final class P1PassthroughOutput: @unchecked Sendable {
             serial = p
             lock.lock()
             clients = [Client(fd: p.fileDescriptor)]
+            accepted += 1
             lastError = nil
             lock.unlock()
         } catch {
@@ -298,6 +302,7 @@ public final class P1PassthroughOutput: @unchecked Sendable {
                 continue
             }
             clients.append(Client(fd: fd))
+            accepted += 1
             lock.unlock()
         }
     }
