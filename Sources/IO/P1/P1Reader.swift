@@ -14,7 +14,7 @@ public struct P1Delivery: Sendable {
 public struct P1ReaderStats: Sendable {
     /// Telegrams accepted (CRC ok, or none on meters that send none).
     public var telegrams = 0
-    /// Telegrams rejected whole: bad CRC, or no CRC where the version requires one.
+    /// Telegrams rejected whole: bad CRC, no CRC where the version requires one, or no readable line.
     public var crcFailures = 0
     public var bytesRead = 0
     public var framer = P1FramerCounters()
