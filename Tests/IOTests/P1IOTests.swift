@@ -18,8 +18,8 @@ final class P1IOTests: XCTestCase {
         XCTAssertEqual(try P1PassthroughTarget.parse("tcp://0.0.0.0:2001"), .tcp(host: "0.0.0.0", port: 2001))
         XCTAssertEqual(try P1PassthroughTarget.parse("tcp://:2001"), .tcp(host: "", port: 2001))
         XCTAssertEqual(try P1PassthroughTarget.parse("tcp://[::1]:2001"), .tcp(host: "::1", port: 2001))
-        XCTAssertEqual(try P1PassthroughTarget.parse("serial:/dev/ttyUSB1"), .serial(path: "/dev/ttyUSB1", settings: .dsmr4))
-        XCTAssertEqual(try P1PassthroughTarget.parse("serial:/dev/ttyUSB1@9600"), .serial(path: "/dev/ttyUSB1", settings: .dsmr22))
+        XCTAssertEqual(try P1PassthroughTarget.parse("serial:/dev/ttyUSB1"), .serial(path: "/dev/ttyUSB1", settings: P1SerialPresets.dsmr4))
+        XCTAssertEqual(try P1PassthroughTarget.parse("serial:/dev/ttyUSB1@9600"), .serial(path: "/dev/ttyUSB1", settings: P1SerialPresets.dsmr22))
         for bad in ["udp://x:1", "tcp://host", "tcp://host:0", "tcp://host:70000", "serial:ttyUSB1", "serial:/dev/x@1234"] {
             XCTAssertThrowsError(try P1PassthroughTarget.parse(bad), bad)
         }

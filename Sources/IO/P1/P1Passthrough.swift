@@ -32,7 +32,7 @@ public enum P1PassthroughTarget: Sendable, Equatable, CustomStringConvertible {
             guard path.hasPrefix("/") else {
                 throw P1SourceError("pass-through '\(url)': expected serial:/dev/ttyX, e.g. serial:/dev/ttyUSB1")
             }
-            return .serial(path: path, settings: SerialSettings(baud: baud, framing: baud == 9600 ? .sevenE1 : .eightN1))
+            return .serial(path: path, settings: baud == 9600 ? P1SerialPresets.dsmr22 : SerialSettings(baud: baud))
         }
         throw P1SourceError("pass-through '\(url)': expected tcp://HOST:PORT or serial:/dev/ttyX")
     }

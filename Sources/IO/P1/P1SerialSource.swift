@@ -13,9 +13,9 @@ public final class P1SerialSource: P1AutoBaudSource {
     public init(path: String, baud: Int?) {
         self.path = path
         switch baud {
-        case nil: candidates = [.dsmr4, SerialSettings(baud: 115200, framing: .sevenE1), .dsmr22]
-        case 9600?: candidates = [.dsmr22]
-        case let b?: candidates = [SerialSettings(baud: b, framing: .eightN1)]
+        case nil: candidates = [P1SerialPresets.dsmr4, P1SerialPresets.dsmr4SevenBit, P1SerialPresets.dsmr22]
+        case 9600?: candidates = [P1SerialPresets.dsmr22]
+        case let b?: candidates = [SerialSettings(baud: b)]
         }
         current = candidates[0]
     }
@@ -33,7 +33,7 @@ public final class P1SerialSource: P1AutoBaudSource {
 
     /// Set when the driver kept its own character framing (a pty): worth a line in the log.
     public var framingNote: String? {
-        guard let port, !port.framingApplied, current.framing == .sevenE1 else { return nil }
+        guard let port, !port.framingApplied, current.dataBits == 7 else { return nil }
         return "\(path) keeps 8N1 framing (a pty?): 7E1 parity bits are stripped in software, not checked"
     }
 
@@ -52,4 +52,14 @@ public final class P1SerialSource: P1AutoBaudSource {
         port?.close()
         port = nil
     }
+}
+
+/// The P1 serial settings.
+public enum P1SerialPresets {
+    /// DSMR 4+ and e-MUCS: 115200 8N1.
+    public static let dsmr4 = SerialSettings(baud: 115200)
+    /// Some DSMR 4 meters (and dsmr_parser's V4 preset): 115200 7E1.
+    public static let dsmr4SevenBit = SerialSettings(baud: 115200, parity: .even, dataBits: 7)
+    /// DSMR 2.2 / 3: 9600 7E1.
+    public static let dsmr22 = SerialSettings(baud: 9600, parity: .even, dataBits: 7)
 }

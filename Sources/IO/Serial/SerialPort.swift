@@ -1,25 +1,11 @@
 import Foundation
+import KwartierCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Character framing on the wire.
-public enum SerialFraming: String, Sendable, Codable {
-    /// 8 data bits, no parity, 1 stop (DSMR 4+/e-MUCS, Modbus RTU...).
-    case eightN1 = "8N1"
-    /// 7 data bits, even parity, 1 stop (DSMR 2.2/3). The parity bit is stripped from each byte.
-    case sevenE1 = "7E1"
-}
-
-public struct SerialSettings: Sendable, Equatable, CustomStringConvertible {
-    public var baud: Int
-    public var framing: SerialFraming
-    public init(baud: Int, framing: SerialFraming) { self.baud = baud; self.framing = framing }
-    public var description: String { "\(baud) \(framing.rawValue)" }
-
-    public static let dsmr4 = SerialSettings(baud: 115200, framing: .eightN1)
-    public static let dsmr22 = SerialSettings(baud: 9600, framing: .sevenE1)
-}
+// Line settings are the shared `SerialSettings` (KwartierCore/Model/Transport.swift):
+// baud, data bits 7/8, parity N/E/O, stop bits 1/2.
 
 public struct SerialError: Error, CustomStringConvertible, Sendable {
     public var path: String
@@ -32,13 +18,14 @@ public struct SerialError: Error, CustomStringConvertible, Sendable {
 /// A raw termios serial port (non-blocking fd, reads wait with poll()).
 ///
 /// Set-up follows the project notes: O_RDWR|O_NOCTTY|O_NONBLOCK|O_CLOEXEC, cfmakeraw, CS8 or
-/// CS7|PARENB with INPCK|ISTRIP, CLOCAL|CREAD, no CRTSCTS, VMIN=0/VTIME=0, and the settings read
-/// back and compared because tcsetattr succeeds when only part applied. In 7E1 the 8th bit is
-/// also masked in user space: pty pairs and some USB adapters ignore ISTRIP.
+/// CS7, PARENB (+PARODD) with INPCK, ISTRIP for 7 data bits, CSTOPB for 2 stop bits,
+/// CLOCAL|CREAD, no CRTSCTS, VMIN=0/VTIME=0, and the settings read back and compared because
+/// tcsetattr succeeds when only part applied. With 7 data bits the 8th bit is also masked in
+/// user space: pty pairs force 8N1 and some USB adapters ignore ISTRIP.
 public final class SerialPort {
     public let path: String
     public private(set) var settings: SerialSettings
-    /// False when the driver ignored the character size/parity (ptys do); bytes are still masked to 7 bits for 7E1.
+    /// False when the driver ignored the character size/parity (ptys do); bytes are still masked to 7 bits for 7-bit settings.
     public private(set) var framingApplied = true
     private var fd: Int32 = -1
 
@@ -94,7 +81,7 @@ public final class SerialPort {
             // Readable but nothing to read: the other side hung up.
             throw SerialError(path: path, message: "device hung up", code: EIO)
         }
-        if settings.framing == .sevenE1 {
+        if settings.dataBits == 7 {
             for k in 0..<n { buf[k] &= 0x7F }
         }
         return n
@@ -142,13 +129,17 @@ public final class SerialPort {
         t.c_cflag &= ~(tcflag_t(CSIZE | PARENB | PARODD | CSTOPB) | tcflag_t(CRTSCTS))
         t.c_cflag |= tcflag_t(CLOCAL | CREAD)
         t.c_iflag &= ~tcflag_t(IXON | IXOFF | IXANY)
-        switch s.framing {
-        case .eightN1:
-            t.c_cflag |= tcflag_t(CS8)
-        case .sevenE1:
-            t.c_cflag |= tcflag_t(CS7 | PARENB)
-            t.c_iflag |= tcflag_t(INPCK | ISTRIP)
+        guard s.dataBits == 7 || s.dataBits == 8, s.stopBits == 1 || s.stopBits == 2 else {
+            throw SerialError(path: path, message: "unsupported framing \(s) (use 8N1, 7E1 or similar)", code: EINVAL)
         }
+        t.c_cflag |= tcflag_t(s.dataBits == 7 ? CS7 : CS8)
+        if s.stopBits == 2 { t.c_cflag |= tcflag_t(CSTOPB) }
+        switch s.parity {
+        case .none: break
+        case .even: t.c_cflag |= tcflag_t(PARENB); t.c_iflag |= tcflag_t(INPCK)
+        case .odd: t.c_cflag |= tcflag_t(PARENB | PARODD); t.c_iflag |= tcflag_t(INPCK)
+        }
+        if s.dataBits == 7 { t.c_iflag |= tcflag_t(ISTRIP) }
         withUnsafeMutableBytes(of: &t.c_cc) { cc in
             cc[Int(VMIN)] = 0
             cc[Int(VTIME)] = 0
