@@ -1,0 +1,72 @@
+/// Short English names of the OBIS codes P1 meters send, for tables and logs.
+public enum OBISNames {
+    public static func name(_ o: OBISCode) -> String? {
+        if o.b >= 1 && o.b <= 4 && o.a == 0 {
+            switch (o.c, o.d, o.e) {
+            case (24, 1, 0): return "M-Bus \(o.b) device type"
+            case (96, 1, 0), (96, 1, 1): return "M-Bus \(o.b) equipment id"
+            case (24, 4, 0): return "M-Bus \(o.b) valve"
+            case (24, 2, 1): return "M-Bus \(o.b) reading"
+            case (24, 2, 3): return "M-Bus \(o.b) reading (not temp.-corrected)"
+            case (24, 3, 0): return "M-Bus \(o.b) reading (DSMR 2.2/3)"
+            case (96, 3, 10): return "M-Bus \(o.b) breaker"
+            default: return nil
+            }
+        }
+        switch (o.c, o.d, o.e) {
+        case (0, 2, 8): return "P1 version"
+        case (96, 1, 4): return "version (BE)"
+        case (1, 0, 0): return "meter time"
+        case (96, 1, 1): return "equipment id"
+        case (96, 1, 0): return "equipment id"
+        case (42, 0, 0): return "logical device name"
+        case (0, 0, 0): return "device address"
+        case (1, 8, 0): return "import total"
+        case (2, 8, 0): return "export total"
+        case (1, 8, let t): return "import tariff \(t)"
+        case (2, 8, let t): return "export tariff \(t)"
+        case (96, 14, 0): return "tariff"
+        case (1, 7, 0): return "power import"
+        case (2, 7, 0): return "power export"
+        case (32, 7, 0): return "voltage L1"
+        case (52, 7, 0): return "voltage L2"
+        case (72, 7, 0): return "voltage L3"
+        case (31, 7, 0): return "current L1"
+        case (51, 7, 0): return "current L2"
+        case (71, 7, 0): return "current L3"
+        case (21, 7, 0): return "power import L1"
+        case (41, 7, 0): return "power import L2"
+        case (61, 7, 0): return "power import L3"
+        case (22, 7, 0): return "power export L1"
+        case (42, 7, 0): return "power export L2"
+        case (62, 7, 0): return "power export L3"
+        case (96, 7, 21): return "power failures"
+        case (96, 7, 9): return "long power failures"
+        case (99, 97, 0): return "power failure log"
+        case (32, 32, 0): return "voltage sags L1"
+        case (52, 32, 0): return "voltage sags L2"
+        case (72, 32, 0): return "voltage sags L3"
+        case (32, 36, 0): return "voltage swells L1"
+        case (52, 36, 0): return "voltage swells L2"
+        case (72, 36, 0): return "voltage swells L3"
+        case (96, 13, 0): return "text message"
+        case (96, 13, 1): return "text message code"
+        case (96, 3, 10): return "breaker state"
+        case (17, 0, 0): return "limiter threshold"
+        case (31, 4, 0): return "fuse threshold L1"
+        case (51, 4, 0): return "fuse threshold L2"
+        case (71, 4, 0): return "fuse threshold L3"
+        case (1, 4, 0): return "quarter-hour average import"
+        case (1, 6, 0): return "month peak"
+        case (98, 1, 0): return "monthly peak history"
+        case (3, 7, 0): return "reactive power import"
+        case (4, 7, 0): return "reactive power export"
+        case (3, 8, _): return "reactive energy import"
+        case (4, 8, _): return "reactive energy export"
+        case (14, 7, 0): return "frequency"
+        case (13, 7, 0): return "power factor"
+        case (96, 5, 5): return "status"
+        default: return nil
+        }
+    }
+}
