@@ -94,3 +94,33 @@ final class ScenarioFileTests: XCTestCase {
         }
     }
 }
+
+final class VirtualP1MeterTests: XCTestCase {
+    /// The simulated flows survive encode → frame → parse → GridMeasurement.
+    func testTelegramCarriesTheFlows() throws {
+        let c = try ConfigLoader().load(yaml: DemoSite.yaml, file: "demo").0
+        let t0 = Date(timeIntervalSince1970: 1_781_500_000)
+        let cars: [(point: Int, car: SimCar)] = [(0, SimCar(name: "a", arrival: t0, departure: t0.addingTimeInterval(9999), batteryKWh: 60, socPercent: 20, phases: 3))]
+        let site = SimSite(config: c, start: t0, cars: cars, house: SimHouse(baseW: PhaseValues(460, 230, 0), seed: 1))
+        var meter = VirtualMeterState(timeZone: TimeZone(identifier: "Europe/Brussels")!)
+        site.advance(to: t0.addingTimeInterval(1))
+        try site.point("cp1")!.writeCurrent(10)
+        for s in 2...10 {
+            site.advance(to: t0.addingTimeInterval(Double(s)))
+            meter.integrate(gridW: site.flows.gridW, dt: 1, at: site.now)
+        }
+        let bytes = VirtualP1Meter().telegram(site: site, meter: meter, at: site.now)
+        var dec = P1StreamDecoder()
+        let ts = dec.push(Array("garbage\r\n".utf8) + bytes)
+        XCTAssertEqual(ts.count, 1)
+        XCTAssertEqual(dec.crcFailures, 0)
+        let g = ts[0].reading.gridMeasurement(hostTime: site.now)
+        XCTAssertEqual(g.meterTime, site.now)
+        // House 460/230/0 W base (2/1/0 A) plus a 3-phase car at 10 A.
+        XCTAssertEqual(g.meter.currents.l1, 12, accuracy: 0.01)
+        XCTAssertEqual(g.meter.currents.l2, 11, accuracy: 0.01)
+        XCTAssertEqual(g.meter.currents.l3, 10, accuracy: 0.01)
+        XCTAssertEqual(g.meter.powerW, 690 + 6900, accuracy: 1)
+        XCTAssertEqual(g.quarterAverageKW!, meter.currentAverageKW, accuracy: 0.001)
+    }
+}
