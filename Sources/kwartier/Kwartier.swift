@@ -18,6 +18,7 @@ struct Kwartier: ParsableCommand {
         """,
         version: KwartierVersion.string,
         subcommands: [DemoCommand.self, RunCommand.self, CheckCommand.self, P1Command.self,
-                      ModbusCommand.self, DeviceCommand.self, SimulateCommand.self, ExplainCommand.self]
+                      ModbusCommand.self, DeviceCommand.self, SimulateCommand.self, ExplainCommand.self,
+                      DashboardPreviewCommand.self]
     )
 }
