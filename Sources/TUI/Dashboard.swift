@@ -13,9 +13,13 @@ public struct DashboardOptions: Sendable, Equatable {
     public var refreshHz: Double
     /// Where themes are searched (default: `ThemeLoader.searchDirs()`).
     public var themeDirs: [String]?
+    /// The screen shown first.
+    public var initialScreen: ScreenID
 
-    public init(theme: String = "default", ascii: Bool = false, refreshHz: Double = 1, themeDirs: [String]? = nil) {
+    public init(theme: String = "default", ascii: Bool = false, refreshHz: Double = 1, themeDirs: [String]? = nil,
+                initialScreen: ScreenID = .overview) {
         self.theme = theme; self.ascii = ascii; self.refreshHz = min(20, max(0.1, refreshHz)); self.themeDirs = themeDirs
+        self.initialScreen = initialScreen
     }
     public init(ui: UIConfig) { self.init(theme: ui.theme, ascii: ui.ascii, refreshHz: ui.refreshHz) }
 }
@@ -98,6 +102,7 @@ public final class Dashboard {
 
         var loop = UILoop(screen: screen, glyphs: (options.ascii || !utf8) ? .ascii : .utf8, driving: isDrivingHardware,
                           periodNs: UInt64(1e9 / options.refreshHz), onCommand: onCommand)
+        loop.state.screen = options.initialScreen
         if let w = loaded.warning { loop.state.say(w, .warn, now: Date()); loop.state.message?.until = Date().addingTimeInterval(10) }
         let deadline = stopAfter.map { DispatchTime.now().uptimeNanoseconds + UInt64(max(0, $0) * 1e9) }
         return loop.run(channel: channel, feed: feed, stopAt: deadline)

@@ -23,6 +23,7 @@ struct DashboardPreviewCommand: ParsableCommand {
     @Option(help: "Seed of the fake site.") var seed: UInt64 = 42
     @Option(help: "Simulated seconds per real second.") var speed: Double = 1
     @Option(name: .customLong("state-file"), help: "Write the fake site's state (JSON) here after every step.") var stateFile: String?
+    @Option(help: "Screen shown first (1-5: overview, points, boards, devices, log).") var screen: Int = 1
     @Flag(help: "Act as if a real site were driven (quitting asks for confirmation).") var driving = false
     @Option(help: "Quit after this many seconds.") var seconds: Double?
     @Flag(name: .customLong("print-screens"), help: "Print every screen as text (no terminal needed) and exit.") var printScreens = false
@@ -33,6 +34,7 @@ struct DashboardPreviewCommand: ParsableCommand {
     func validate() throws {
         guard (0...99).contains(points) else { throw ValidationError("--points must be 0-99") }
         if let r = refreshHz, !(0.1...20).contains(r) { throw ValidationError("--refresh-hz must be 0.1-20") }
+        guard ScreenID(rawValue: screen) != nil else { throw ValidationError("--screen must be 1-5") }
         guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be above 0 and at most 1000") }
     }
 
@@ -48,7 +50,8 @@ struct DashboardPreviewCommand: ParsableCommand {
         if let t = theme { ui.theme = t }
         if let r = refreshHz { ui.refreshHz = r }
         ui.ascii = ascii
-        let options = DashboardOptions(ui: ui)
+        var options = DashboardOptions(ui: ui)
+        options.initialScreen = ScreenID(rawValue: screen) ?? .overview
         let runner = PreviewRunner(site: site, speed: speed, stateFile: stateFile)
         runner.start()
         let dashboard = Dashboard(options: options)

@@ -8,13 +8,15 @@ enum Chrome {
         c.fill(r, " ", .title)
         let clock = s.map { " " + Fmt.clock($0.time) + " " } ?? " --:--:-- "
         let safe = (s?.safeState ?? false) ? " SAFE STATE " : ""
+        // The active tab is padded on both sides, the others only on the left.
+        func width(_ tabs: [(String, Bool)]) -> Int { tabs.reduce(0) { $0 + $1.0.count + ($1.1 ? 2 : 1) } }
         var tabs: [(String, Bool)] = ScreenID.allCases.map { ("\($0.rawValue) \($0.title)", $0 == st.screen) }
-        var tabsW = tabs.reduce(0) { $0 + $1.0.count + 2 }
+        var tabsW = width(tabs)
         let rightW = clock.count + safe.count
         // Narrow: number-only tabs for the inactive screens.
         if r.w - tabsW - rightW < 18 {
             tabs = ScreenID.allCases.map { ($0 == st.screen ? "\($0.rawValue) \($0.title)" : "\($0.rawValue)", $0 == st.screen) }
-            tabsW = tabs.reduce(0) { $0 + $1.0.count + 2 }
+            tabsW = width(tabs)
         }
         let nameW = max(0, r.w - tabsW - rightW - 1)
         // "Kwartier – site" when it fits, else just the site's name.
@@ -23,8 +25,7 @@ enum Chrome {
         c.textFit(Rect(x: r.x, y: r.y, w: nameW, h: 1), name, .title)
         var x = r.x + nameW
         for (t, active) in tabs {
-            x = c.text(x, r.y, " " + t + " ", active ? .tabActive : .tabInactive, clip: r)
-            x = c.text(x, r.y, "", .title, clip: r)
+            x = c.text(x, r.y, active ? " " + t + " " : " " + t, active ? .tabActive : .tabInactive, clip: r)
         }
         var rx = r.maxX - rightW
         if !safe.isEmpty { rx = c.text(rx, r.y, safe, .crit, clip: r) }

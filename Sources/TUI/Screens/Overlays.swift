@@ -32,10 +32,12 @@ enum Overlays {
 
     static func tooSmall(_ c: inout Canvas) {
         c.clear()
+        // Short lines, so the message still reads on a tiny window.
         let msg = [
-            "Kwartier needs a terminal of at least \(Layout.minWidth)x\(Layout.minHeight).",
-            "This one is \(c.width)x\(c.height).",
-            "Enlarge the window, or press q to quit.",
+            "Kwartier needs at least",
+            "\(Layout.minWidth)x\(Layout.minHeight) characters;",
+            "this terminal is \(c.width)x\(c.height).",
+            "Enlarge it, or press q.",
         ]
         let top = max(0, (c.height - msg.count) / 2)
         for (i, m) in msg.enumerated() {

@@ -97,7 +97,7 @@ public enum FlowDiagram {
     }
 
     static func value(_ w: Double?) -> String {
-        guard let w else { return Fmt.lpad("n/a", valueW - 1) + " " }
+        guard let w else { return Fmt.lpad("n/a", valueW - 3) + "   " }   // under the digits
         return Fmt.lpad(Fmt.kW(w), valueW - 3) + " kW"
     }
 
