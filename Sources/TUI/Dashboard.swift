@@ -83,10 +83,8 @@ public final class Dashboard {
         let wantColour = !TerminalCaps.noColorRequested() && !loaded.theme.isMonochrome
 
         let channel = try EventChannel(inputFD: 0)
-        let screen = try CursesScreen(theme: loaded.theme, monoTheme: mono, wantColour: wantColour)
-        defer { screen.shutdown() }
-
-        // Signals become events; the SIGWINCH source replaces ncurses' own handler.
+        // Signals become events. The sources exist before newterm, so ncurses finds SIGWINCH
+        // taken and leaves it to us (we query the size and call resizeterm ourselves).
         let sigQueue = DispatchQueue(label: "kwartier.dashboard.signals")
         var sources: [DispatchSourceSignal] = []
         for (sig, ev) in [(SIGWINCH, EventChannel.Event.resize), (SIGINT, .interrupt),
@@ -97,6 +95,10 @@ public final class Dashboard {
             sources.append(src)
         }
         defer { for s in sources { s.cancel() } }
+        let screen = try CursesScreen(theme: loaded.theme, monoTheme: mono, wantColour: wantColour)
+        defer { screen.shutdown() }
+        // A resize between the terminal's creation and now would be lost: ask once.
+        screen.resize(ifChanged: true)
         feed.setListener { channel.post(.snapshot) }
         defer { feed.setListener(nil) }
 
@@ -153,6 +155,8 @@ struct UILoop {
                     take(feed)
                     if awaitingEffect { awaitingEffect = false; drawNow = true }
                 case .tick:
+                    // Belt and braces for a SIGWINCH lost in a race: one ioctl per tick.
+                    if screen.resize(ifChanged: true) { drawNow = true }
                     let now = DispatchTime.now().uptimeNanoseconds
                     if let stop = stopAt, now >= stop { return .timeout }
                     if now >= nextTick {

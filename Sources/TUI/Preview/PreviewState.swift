@@ -10,6 +10,7 @@ public struct PreviewState: Codable, Equatable {
     public struct Point: Codable, Equatable {
         public var id: String, name: String, state: String, mode: String, priority: Int
         public var manualA: Double?, setpointA: Double, powerW: Double, explanation: String
+        public var board: String, currents: [Double], sessionKWh: Double, phases: Int
     }
     public struct Relay: Codable, Equatable { public var id: String, state: String, override: String }
 
@@ -34,7 +35,8 @@ public struct PreviewState: Codable, Equatable {
         quarter = s.quarter.map { Quarter(averageKW: $0.averageKW, forecastKW: $0.forecastKW, allowedKW: $0.allowedKW,
                                           monthPeakKW: $0.monthPeakKW, secondsLeft: Int($0.secondsLeft(at: s.time).rounded(.down))) }
         points = s.points.map { Point(id: $0.id, name: $0.name, state: $0.state.rawValue, mode: $0.mode.rawValue, priority: $0.priority,
-                                      manualA: $0.manualA, setpointA: $0.setpointA, powerW: $0.powerW, explanation: $0.explanation) }
+                                      manualA: $0.manualA, setpointA: $0.setpointA, powerW: $0.powerW, explanation: $0.explanation,
+                                      board: $0.board, currents: $0.currents.values, sessionKWh: $0.sessionKWh, phases: $0.phasesInUse) }
         relays = s.relays.map { Relay(id: $0.id, state: $0.state, override: $0.override.rawValue) }
         self.applied = applied.map(Self.describe)
     }

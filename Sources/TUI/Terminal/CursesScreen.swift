@@ -90,13 +90,20 @@ final class CursesScreen {
     }
 
     /// The terminal's size now (after SIGWINCH): tells ncurses, forgets the previous frame.
-    func resize() {
+    /// With `ifChanged`, does nothing when the size is what ncurses already has. Returns whether
+    /// it resized.
+    @discardableResult
+    func resize(ifChanged: Bool = false) -> Bool {
         var r: Int32 = 0, c: Int32 = 0
-        if kw_winsize(1, &r, &c) == 0 || kw_winsize(0, &r, &c) == 0 {
-            resizeterm(r, c)
+        guard kw_winsize(1, &r, &c) == 0 || kw_winsize(0, &r, &c) == 0 else {
+            if !ifChanged { repaintAll() }
+            return !ifChanged
         }
+        if ifChanged && Int(r) == rows && Int(c) == cols { return false }
+        resizeterm(r, c)
         rows = Int(kw_lines()); cols = Int(kw_cols())
         repaintAll()
+        return true
     }
 
     /// The next frame redraws every cell after clearing (Ctrl-L, resize).

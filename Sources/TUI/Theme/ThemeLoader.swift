@@ -45,21 +45,22 @@ public enum ThemeLoader {
         guard let path = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
             if spec == "default" { return Loaded(theme: builtinDefault, source: "built-in", warning: nil) }
             if spec == "mono" { return Loaded(theme: builtinMono, source: "built-in", warning: nil) }
-            let where_ = isPath ? "file \(spec) not found or not readable"
+            let where_ = isPath ? "file not found or not readable"
                 : "no \(spec).theme in \(dirs.joined(separator: ", "))"
             return Loaded(theme: builtinDefault, source: "built-in",
-                          warning: "theme '\(spec)': \(where_); using the default theme")
+                          warning: "theme '\(isPath ? name : spec)': \(where_)\(isPath ? " (\(spec))" : ""); using the default theme")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             return Loaded(theme: builtinDefault, source: "built-in",
-                          warning: "theme '\(spec)': \(path) is not readable UTF-8 text; using the default theme")
+                          warning: "theme '\(name)': not UTF-8 text (\(path)); using the default theme")
         }
         do {
             let t = try ThemeParser.parse(text, fallbackName: name, base: builtinDefault)
             return Loaded(theme: t, source: path, warning: nil)
         } catch let e as ThemeParser.ParseError {
+            // The problem first: the status line is 80 columns on a console.
             return Loaded(theme: builtinDefault, source: "built-in",
-                          warning: "theme '\(spec)': \(path) \(e.description); using the default theme")
+                          warning: "theme '\(name)' \(e.description) (\(path)); using the default theme")
         } catch {
             return Loaded(theme: builtinDefault, source: "built-in", warning: "theme '\(spec)': \(error); using the default theme")
         }
