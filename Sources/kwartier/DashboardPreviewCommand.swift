@@ -24,6 +24,8 @@ struct DashboardPreviewCommand: ParsableCommand {
     @Option(help: "Simulated seconds per real second.") var speed: Double = 1
     @Option(name: .customLong("state-file"), help: "Write the fake site's state (JSON) here after every step.") var stateFile: String?
     @Option(help: "Screen shown first (1-5: overview, points, boards, devices, log).") var screen: Int = 1
+    @Flag(help: "Worst case for bandwidth: every charging car's current changes every second.") var busy = false
+    @Option(name: .customLong("slider"), help: "Initial energy slider (kW).") var sliderKW: Double = 22
     @Flag(help: "Act as if a real site were driven (quitting asks for confirmation).") var driving = false
     @Option(help: "Quit after this many seconds.") var seconds: Double?
     @Flag(name: .customLong("print-screens"), help: "Print every screen as text (no terminal needed) and exit.") var printScreens = false
@@ -35,11 +37,12 @@ struct DashboardPreviewCommand: ParsableCommand {
         guard (0...99).contains(points) else { throw ValidationError("--points must be 0-99") }
         if let r = refreshHz, !(0.1...20).contains(r) { throw ValidationError("--refresh-hz must be 0.1-20") }
         guard ScreenID(rawValue: screen) != nil else { throw ValidationError("--screen must be 1-5") }
+        guard sliderKW >= 0 && sliderKW <= 1000 else { throw ValidationError("--slider must be 0-1000 kW") }
         guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be above 0 and at most 1000") }
     }
 
     func run() throws {
-        var site = PreviewSite(points: points, seed: seed)
+        var site = PreviewSite(points: points, seed: seed, sliderKW: sliderKW, busy: busy)
         if printScreens {
             for _ in 0..<max(0, steps) { site.step() }
             let glyphs: Glyphs = ascii ? .ascii : (TerminalCaps.localeIsUTF8() ? .utf8 : .ascii)

@@ -88,3 +88,27 @@ def test_colour_with_the_default_theme(pane_factory):
     p = pane_factory(width=80, height=24, term="xterm-256color", args=["--theme", "high-contrast"])
     p.wait_text("Energy flows")
     assert COLOUR.search(p.capture(escapes=True))
+
+
+@pytest.mark.parametrize("term,message", [("dumb", "cannot move the cursor"), ("nosuchterm", "unknown terminal type TERM=nosuchterm")])
+def test_unusable_terminal_is_refused_with_a_clear_message(term, message, pane_factory):
+    p = pane_factory(width=80, height=24, term=term)
+    text = p.wait_text("EXIT=1")
+    assert message in text.replace("\n", "")
+
+
+def test_not_a_terminal(kwartier):
+    from conftest import run
+    r = run(kwartier, "dashboard-preview", "--seconds", "1", input="", timeout=20)
+    assert r.returncode == 1
+    assert "needs a terminal on stdin and stdout" in r.stderr
+
+
+def test_print_screens_gives_every_screen_as_ascii_text(kwartier):
+    from conftest import run
+    r = run(kwartier, "dashboard-preview", "--print-screens", "--ascii", timeout=20)
+    assert r.returncode == 0, r.stderr
+    for title in ["== 1 Overview", "== 2 Points", "== 3 Boards", "== 4 Devices", "== 5 Log", "== help (?)"]:
+        assert title in r.stdout
+    assert all(len(line) <= 80 for line in r.stdout.split("\n"))
+    assert all(ord(ch) < 128 for ch in r.stdout)

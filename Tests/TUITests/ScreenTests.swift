@@ -125,5 +125,18 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(t.contains("Waiting for the first snapshot from the core..."))
         XCTAssertTrue(t.contains("--:--:--"))
     }
-}
 
+    func testStaleMeterAndSafeStateAreUnmissable() {
+        var s = Fixture.snapshot()
+        s.grid.stale = true
+        s.grid.ageS = 14
+        s.safeState = true
+        let c = frame(s)
+        XCTAssertTrue(c.line(0).hasSuffix(" SAFE STATE  \(Fmt.clock(Fixture.t0)) "), c.line(0))
+        XCTAssertEqual(c.line(22).trimmingCharacters(in: .whitespaces),
+                       "SAFE STATE: main meter stale, charge points at their safe current")
+        XCTAssertTrue(c.text().contains("|P1    * STALE 14 s"), c.text())
+        XCTAssertTrue(c.line(1).hasSuffix(" P1 14 s -+"))
+        XCTAssertEqual(c[1, 22].role, .alertCrit)
+    }
+}

@@ -58,12 +58,15 @@ public struct PreviewSite: Sendable {
     /// Every command applied, in order (the state file lists them for tests).
     public private(set) var applied: [UserCommand] = []
     public let name: String
+    /// Worst case for bandwidth measurements: every car's current moves every step.
+    public let busy: Bool
 
     static let calendar: Calendar = { var c = Calendar(identifier: .gregorian); c.timeZone = .current; return c }()
 
     public init(points n: Int = 20, seed: UInt64 = 42, start: Date = PreviewSite.defaultStart, sliderKW: Double = 22.0,
-                name: String = "Parking Erpe (preview)") {
+                name: String = "Parking Erpe (preview)", busy: Bool = false) {
         rng = PreviewRandom(seed: seed)
+        self.busy = busy
         time = start
         self.sliderKW = sliderKW
         self.name = name
@@ -195,7 +198,11 @@ public struct PreviewSite: Sendable {
         // Cars draw a little under their setpoint.
         for i in points.indices {
             guard let car = points[i].car, !points[i].lost, points[i].setpointA > 0 else { points[i].drawA = 0; continue }
-            if rng.chance(0.15) { points[i].noiseA = min(0.3, max(-0.3, points[i].noiseA + (rng.chance(0.5) ? 0.1 : -0.1))) }
+            if busy {
+                points[i].noiseA = points[i].noiseA > 0 ? -0.3 : 0.3           // ±0.6 A: the kW figure changes
+            } else if rng.chance(0.15) {
+                points[i].noiseA = min(0.3, max(-0.3, points[i].noiseA + (rng.chance(0.5) ? 0.1 : -0.1)))
+            }
             points[i].drawA = max(0, min(points[i].setpointA, car.maxA) - 0.3 + points[i].noiseA)
             let kwh = points[i].drawA * Double(car.phases) * Self.voltage * dt / 3600 / 1000
             points[i].sessionKWh += kwh
@@ -284,20 +291,31 @@ public struct PreviewSite: Sendable {
                 open = []
             } else { open = next }
         }
-        // Every level's limit (margin 0.5 A), deepest first: scale its points down on the worst phase.
+        // Every level's limit (margin 0.5 A), deepest first: scale its points down on the worst
+        // phase; when that would take cars under their minimum, the lowest-priority car waits.
+        let order = auto.reversed()                 // lowest priority last in `auto`: first to wait
         for lv in levels.sorted(by: { $0.depth > $1.depth }) {
-            let under = points.indices.filter { isUnder(points[$0].board, lv.id) && target[$0] > 0 }
-            var load = PhaseValues.zero
-            for i in under { load = load + currents(points[i], target[i]) }
-            if lv.id == "grid" { load = load + .all(max(0, houseW + heatPumpW - pvW) / 3 / Self.voltage) }
             let limit = lv.limitA - 0.5
-            if load.max > limit, load.max > 0 {
+            while true {
+                let under = points.indices.filter { isUnder(points[$0].board, lv.id) && target[$0] > 0 }
+                var load = PhaseValues.zero
+                for i in under { load = load + currents(points[i], target[i]) }
+                if lv.id == "grid" { load = load + .all(max(0, houseW + heatPumpW - pvW) / 3 / Self.voltage) }
+                guard load.max > limit, load.max > 0 else { break }
                 let k = limit / load.max
-                let worst = Phase.allCases.max { load[$0] < load[$1] }!
-                for i in under {
-                    target[i] *= k
-                    why[i] = "board \(lv.id) \(worst) \(Fmt.amps(load[worst] * k))/\(Fmt.ampsInt(lv.limitA)) A"
+                let fits = under.allSatisfy { target[$0] * k >= (points[$0].car?.minA ?? 6) }
+                if fits || under.count == 1 {
+                    let worst = Phase.allCases.max { load[$0] < load[$1] }!
+                    for i in under {
+                        target[i] *= k
+                        why[i] = "board \(lv.id) \(worst) \(Fmt.amps(load[worst] * k))/\(Fmt.ampsInt(lv.limitA)) A"
+                    }
+                    break
                 }
+                guard let drop = order.first(where: { under.contains($0) }) ?? under.last else { break }
+                target[drop] = 0
+                wait[drop] = true
+                why[drop] = "waiting: board \(lv.id) full (\(Fmt.ampsInt(lv.limitA)) A)"
             }
         }
         for i in points.indices {

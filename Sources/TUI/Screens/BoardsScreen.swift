@@ -13,17 +13,19 @@ enum BoardsScreen {
 
     static func drawTree(_ c: inout Canvas, _ r: Rect, _ s: SiteSnapshot, _ st: UIState) {
         guard !s.levels.isEmpty else { c.textFit(r, "no levels", .dim); return }
-        let nameW = 12
+        let minDepth = s.levels.map(\.depth).min() ?? 0     // level 1 may be depth 0 or 1
+        func indent(_ lv: LevelView) -> String { String(repeating: " ", count: min(6, (lv.depth - minDepth) * 2)) }
+        // Wide enough for the longest indented name, within reason.
+        let nameW = min(20, max(12, (s.levels.map { indent($0).count + $0.id.count }.max() ?? 0) + 1))
         let detail = r.h >= 2 * s.levels.count      // a second row per level when there is room
         let perLevel = detail ? 2 : 1
         let visible = max(1, r.h / perLevel)
         let top = min(st.boardsTop, max(0, s.levels.count - visible))
         let block = (r.w - nameW) / 3
         let barW = max(3, block - 12)
-        let minDepth = s.levels.map(\.depth).min() ?? 0     // level 1 may be depth 0 or 1
         for (k, lv) in s.levels.dropFirst(top).prefix(visible).enumerated() {
             let y = r.y + k * perLevel
-            let indent = String(repeating: " ", count: min(6, (lv.depth - minDepth) * 2))
+            let indent = indent(lv)
             c.textFit(Rect(x: r.x, y: y, w: nameW - 1, h: 1), indent + lv.id, .label)
             for (pi, name) in ["L1", "L2", "L3"].enumerated() {
                 let x = r.x + nameW + pi * block
