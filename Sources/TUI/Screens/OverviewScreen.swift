@@ -137,6 +137,15 @@ enum OverviewScreen {
             y += 1
         }
         if y < inner.maxY {
+            let waiting = s.points.filter { $0.state == .waiting }.count
+            let bad = s.points.filter { $0.state == .error || $0.state == .lost }.count
+            x = c.text(inner.x, y, "Cars ", .label, clip: inner)
+            x = c.text(x, y, "\(s.points.filter { $0.state == .charging }.count) chrg ", .ok, clip: inner)
+            x = c.text(x, y, "\(waiting) wait ", waiting > 0 ? .warn : .dim, clip: inner)
+            c.text(x, y, "\(bad) fault", bad > 0 ? .crit : .dim, clip: inner)
+            y += 1
+        }
+        if y < inner.maxY {
             let active = s.alerts.filter(\.active).count
             c.text(inner.x, y, active == 0 ? "Alerts none" : "Alerts \(active) active", active == 0 ? .dim : .alertWarn, clip: inner)
         }
