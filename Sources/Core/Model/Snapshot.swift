@@ -77,12 +77,16 @@ public struct PointView: Sendable, Equatable {
     public var sessionKWh: Double
     public var explanation: String
     public var board: String
+    /// The point's configured current range (A): the dashboard clamps manual-current edits to it.
+    public var minA: Double = 6
+    public var maxA: Double = 32
     public init(id: String, name: String, state: PointState, mode: ChargeMode, priority: Int, manualA: Double? = nil,
                 phasesInUse: Int, currents: PhaseValues, powerW: Double, setpointA: Double, sessionKWh: Double,
-                explanation: String, board: String) {
+                explanation: String, board: String, minA: Double = 6, maxA: Double = 32) {
         self.id = id; self.name = name; self.state = state; self.mode = mode; self.priority = priority; self.manualA = manualA
         self.phasesInUse = phasesInUse; self.currents = currents; self.powerW = powerW; self.setpointA = setpointA
         self.sessionKWh = sessionKWh; self.explanation = explanation; self.board = board
+        self.minA = minA; self.maxA = maxA
     }
 }
 
@@ -129,11 +133,15 @@ public struct DeviceHealth: Sendable, Equatable, Codable {
     public var rxBytes: UInt64
     public var requests: UInt64
     public var failures: UInt64
+    /// The link it is reached over ("rs485", "tcp", "p1" …); the dashboard's RS485 TX/RX lights
+    /// follow the devices whose bus contains "rs485". nil = not said.
+    public var bus: String? = nil
     public init(id: String, description: String, status: Status, lastError: String? = nil, rttP50Ms: Double? = nil,
-                rttP99Ms: Double? = nil, txBytes: UInt64 = 0, rxBytes: UInt64 = 0, requests: UInt64 = 0, failures: UInt64 = 0) {
+                rttP99Ms: Double? = nil, txBytes: UInt64 = 0, rxBytes: UInt64 = 0, requests: UInt64 = 0, failures: UInt64 = 0,
+                bus: String? = nil) {
         self.id = id; self.description = description; self.status = status; self.lastError = lastError
         self.rttP50Ms = rttP50Ms; self.rttP99Ms = rttP99Ms; self.txBytes = txBytes; self.rxBytes = rxBytes
-        self.requests = requests; self.failures = failures
+        self.requests = requests; self.failures = failures; self.bus = bus
     }
 }
 

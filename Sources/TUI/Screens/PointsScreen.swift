@@ -1,0 +1,47 @@
+import KwartierCore
+
+/// Screen 2: every charge point in a table — state, mode, priority, phases, per-phase current,
+/// power, setpoint, session energy and the binding constraint — with the selected point's
+/// explanation in full below it.
+enum PointsScreen {
+    static func columns() -> [Table.Column] {
+        [Table.Column("", 1), Table.Column("Name", 11), Table.Column("State", 9), Table.Column("Mode", 6),
+         Table.Column("Pr", 2, .right), Table.Column("Ph", 2, .right),
+         Table.Column("L1", 4, .right), Table.Column("L2", 4, .right), Table.Column("L3", 4, .right),
+         Table.Column("kW", 5, .right), Table.Column("Set", 4, .right), Table.Column("kWh", 5, .right),
+         Table.Column("Why", 10, flex: true)]
+    }
+
+    static func stateRole(_ p: PointState) -> Role { OverviewScreen.stateCode(p).1 }
+
+    static func table(_ s: SiteSnapshot, _ st: UIState, _ glyphs: Glyphs) -> Table {
+        let g = String(glyphs.selector)
+        let rows = s.points.enumerated().map { (i, p) -> Table.Row in
+            let cur = p.currents
+            return Table.Row([i == st.selectedPoint ? g : "", p.name, p.state.rawValue, p.mode.rawValue,
+                              "\(p.priority)", p.phasesInUse > 0 ? "\(p.phasesInUse)" : "-",
+                              Fmt.amps(cur.l1), Fmt.amps(cur.l2), Fmt.amps(cur.l3),
+                              Fmt.kW(p.powerW), Fmt.ampsInt(p.setpointA), Fmt.kWh(p.sessionKWh), p.explanation],
+                             roles: [.normal, .label, stateRole(p.state), p.mode == .auto ? .normal : .warn,
+                                     .normal, .normal, .value, .value, .value, .value, .value, .normal, .dim])
+        }
+        return Table(columns: columns(), rows: rows, selected: st.selectedPoint)
+    }
+
+    static func draw(_ c: inout Canvas, _ r: Rect, _ s: SiteSnapshot, _ st: UIState, _ mem: inout ViewMemory) {
+        guard !s.points.isEmpty else { c.textFit(r, dx: 1, "no charge points configured", .dim); return }
+        let (detailR, tableR) = r.splitBottom(2)
+        mem.pointsTop = table(s, st, c.glyphs).draw(&c, tableR, top: mem.pointsTop)
+        c.hline(detailR.x, detailR.y, detailR.w, c.glyphs.h, .frame)
+        if st.selectedPoint < s.points.count {
+            let p = s.points[st.selectedPoint]
+            let manual = p.manualA.map { ", manual \(Fmt.ampsInt($0)) A" } ?? ""
+            let head = "\(p.id) \(p.name) [\(p.board)] prio \(p.priority)\(manual): "
+            let x = c.text(detailR.x + 1, detailR.y + 1, Canvas.truncate(head, detailR.w - 2, glyphs: c.glyphs), .label, clip: detailR)
+            c.textFit(Rect(x: x, y: detailR.y + 1, w: detailR.maxX - x, h: 1), p.explanation, .value)
+        }
+        let pos = " \(st.selectedPoint + 1)/\(s.points.count) "
+        c.text(detailR.maxX - pos.count - 1, detailR.y, pos, .dim, clip: detailR)
+    }
+}
+

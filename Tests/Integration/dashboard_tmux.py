@@ -1,0 +1,104 @@
+"""Drives `kwartier dashboard-preview` inside a private tmux server for the dashboard tests.
+
+Every wait polls `capture-pane` (or the preview's state file) until a condition holds, with a
+deadline; nothing relies on a fixed sleep alone.
+"""
+import json
+import os
+import shlex
+import subprocess
+import time
+import uuid
+
+
+class Pane:
+    def __init__(self, kwartier, tmp_path, width=80, height=24, term="xterm-256color", lang="C.UTF-8",
+                 args=(), env=None):
+        self.sock = f"kwdash-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.state_path = tmp_path / "state.json"
+        envs = {"TERM": term, "LANG": lang, "LC_ALL": lang, "NO_COLOR": ""}
+        envs.update(env or {})
+        env_words = " ".join(f"{k}={shlex.quote(v)}" for k, v in envs.items())
+        cmd = (f"env {env_words} {shlex.quote(kwartier)} dashboard-preview --refresh-hz 10 "
+               f"--state-file {shlex.quote(str(self.state_path))} {' '.join(shlex.quote(a) for a in args)}; "
+               f"echo EXIT=$?; sleep 120")
+        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "t", cmd)
+
+    def tmux(self, *args, check=True):
+        return subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", *args], capture_output=True, text=True,
+                              timeout=10, check=check)
+
+    def capture(self, escapes=False):
+        args = ["capture-pane", "-p", "-t", "t"] + (["-e"] if escapes else [])
+        return self.tmux(*args).stdout
+
+    def lines(self):
+        return self.capture().split("\n")
+
+    def wait_for(self, pred, timeout=10, what="condition"):
+        """Polls the screen until pred(text) is true; returns the text."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.capture()
+            if pred(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; screen:\n{text}")
+
+    def wait_text(self, s, timeout=10):
+        return self.wait_for(lambda t: s in t, timeout, repr(s))
+
+    def keys(self, *keys):
+        for k in keys:
+            self.tmux("send-keys", "-t", "t", k)
+
+    def literal(self, s):
+        self.tmux("send-keys", "-t", "t", "-l", s)
+
+    def resize(self, w, h):
+        self.tmux("resize-window", "-t", "t", "-x", str(w), "-y", str(h))
+
+    def state(self):
+        for _ in range(50):
+            try:
+                return json.loads(self.state_path.read_text())
+            except (FileNotFoundError, json.JSONDecodeError):
+                time.sleep(0.1)
+        raise AssertionError("no state file from the preview")
+
+    def wait_state(self, pred, timeout=10, what="state"):
+        deadline = time.monotonic() + timeout
+        st = None
+        while time.monotonic() < deadline:
+            st = self.state()
+            if pred(st):
+                return st
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; state: {json.dumps(st)[:2000]}")
+
+    def screen_and_state(self, timeout=10):
+        """A screen capture and the state it shows: polls until the header's clock equals the
+        state file's clock (the dashboard draws each step within 1/refresh-hz)."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            st = self.state()
+            text = self.capture()
+            head = text.split("\n", 1)[0].split()
+            if head and head[-1] == st["clock"] and self.state()["clock"] == st["clock"]:
+                return text, st
+            time.sleep(0.05)
+        raise AssertionError(f"screen never showed the state's time; screen:\n{text}")
+
+    def kwartier_pid(self):
+        pane_pid = self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}").stdout.strip()
+        out = subprocess.run(["ps", "-o", "pid=,comm=", "--ppid", pane_pid], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            pid, comm = line.split(None, 1)
+            if comm.startswith("kwartier"):
+                return int(pid)
+        raise AssertionError(f"kwartier not running under the pane: {out!r}")
+
+    def close(self):
+        self.tmux("kill-server", check=False)

@@ -1,3 +1,0 @@
-import XCTest
-@testable import KwartierTUI
-final class TUISmokeTests: XCTestCase { func testName() { XCTAssertEqual(TUIInfo.name, "kwartier dashboard") } }
