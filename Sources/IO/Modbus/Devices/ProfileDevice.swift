@@ -8,6 +8,9 @@ public struct ProbeLine: Sendable, Equatable, Codable {
     public var unit: String?
     public var error: String?
     public var register: String
+    public init(name: String, value: String?, unit: String?, error: String?, register: String) {
+        self.name = name; self.value = value; self.unit = unit; self.error = error; self.register = register
+    }
 }
 
 /// What the profile-driven devices share: the profile, the channel, block reads, value sums.

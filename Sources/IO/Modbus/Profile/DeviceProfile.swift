@@ -103,6 +103,7 @@ public struct DeviceProfile: Sendable, Equatable, Encodable {
 public struct TCPDefaults: Sendable, Equatable, Codable {
     public var port: Int = 502
     public var unit: Int = 1
+    public init(port: Int = 502, unit: Int = 1) { self.port = port; self.unit = unit }
 }
 
 public struct RTUDefaults: Sendable, Equatable, Codable {
@@ -111,6 +112,7 @@ public struct RTUDefaults: Sendable, Equatable, Codable {
     public var dataBits: Int = 8
     public var stopBits: Int = 1
     public var address: Int = 1
+    public init() {}
     public var serial: SerialSettings { SerialSettings(baud: baud, parity: parity, dataBits: dataBits, stopBits: stopBits) }
 }
 
