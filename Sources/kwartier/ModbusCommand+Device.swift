@@ -127,12 +127,14 @@ struct DeviceProbeCommand: ParsableCommand {
           kwartier device probe --driver alfen-eve --tcp 192.168.1.50 --unit 1
           kwartier device probe --driver abb-terra-ac --rtu /dev/ttyUSB0 --baud 115200 --unit 2
           kwartier device probe --driver peblar --tcp 192.168.1.70 --write-current 10
+          kwartier device probe --driver alfen-eve --tcp 192.168.1.50 --phases 1
         """)
     @OptionGroup var profileOptions: ProfileOptions
     @Option(help: "Driver name (see `kwartier device list`).") var driver: String
     @OptionGroup var endpoint: ModbusEndpointOptions
     @Option(name: .customLong("write-current"), help: ArgumentHelp("Charge points: write this setpoint (A) first, then read back.", valueName: "amps"))
     var writeCurrent: Double?
+    @Option(help: ArgumentHelp("Charge points that can: switch to 1 or 3 phases first.", valueName: "1|3")) var phases: Int?
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
@@ -151,6 +153,16 @@ struct DeviceProbeCommand: ParsableCommand {
         }
         defer { device.channel.worker.stop() }
         var lines: [ProbeLine] = []
+        if let n = phases {
+            guard let cp = device as? ProfileChargePoint else { printErr("--phases is for charge points"); throw ExitCode(2) }
+            do {
+                try cp.switchPhases(n)
+                lines.append(ProbeLine(name: "switch phases", value: "\(n)", unit: nil, error: nil,
+                                       register: cp.spec.phases?.register.description ?? ""))
+            } catch {
+                lines.append(ProbeLine(name: "switch phases", value: nil, unit: nil, error: "\(error)", register: ""))
+            }
+        }
         if let w = writeCurrent {
             guard let cp = device as? ProfileChargePoint else { printErr("--write-current is for charge points"); throw ExitCode(2) }
             do {

@@ -194,7 +194,9 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
         let st = spec.state.register
         do {
             let raw = try onWorker { try self.channel.read(st) }
-            out.append(ProbeLine(name: "state", value: "\(Self.mapState(raw, spec.state).rawValue) (raw \(raw))", unit: nil,
+            // The state as the control core sees it (it may also depend on the currents).
+            let state = (try? readStatus().state) ?? Self.mapState(raw, spec.state)
+            out.append(ProbeLine(name: "state", value: "\(state.rawValue) (raw \(raw))", unit: nil,
                                  error: nil, register: st.description))
         } catch {
             out.append(ProbeLine(name: "state", value: nil, unit: nil, error: "\(error)", register: st.description))
