@@ -218,15 +218,27 @@ struct DeviceWatchCommand: ParsableCommand {
     @Flag(help: "One JSON object per cycle.") var json = false
 
     func run() throws {
-        let (config, warnings) = try loadConfigOrExit(options.config)
-        for w in warnings { printErr(w.description) }
+        let lib = profileOptions.library
+        let config: SiteConfig
+        do {
+            // Driver names are checked against the profiles in use (including --profiles).
+            let (c, warnings) = try ConfigFile.load(options.config, knownDrivers: lib.names.union(["simulated"]))
+            for w in warnings { printErr(w.description) }
+            config = c
+        } catch let e as ConfigErrors {
+            for p in e.problems { printErr(p.description) }
+            printErr("\(e.errors.count) error(s) in the configuration; nothing will be driven until fixed.")
+            throw ExitCode(2)
+        } catch {
+            printErr("\(error)"); throw ExitCode(2)
+        }
         var o = WorkerOptions()
         o.responseTimeoutS = timeout
         o.connectTimeoutS = max(timeout, 0.5)
         o.backoffMaxS = backoffMax
         o.backoffInitialS = min(o.backoffInitialS, backoffMax)
         let site: ModbusSite
-        do { site = try DeviceFactory(library: profileOptions.library, options: o).build(config) } catch {
+        do { site = try DeviceFactory(library: lib, options: o).build(config) } catch {
             printErr("\(error)"); throw ExitCode(2)
         }
         defer { site.shutdown() }
