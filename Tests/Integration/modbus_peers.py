@@ -28,7 +28,7 @@ def profiles_json(kwartier, path, extra_dirs=()):
 class Peers:
     """One modbus_peer.py process. Use as a context manager; `cmd()` talks to it."""
 
-    def __init__(self, kwartier, spec, workdir, profiles=None):
+    def __init__(self, kwartier, spec, workdir, profiles=None, fast_tcp=False):
         self.dir = pathlib.Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         spec_path = self.dir / "peer-spec.json"
@@ -38,7 +38,8 @@ class Peers:
             if not profiles.exists():
                 profiles_json(kwartier, profiles)
         env = dict(os.environ, KWARTIER_BIN=kwartier, PYTHONDONTWRITEBYTECODE="1")
-        self.proc = subprocess.Popen([PYTHON, PEER, "--spec", str(spec_path), "--profiles", str(profiles)],
+        self.proc = subprocess.Popen([PYTHON, PEER, "--spec", str(spec_path), "--profiles", str(profiles)]
+                                     + (["--fast-tcp"] if fast_tcp else []),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, env=env, bufsize=1)
         self.lines = queue.Queue()

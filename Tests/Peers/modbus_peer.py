@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Simulated Modbus devices for Kwartier's tests and benchmark (pymodbus 3.16).
 
-    modbus_peer.py --spec SPEC.json [--profiles PROFILES.json]
+    modbus_peer.py --spec SPEC.json [--profiles PROFILES.json] [--fast-tcp]
 
 The register maps come from Kwartier's own profiles (`kwartier device list --json`, run with
 $KWARTIER_BIN unless --profiles is given), so the map is never written twice. SPEC:
@@ -15,6 +15,10 @@ TCP devices with the same "group" share one port (a gateway, or the sockets of a
 port 0 = an ephemeral port. RTU devices on one pty answer only when the hub's end of the line
 (`hub`, read with tcgetattr) is at their own baud rate, as on a real bus. (Parity cannot be
 checked: Linux ptys clear PARENB and force CS8 on every tcsetattr.)
+
+--fast-tcp serves TCP with a minimal asyncio Modbus/TCP framer (function codes 1-6, 15, 16)
+instead of pymodbus' server, with the same devices behind it: the benchmark uses it so that the
+peer, not the hub, is never what is measured.
 
 Prints one JSON line {"ready": true, "ports": {name: port}} on stdout, then reads commands,
 one JSON object per line on stdin, answering each with one JSON line:
@@ -99,8 +103,72 @@ def line_baud(path):
     return BAUDS.get(attrs[5], 0)   # output speed
 
 
+class FastTcp(asyncio.Protocol):
+    """Modbus/TCP without pymodbus: MBAP header + PDU, straight onto the SimDevices."""
+
+    def __init__(self, devices):
+        self.devices = devices
+        self.buf = b""
+
+    def connection_made(self, transport):
+        self.transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            import socket
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def data_received(self, data):
+        self.buf += data
+        while len(self.buf) >= 7:
+            length = int.from_bytes(self.buf[4:6], "big")
+            if len(self.buf) < 6 + length:
+                return
+            frame, self.buf = self.buf[:6 + length], self.buf[6 + length:]
+            tid, unit, pdu = frame[0:2], frame[6], frame[7:]
+            dev = self.devices.get(unit)
+            if dev is None or dev.mute or dev.delay:
+                if dev is not None and dev.delay and not dev.mute:
+                    asyncio.get_running_loop().call_later(dev.delay, self.answer, tid, unit, dev, pdu)
+                continue
+            self.answer(tid, unit, dev, pdu)
+
+    def answer(self, tid, unit, dev, pdu):
+        fc = pdu[0]
+        r = self.handle(dev, fc, pdu)
+        if isinstance(r, int):
+            r = bytes([fc | 0x80, r])
+        self.transport.write(tid + b"\0\0" + (len(r) + 1).to_bytes(2, "big") + bytes([unit]) + r)
+
+    @staticmethod
+    def handle(dev, fc, pdu):
+        import struct
+        if fc in (1, 2, 3, 4):
+            addr, count = struct.unpack(">HH", pdu[1:5])
+            v = dev.read(TABLE_OF_FC[fc], addr, count)
+            if isinstance(v, int):
+                return v
+            if fc in (1, 2):
+                bits = bytearray((count + 7) // 8)
+                for i, b in enumerate(v):
+                    if b:
+                        bits[i // 8] |= 1 << (i % 8)
+                return bytes([fc, len(bits)]) + bytes(bits)
+            return bytes([fc, 2 * count]) + b"".join(struct.pack(">H", w) for w in v)
+        if fc in (5, 6):
+            addr, value = struct.unpack(">HH", pdu[1:5])
+            vals = [value == 0xFF00] if fc == 5 else [value]
+            e = dev.write(TABLE_OF_FC[fc], addr, vals)
+            return e if e else pdu[:5]
+        if fc == 16:
+            addr, count = struct.unpack(">HH", pdu[1:5])
+            vals = list(struct.unpack(f">{count}H", pdu[6:6 + 2 * count]))
+            e = dev.write("holding", addr, vals)
+            return e if e else pdu[:5]
+        return 1
+
+
 class Peer:
-    def __init__(self, spec, profiles):
+    def __init__(self, spec, profiles, fast=False):
         self.spec = spec
         self.profiles = {p["profile"]["driver"]: p for p in profiles}
         for p in profiles:
@@ -110,6 +178,7 @@ class Peer:
         self.tcp_groups = {}       # group -> {"devices": {unit: dev}, "port": int, "server": srv}
         self.group_of = {}
         self.serial_servers = []
+        self.fast = fast
 
     def make(self, d):
         if d["driver"] not in self.profiles:
@@ -146,10 +215,22 @@ class Peer:
             self.serial_servers.append(server)
 
     async def open_tcp(self, g):
+        if self.fast:
+            loop = asyncio.get_running_loop()
+            server = await loop.create_server(lambda: FastTcp(g["devices"]), "127.0.0.1", g["port"], reuse_address=True)
+            g["port"] = server.sockets[0].getsockname()[1]
+            g["server"] = server
+            return
         server = ModbusTcpServer(PeerContext(g["devices"]), address=("127.0.0.1", g["port"]), ignore_missing_devices=True)
         await server.serve_forever(background=True)
         g["port"] = server.transport.sockets[0].getsockname()[1]
         g["server"] = server
+
+    async def close_tcp(self, server):
+        if isinstance(server, asyncio.AbstractServer):
+            server.close()
+        else:
+            await server.shutdown()
 
     def ports(self):
         return {name: self.tcp_groups[g]["port"] for name, g in self.group_of.items()}
@@ -177,7 +258,7 @@ class Peer:
         elif cmd in ("down", "up"):
             g = self.tcp_groups[self.group_of[dev.name]]
             if cmd == "down" and g["server"] is not None:
-                await g["server"].shutdown()
+                await self.close_tcp(g["server"])
                 g["server"] = None
             elif cmd == "up" and g["server"] is None:
                 await self.open_tcp(g)
@@ -190,6 +271,7 @@ async def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--spec", required=True)
     ap.add_argument("--profiles")
+    ap.add_argument("--fast-tcp", action="store_true")
     a = ap.parse_args()
     with open(a.spec) as f:
         spec = json.load(f)
@@ -200,7 +282,7 @@ async def main():
         kb = os.environ.get("KWARTIER_BIN", "kwartier")
         profiles = json.loads(subprocess.run([kb, "device", "list", "--json"], check=True, capture_output=True,
                                              text=True).stdout)
-    peer = Peer(spec, profiles)
+    peer = Peer(spec, profiles, fast=a.fast_tcp)
     await peer.start()
     print(json.dumps({"ready": True, "ports": peer.ports()}), flush=True)
     loop = asyncio.get_running_loop()
@@ -219,7 +301,7 @@ async def main():
         print(json.dumps(reply), flush=True)
     for g in peer.tcp_groups.values():
         if g["server"] is not None:
-            await g["server"].shutdown()
+            await peer.close_tcp(g["server"])
     for s in peer.serial_servers:
         await s.shutdown()
 
