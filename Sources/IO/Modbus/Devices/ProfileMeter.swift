@@ -72,11 +72,11 @@ public final class ProfileInverter: ProfileDevice, InverterDevice, @unchecked Se
         try onWorker {
             if let l = self.last, let m = self.profile.timing.minPollS, Monotonic.now - l.at < m { return l.value }
             let s = Self.specs(self.spec.pvPower) + Self.specs(self.spec.gridPower) + Self.specs(self.spec.batteryPower)
-                + Self.specs(self.spec.batterySoC)
+                + Self.specs(self.spec.batterySoc)
             let img = try self.readImage(s)
             let m = InverterMeasurement(pvPowerW: try self.number(self.spec.pvPower, img) ?? 0,
                                         batteryPowerW: try self.number(self.spec.batteryPower, img),
-                                        batterySoCPercent: try self.number(self.spec.batterySoC, img),
+                                        batterySoCPercent: try self.number(self.spec.batterySoc, img),
                                         gridPowerW: try self.number(self.spec.gridPower, img))
             self.last = (Monotonic.now, m)
             return m
@@ -85,6 +85,6 @@ public final class ProfileInverter: ProfileDevice, InverterDevice, @unchecked Se
 
     public func probe() -> [ProbeLine] {
         [probeLine("pv power", spec.pvPower), probeLine("grid power", spec.gridPower),
-         probeLine("battery power", spec.batteryPower), probeLine("battery soc", spec.batterySoC)].compactMap { $0 } + extrasProbe()
+         probeLine("battery power", spec.batteryPower), probeLine("battery soc", spec.batterySoc)].compactMap { $0 } + extrasProbe()
     }
 }

@@ -61,7 +61,7 @@ public struct DeviceProfile: Sendable, Equatable, Encodable {
         }
         if let inv = inverter {
             add("pv power", inv.pvPower); add("grid power", inv.gridPower)
-            add("battery power", inv.batteryPower); add("battery soc", inv.batterySoC)
+            add("battery power", inv.batteryPower); add("battery soc", inv.batterySoc)
         }
         for e in extras { add(e.name, e.value) }
         return out
@@ -91,7 +91,7 @@ public struct DeviceProfile: Sendable, Equatable, Encodable {
             out.append("pv")
             if i.gridPower != nil { out.append("grid") }
             if i.batteryPower != nil { out.append("battery") }
-            if i.batterySoC != nil { out.append("soc") }
+            if i.batterySoc != nil { out.append("soc") }
         }
         return out
     }
@@ -247,5 +247,5 @@ public struct InverterSpec: Sendable, Equatable, Encodable {
     public var gridPower: ValueSpec?
     /// + charging.
     public var batteryPower: ValueSpec?
-    public var batterySoC: ValueSpec?
+    public var batterySoc: ValueSpec?
 }

@@ -10,7 +10,15 @@ public final class ProfileLibrary: @unchecked Sendable {
     public private(set) var problems: [ProfileError] = []
     public private(set) var directories: [String] = []
 
-    public static let shared = ProfileLibrary(directories: defaultDirectories())
+    public static let shared: ProfileLibrary = {
+        let lib = ProfileLibrary(directories: defaultDirectories())
+        if builtinDirectory == nil {
+            lib.problems.insert(ProfileError(file: "Kwartier_KwartierIO.resources/Profiles", line: 0, key: "",
+                                             message: "the built-in device profiles were not found next to the executable "
+                                                 + "nor in /usr/share/kwartier/profiles — install them with the binary"), at: 0)
+        }
+        return lib
+    }()
 
     public init(directories: [String]) {
         for d in directories { load(directory: d) }

@@ -264,7 +264,7 @@ public enum ProfileParser {
         try i.allow(["pv_power", "grid_power", "battery_power", "battery_soc"])
         guard let pv = try optionalValue(i, "pv_power") else { throw i.fail(nil, "required key 'pv_power' is missing") }
         return InverterSpec(pvPower: pv, gridPower: try optionalValue(i, "grid_power"),
-                            batteryPower: try optionalValue(i, "battery_power"), batterySoC: try optionalValue(i, "battery_soc"))
+                            batteryPower: try optionalValue(i, "battery_power"), batterySoc: try optionalValue(i, "battery_soc"))
     }
 
     /// Two different values may not share registers (a typo in an address is the usual cause).
