@@ -148,3 +148,23 @@ def test_watchdog_fed_while_the_hub_runs_safe_current_after(kwartier, tmp_path):
         sim = peers.get("cp1")
         assert sim["limit_a"] == 6
         assert sim["currents"] == [6, 6, 6]
+
+
+def test_keepalive_reads_an_idle_connection(kwartier, tmp_path):
+    """Alfen drops a connection idle for 60 s: the worker reads something after keepalive_s of
+    silence. With a user copy of the profile at 0.3 s and cycles 1.5 s apart, the station sees
+    more requests than the cycles alone make."""
+    prof = tmp_path / "profiles"
+    prof.mkdir()
+    src = (__import__("conftest").ROOT / "Sources/IO/Profiles/alfen-eve.yaml").read_text()
+    (prof / "alfen-ka.yaml").write_text(src.replace("driver: alfen-eve", "driver: alfen-ka")
+                                        .replace("keepalive_s: 50", "keepalive_s: 0.3"))
+    profiles_json(kwartier, tmp_path / "profiles.json", extra_dirs=[prof])
+    with Peers(kwartier, {"tcp": [{"name": "cp1", "driver": "alfen-ka", "unit": 1}]}, tmp_path,
+               profiles=tmp_path / "profiles.json") as peers:
+        cfg = tmp_path / "site.yaml"
+        cfg.write_text(site_yaml(chargepoints=[{"id": "cp1", "driver": "alfen-ka", "tcp": f"127.0.0.1:{peers.ports['cp1']}"}]))
+        r = run(kwartier, "device", "watch", "--profiles", str(prof), "--config", str(cfg), "--interval", "1.5", "--cycles", "2")
+        assert r.returncode == 0, r.stderr
+        per_cycle = 5          # alfen-eve status: 5 block reads
+        assert peers.get("cp1")["requests"] >= 2 * per_cycle + 2
