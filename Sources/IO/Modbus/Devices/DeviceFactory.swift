@@ -56,6 +56,23 @@ public struct FactoryError: Error, CustomStringConvertible {
 /// point, Modbus meter, inverter and coil output, each on the worker of its TCP endpoint or RS485
 /// bus (several unit ids on one gateway share one connection; devices on one bus share one
 /// thread and the line is switched to each one's baud rate). Simulated devices are skipped.
+///
+/// How the control loop uses the result:
+/// ```swift
+/// let site = try DeviceFactory().build(config)     // throws FactoryError listing every problem
+/// // each cycle, per device, on its own worker, with a deadline shorter than the cycle:
+/// site.worker(for: "cp1")!.submit(timeout: 0.8, { () -> ChargePointStatus in
+///     try cp.writeCurrent(decision.setpointA)      // 0 pauses (writes 0 or clears the release)
+///     return try cp.readStatus()                   // also refreshes setpoint/heartbeat when due
+/// }) { result in /* hop to the control queue */ }
+/// let health = site.health()                       // [DeviceHealth], configuration order
+/// site.shutdown()                                  // on exit
+/// ```
+/// Failures are `ModbusFailure` (readable text, `.kind`, `.deviceError`) or `DeviceError` for
+/// capabilities a profile lacks. A job not started before its deadline fails as `.skipped`;
+/// a device silent 3 times is `lost` and its calls fail at once until its next probe, so budget
+/// its safe current. `ProfileChargePoint.writeSafeCurrent(_:)` sets the charger's own fallback
+/// where the profile has a writable register (e.g. from `ChargePointConfig.safeA` at start-up).
 public struct DeviceFactory {
     public var library: ProfileLibrary
     public var options: WorkerOptions
