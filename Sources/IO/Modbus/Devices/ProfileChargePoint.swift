@@ -1,0 +1,215 @@
+import Foundation
+import KwartierCore
+
+/// A charge point driven by its profile (`ChargePointDevice` for the control core).
+///
+/// Besides the plain reads and writes it keeps the charger's watchdog fed while the hub is
+/// alive: `readStatus` and `writeCurrent` rewrite the last setpoint once its `refresh_s` has
+/// passed and send the profile's heartbeat when due. They only do so when called, so if the
+/// control loop stops, the charger falls back to its own safe current as designed.
+public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchecked Sendable {
+    public let spec: ChargePointSpec
+    /// Volts per phase, to turn amperes into watts for a setpoint in W.
+    public var voltage: Double = 230
+
+    // Worker thread only.
+    private var lastSetpointA: Double?
+    private var lastWriteAt: Double?
+    private var lastHeartbeatAt: Double?
+    private var enabled: Bool?
+    private var knownPhases: Int?
+
+    public override init(id: String, profile: DeviceProfile, channel: ModbusChannel) {
+        self.spec = profile.chargepoint!
+        super.init(id: id, profile: profile, channel: channel)
+    }
+
+    public var capabilities: ChargePointCapabilities {
+        ChargePointCapabilities(setpointInWatts: spec.setpoint.unit == .W,
+                                watchdogS: spec.setpoint.watchdogS,
+                                phaseSwitching: spec.phases != nil,
+                                enableDisable: spec.enable != nil)
+    }
+
+    /// How often the setpoint is rewritten even when unchanged (s).
+    public var refreshIntervalS: Double? {
+        spec.setpoint.refreshS ?? spec.setpoint.watchdogS.map { $0 / 2 }
+    }
+
+    var statusSpecs: [RegisterSpec] {
+        var s = [spec.state.register]
+        for c in spec.currents { s += Self.specs(c) }
+        s += Self.specs(spec.power) + Self.specs(spec.energy) + Self.specs(spec.sessionEnergy)
+        s += Self.specs(spec.appliedCurrent) + Self.specs(spec.activePhases)
+        return s
+    }
+
+    public func readStatus() throws -> ChargePointStatus {
+        try onWorker {
+            try self.maintain()
+            let img = try self.readImage(self.statusSpecs)
+            return try self.status(from: img)
+        }
+    }
+
+    func status(from img: RegisterImage) throws -> ChargePointStatus {
+        let raw = try value(spec.state.register, img)
+        var cur = [0.0, 0.0, 0.0]
+        for (i, c) in spec.currents.enumerated() { cur[i] = try number(c, img) ?? 0 }
+        var phases: Int?
+        if let a = spec.activePhases, let n = try number(a, img) {
+            if let m = spec.activePhasesMap { phases = m[RegisterCodec.format(n)] } else if n == 1 || n == 3 { phases = Int(n) }
+        }
+        knownPhases = phases ?? knownPhases
+        var state = Self.mapState(raw, spec.state)
+        if state == .connected, let t = spec.state.chargingAboveA, cur.max() ?? 0 >= t { state = .charging }
+        return ChargePointStatus(state: state, currents: PhaseValues(cur[0], cur[1], cur[2]),
+                                 powerW: try number(spec.power, img), energyKWh: try number(spec.energy, img),
+                                 sessionKWh: try number(spec.sessionEnergy, img),
+                                 appliedSetpointA: try number(spec.appliedCurrent, img), activePhases: phases,
+                                 errorText: state == .error ? "the charger reports state \(raw)" : nil)
+    }
+
+    /// Raw state → state: exact value first, then the IEC 61851 letter, then `otherwise` (error).
+    public static func mapState(_ raw: RegisterValue, _ s: StateSpec) -> ChargeState {
+        guard let text = raw.text else { return s.otherwise ?? .error }
+        if let st = s.values[text] { return st }
+        if s.iecLetters, let first = text.uppercased().first {
+            switch first {
+            case "A": return .noCar
+            case "B": return .connected
+            case "C", "D": return .charging
+            case "E", "F": return .error
+            default: break
+            }
+        }
+        return s.otherwise ?? .error
+    }
+
+    public func writeCurrent(_ amps: Double) throws {
+        try onWorker { try self.applyCurrent(amps) }
+    }
+
+    /// The value actually written for a request of `amps` (clamped; below the minimum = pause).
+    public func effectiveSetpoint(_ amps: Double) -> Double {
+        var a = max(0, amps.isFinite ? amps : 0)
+        if let mx = spec.setpoint.maxA { a = min(a, mx) }
+        if a > 0, let mn = spec.setpoint.minA, a < mn { a = 0 }
+        return a
+    }
+
+    private func applyCurrent(_ amps: Double) throws {
+        let a = effectiveSetpoint(amps)
+        if a == 0 && spec.setpoint.pause == .disable, let e = spec.enable {
+            try channel.write(e.off, to: e.register)
+            enabled = false
+        } else {
+            if a > 0, let e = spec.enable, enabled != true {
+                try channel.write(e.on, to: e.register)
+                enabled = true
+            }
+            let v = spec.setpoint.unit == .A ? a : a * voltage * Double(knownPhases ?? 3)
+            try writeSetpointRegisters(v)
+        }
+        lastSetpointA = a
+        lastWriteAt = Monotonic.now
+        try heartbeatIfDue()
+    }
+
+    /// All setpoint registers; per-phase registers side by side go in one request.
+    private func writeSetpointRegisters(_ v: Double) throws {
+        let regs = spec.setpoint.registers
+        let contiguous = regs.count > 1 && zip(regs, regs.dropFirst()).allSatisfy { $0.end == $1.address && $0.type == $1.type }
+        if contiguous && regs[0].fn == .holding {
+            var words: [UInt16] = []
+            do { for r in regs { words += try RegisterCodec.encode(v, as: r) } } catch {
+                throw channel.failure(.invalid, "write setpoint", regs[0].address, detail: "\(error)")
+            }
+            try channel.writeRegisters(address: regs[0].address, values: words, multiple: true)
+        } else {
+            for r in regs { try channel.write(v, to: r) }
+        }
+    }
+
+    /// Refresh of the setpoint and heartbeat, when due.
+    func maintain() throws {
+        if let last = lastSetpointA, let at = lastWriteAt, let every = refreshIntervalS, Monotonic.now - at >= every {
+            try applyCurrent(last)
+        } else {
+            try heartbeatIfDue()
+        }
+    }
+
+    private func heartbeatIfDue() throws {
+        guard let h = spec.heartbeat else { return }
+        let now = Monotonic.now
+        if let at = lastHeartbeatAt, now - at < h.intervalS { return }
+        try channel.write(h.value, to: h.register)
+        lastHeartbeatAt = now
+    }
+
+    public func switchPhases(_ phases: Int) throws {
+        guard let p = spec.phases else { throw DeviceError.unsupported("1p/3p switching (\(profile.name))") }
+        guard phases == 1 || phases == 3 else { throw DeviceError.unsupported("\(phases) phases (1 or 3)") }
+        try onWorker {
+            let value = phases == 1 ? p.one : p.three
+            if p.whileDisabled, let e = self.spec.enable {
+                let wasEnabled = self.enabled != false
+                try self.channel.write(e.off, to: e.register)
+                try self.channel.write(value, to: p.register)
+                if wasEnabled { try self.channel.write(e.on, to: e.register) }
+                self.enabled = wasEnabled
+            } else {
+                try self.channel.write(value, to: p.register)
+            }
+            self.knownPhases = phases
+        }
+    }
+
+    public func writeSafeCurrent(_ amps: Double) throws {
+        guard let s = spec.safeCurrent else { throw DeviceError.unsupported("safe current (\(profile.name) has no such register)") }
+        guard s.register.writable else {
+            throw DeviceError.unsupported("writing the safe current (\(profile.name): set it on the charger itself)")
+        }
+        try onWorker { try self.channel.write(amps, to: s.register) }
+    }
+
+    /// Switches charging on or off where the charger has a release register.
+    public func setEnabled(_ on: Bool) throws {
+        guard let e = spec.enable else { throw DeviceError.unsupported("enable/disable (\(profile.name))") }
+        try onWorker {
+            try self.channel.write(on ? e.on : e.off, to: e.register)
+            self.enabled = on
+        }
+    }
+
+    /// A cheap read that keeps an idle TCP connection open.
+    public func keepAlive() throws {
+        _ = try onWorker { try self.channel.read(self.spec.state.register) }
+    }
+
+    /// Every capability, each read on its own so one failing register does not hide the others.
+    public func probe() -> [ProbeLine] {
+        var out: [ProbeLine] = []
+        let st = spec.state.register
+        do {
+            let raw = try onWorker { try self.channel.read(st) }
+            // The state as the control core sees it (it may also depend on the currents).
+            let state = (try? readStatus().state) ?? Self.mapState(raw, spec.state)
+            out.append(ProbeLine(name: "state", value: "\(state.rawValue) (raw \(raw))", unit: nil,
+                                 error: nil, register: st.description))
+        } catch {
+            out.append(ProbeLine(name: "state", value: nil, unit: nil, error: "\(error)", register: st.description))
+        }
+        for (i, c) in spec.currents.enumerated() { out += [probeLine("current L\(i + 1)", c)].compactMap { $0 } }
+        out += [probeLine("power", spec.power), probeLine("energy", spec.energy), probeLine("session energy", spec.sessionEnergy),
+                probeLine("applied current", spec.appliedCurrent), probeLine("active phases", spec.activePhases)].compactMap { $0 }
+        for (i, r) in spec.setpoint.registers.enumerated() {
+            out += [probeLine(spec.setpoint.registers.count > 1 ? "setpoint L\(i + 1)" : "setpoint", ValueSpec(r))].compactMap { $0 }
+        }
+        if let e = spec.enable { out += [probeLine("enabled", ValueSpec(e.register))].compactMap { $0 } }
+        if let p = spec.phases { out += [probeLine("phase mode", ValueSpec(p.register))].compactMap { $0 } }
+        if let s = spec.safeCurrent { out += [probeLine("safe current", ValueSpec(s.register))].compactMap { $0 } }
+        return out + extrasProbe()
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import KwartierCore
+
+/// One line of `kwartier device probe`: a capability and what the device answered.
+public struct ProbeLine: Sendable, Equatable, Codable {
+    public var name: String
+    public var value: String?
+    public var unit: String?
+    public var error: String?
+    public var register: String
+    public init(name: String, value: String?, unit: String?, error: String?, register: String) {
+        self.name = name; self.value = value; self.unit = unit; self.error = error; self.register = register
+    }
+}
+
+/// What the profile-driven devices share: the profile, the channel, block reads, value sums.
+public class ProfileDevice: @unchecked Sendable {
+    public let id: String
+    public let profile: DeviceProfile
+    public let channel: ModbusChannel
+
+    public init(id: String, profile: DeviceProfile, channel: ModbusChannel) {
+        self.id = id; self.profile = profile; self.channel = channel
+    }
+
+    /// Longest a whole device job may take when called from outside its worker.
+    var jobTimeout: Double { channel.responseTimeoutS * 4 + channel.worker.options.connectTimeoutS }
+
+    /// Runs `body` on the device's worker (inline when already there).
+    func onWorker<T>(_ body: @escaping () throws -> T) throws -> T {
+        try channel.worker.perform(timeout: jobTimeout, body)
+    }
+
+    static func specs(_ v: ValueSpec?) -> [RegisterSpec] {
+        guard let v else { return [] }
+        return v.terms + (v.negateIf.map { [$0] } ?? [])
+    }
+
+    /// Reads every spec with as few requests as the profile allows.
+    func readImage(_ specs: [RegisterSpec]) throws -> RegisterImage {
+        var img = RegisterImage()
+        for b in ReadPlan.blocks(specs, maxBlock: profile.timing.maxBlock) {
+            if b.fn.isBit {
+                img.store(b, try channel.readBits(b.fn, address: b.address, count: b.count).map { $0 ? 1 : 0 })
+            } else {
+                img.store(b, try channel.readRegisters(b.fn, address: b.address, count: b.count))
+            }
+        }
+        return img
+    }
+
+    func value(_ spec: RegisterSpec, _ img: RegisterImage) throws -> RegisterValue {
+        guard let w = img.words(for: spec) else { return .unavailable }
+        return try channel.decode(w, spec)
+    }
+
+    /// A value's number: the sum of its terms (an unavailable term counts 0 in a sum of several),
+    /// negated while its flag register is non-zero. nil when unavailable.
+    func number(_ v: ValueSpec?, _ img: RegisterImage) throws -> Double? {
+        guard let v else { return nil }
+        var total = 0.0
+        var any = false
+        for t in v.terms {
+            if let n = try value(t, img).number { total += n; any = true }
+        }
+        guard any else { return nil }
+        if let flag = v.negateIf, let f = try value(flag, img).number, f != 0 { total = -total }
+        return total
+    }
+
+    /// Reads one value on its own (for probe lines).
+    func probeLine(_ name: String, _ v: ValueSpec?) -> ProbeLine? {
+        guard let v else { return nil }
+        let where_ = v.terms.map(\.description).joined(separator: " + ")
+        if v.terms.contains(where: \.writeOnly) {
+            return ProbeLine(name: name, value: "(write-only)", unit: nil, error: nil, register: where_)
+        }
+        do {
+            let img = try onWorker { try self.readImage(Self.specs(v)) }
+            if v.terms.count == 1, v.terms[0].type == .string {
+                return ProbeLine(name: name, value: try value(v.terms[0], img).text, unit: nil, error: nil, register: where_)
+            }
+            let n = try number(v, img)
+            return ProbeLine(name: name, value: n.map(RegisterCodec.format) ?? "n/a", unit: v.unit, error: nil, register: where_)
+        } catch {
+            return ProbeLine(name: name, value: nil, unit: v.unit, error: "\(error)", register: where_)
+        }
+    }
+
+    func extrasProbe() -> [ProbeLine] {
+        profile.extras.compactMap { probeLine($0.name, $0.value) }
+    }
+
+    public func healthSnapshot() -> DeviceHealth { channel.healthSnapshot() }
+}

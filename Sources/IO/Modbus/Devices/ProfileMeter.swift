@@ -1,0 +1,90 @@
+import Foundation
+import KwartierCore
+
+/// A kWh meter driven by its profile (`MeterDevice`). Currents come unsigned from most meters:
+/// they take the sign of their phase's active power (negative = export on that line).
+public final class ProfileMeter: ProfileDevice, MeterDevice, @unchecked Sendable {
+    public let spec: MeterSpec
+
+    public override init(id: String, profile: DeviceProfile, channel: ModbusChannel) {
+        self.spec = profile.meter!
+        super.init(id: id, profile: profile, channel: channel)
+    }
+
+    var allSpecs: [RegisterSpec] {
+        var s: [RegisterSpec] = []
+        for v in (spec.voltages ?? []) + spec.currents + (spec.powers ?? []) { s += Self.specs(v) }
+        return s + Self.specs(spec.power) + Self.specs(spec.importEnergy) + Self.specs(spec.exportEnergy)
+    }
+
+    public func readMeter() throws -> MeterMeasurement {
+        try onWorker {
+            let img = try self.readImage(self.allSpecs)
+            return try self.measurement(from: img)
+        }
+    }
+
+    func measurement(from img: RegisterImage) throws -> MeterMeasurement {
+        func three(_ list: [ValueSpec]?) throws -> PhaseValues? {
+            guard let list else { return nil }
+            var v = [0.0, 0.0, 0.0]
+            for (i, s) in list.enumerated() { v[i] = try number(s, img) ?? 0 }
+            return PhaseValues(v[0], v[1], v[2])
+        }
+        var currents = try three(spec.currents) ?? .zero
+        let powers = try three(spec.powers)
+        if let p = powers {
+            currents = PhaseValues(Self.signed(currents.l1, p.l1), Self.signed(currents.l2, p.l2), Self.signed(currents.l3, p.l3))
+        }
+        let total = try number(spec.power, img) ?? powers?.sum ?? 0
+        return MeterMeasurement(currents: currents, voltages: try three(spec.voltages), powers: powers, powerW: total,
+                                importKWh: try number(spec.importEnergy, img), exportKWh: try number(spec.exportEnergy, img))
+    }
+
+    static func signed(_ current: Double, _ power: Double) -> Double {
+        power < 0 ? -abs(current) : abs(current)
+    }
+
+    public func probe() -> [ProbeLine] {
+        var out: [ProbeLine?] = []
+        for (i, v) in (spec.voltages ?? []).enumerated() { out.append(probeLine("voltage L\(i + 1)", v)) }
+        for (i, v) in spec.currents.enumerated() { out.append(probeLine("current L\(i + 1)", v)) }
+        for (i, v) in (spec.powers ?? []).enumerated() { out.append(probeLine("power L\(i + 1)", v)) }
+        out += [probeLine("power", spec.power), probeLine("import energy", spec.importEnergy),
+                probeLine("export energy", spec.exportEnergy)]
+        return out.compactMap { $0 } + extrasProbe()
+    }
+}
+
+/// A PV inverter / home battery driven by its profile (`InverterDevice`).
+public final class ProfileInverter: ProfileDevice, InverterDevice, @unchecked Sendable {
+    public let spec: InverterSpec
+
+    public override init(id: String, profile: DeviceProfile, channel: ModbusChannel) {
+        self.spec = profile.inverter!
+        super.init(id: id, profile: profile, channel: channel)
+    }
+
+    private var last: (at: Double, value: InverterMeasurement)?
+
+    /// Faster than the profile's `min_poll_s` (Huawei: 5 s) returns the last reading.
+    public func readInverter() throws -> InverterMeasurement {
+        try onWorker {
+            if let l = self.last, let m = self.profile.timing.minPollS, Monotonic.now - l.at < m { return l.value }
+            let s = Self.specs(self.spec.pvPower) + Self.specs(self.spec.gridPower) + Self.specs(self.spec.batteryPower)
+                + Self.specs(self.spec.batterySoc)
+            let img = try self.readImage(s)
+            let m = InverterMeasurement(pvPowerW: try self.number(self.spec.pvPower, img) ?? 0,
+                                        batteryPowerW: try self.number(self.spec.batteryPower, img),
+                                        batterySoCPercent: try self.number(self.spec.batterySoc, img),
+                                        gridPowerW: try self.number(self.spec.gridPower, img))
+            self.last = (Monotonic.now, m)
+            return m
+        }
+    }
+
+    public func probe() -> [ProbeLine] {
+        [probeLine("pv power", spec.pvPower), probeLine("grid power", spec.gridPower),
+         probeLine("battery power", spec.batteryPower), probeLine("battery soc", spec.batterySoc)].compactMap { $0 } + extrasProbe()
+    }
+}
