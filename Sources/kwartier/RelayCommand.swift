@@ -66,7 +66,7 @@ struct RelaySet: ParsableCommand {
             out = CommandOutput(command: cmd, timeoutS: target.timeout)
         } else {
             guard let c = coil else { throw ValidationError("give --coil N (with --tcp) or --command PROGRAM") }
-            out = ModbusCoilOutput(bus: try target.bus(), unit: target.unit, coil: c)
+            out = CoilBusOutput(bus: try target.bus(), unit: target.unit, coil: c)
         }
         try relayTry { try out.set(on) }
         print("\(command ?? "coil \(coil!)"): \(on ? "on" : "off")")

@@ -30,8 +30,8 @@ final class RelayIOTests: XCTestCase {
 
     func testDriverWritesStartChangesAndSafeState() {
         let bus = RecordingBus()
-        let drv = RelayDriver(devices: ["r1": ModbusCoilOutput(bus: bus, unit: 9, coil: 0),
-                                        "r2": ModbusCoilOutput(bus: bus, unit: 9, coil: 1)])
+        let drv = RelayDriver(devices: ["r1": CoilBusOutput(bus: bus, unit: 9, coil: 0),
+                                        "r2": CoilBusOutput(bus: bus, unit: 9, coil: 1)])
         var rc = RelayController(relays: pumpConfig(), timeZone: TimeZone(identifier: "UTC")!, start: t0)
         XCTAssertEqual(drv.start(rc.startDecisions), [])
         XCTAssertEqual(bus.writes.map { [$0.0, $0.1, $0.2 ? 1 : 0] }, [[9, 0, 0], [9, 1, 0]])
@@ -46,8 +46,8 @@ final class RelayIOTests: XCTestCase {
 
     func testAFailedWriteStopsThatRelayAndIsRetried() {
         let bus = RecordingBus()
-        let drv = RelayDriver(devices: ["r1": ModbusCoilOutput(bus: bus, unit: 1, coil: 0),
-                                        "r2": ModbusCoilOutput(bus: bus, unit: 1, coil: 1)])
+        let drv = RelayDriver(devices: ["r1": CoilBusOutput(bus: bus, unit: 1, coil: 0),
+                                        "r2": CoilBusOutput(bus: bus, unit: 1, coil: 1)])
         var rc = RelayController(relays: pumpConfig(), timeZone: TimeZone(identifier: "UTC")!, start: t0)
         drv.start(rc.startDecisions)
         bus.failCoils = [1]
@@ -80,7 +80,7 @@ final class RelayIOTests: XCTestCase {
                         OutputConfig(id: "e", kind: .simulated)]
         let (devices, errors) = RelayDeviceFactory(config: site).outputs()
         XCTAssertEqual(Set(devices.keys), ["a", "b", "c", "e"])
-        let a = devices["a"] as! ModbusCoilOutput, b = devices["b"] as! ModbusCoilOutput
+        let a = devices["a"] as! CoilBusOutput, b = devices["b"] as! CoilBusOutput
         XCTAssertTrue(a.bus === b.bus)                    // one connection per module
         XCTAssertEqual(a.unit, 3); XCTAssertEqual(b.coil, 1)
         XCTAssertTrue(errors["d"]!.contains("gpio is not supported in this build"))

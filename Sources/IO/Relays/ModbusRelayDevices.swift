@@ -1,7 +1,8 @@
 import KwartierCore
 
-/// A relay that is one coil of a Modbus relay module.
-public final class ModbusCoilOutput: RelayOutputDevice {
+/// A relay that is one coil of a Modbus relay module, driven through its own `CoilBus`
+/// (the hidden `kwartier relay` tools). The runtime uses `ModbusCoilOutput` on the shared worker.
+public final class CoilBusOutput: RelayOutputDevice {
     public let bus: CoilBus
     public let unit: Int
     public let coil: Int

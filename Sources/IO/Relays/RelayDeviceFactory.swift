@@ -22,7 +22,7 @@ public final class RelayDeviceFactory {
         switch o.kind {
         case let .modbusCoil(t, coil):
             if t == .simulated { return SimulatedRelayOutput() }
-            return ModbusCoilOutput(bus: try bus(for: t), unit: unit(t), coil: coil)
+            return CoilBusOutput(bus: try bus(for: t), unit: unit(t), coil: coil)
         case .command(let cmd):
             return CommandOutput(command: cmd)
         case let .gpio(chip, line):
