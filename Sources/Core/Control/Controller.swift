@@ -1,0 +1,143 @@
+import Foundation
+
+/// The control core (SPEC §3, §6): on every main-meter reading, one decision for every charge
+/// point — setpoint, phases, the reason, and whether to send it.
+///
+/// Pure and single-threaded: no I/O, no clock of its own (`now` is passed in; quarters follow the
+/// meter's timestamp). The runtime owns one `Controller` per configuration on its control loop:
+///
+///     let c = Controller(config: cfg, settings: saved)
+///     c.restore(persistedState)                 // optional, after a restart
+///     let d = c.decide(input, now: Date())      // per telegram, and on a timer when none comes
+///     persist(c.state)                          // now and then (e.g. every quarter, at shutdown)
+///
+/// The rules, in the order they bind, are described in docs/CONTROL.md.
+public final class Controller {
+    public let site: CompiledSite
+    public private(set) var tunables: ControlTunables
+    public private(set) var settings: RuntimeSettings
+
+    // Settings compiled to arrays.
+    var mode: [ChargeMode]
+    var priority: [Int]
+    var manualA: [Double?]
+
+    // Memory kept between decisions.
+    var mem: [PointMemory]
+    var tracker: QuarterTracker
+    var lastDecisionAt: Date?
+    /// Last known per-line reading of each level's meter (used while it is stale).
+    var lastLevelCurrents: [PhaseValues?]
+
+    let fill: ProgressiveFill
+    var scratch: Scratch
+
+    public init(config: SiteConfig, tunables: ControlTunables? = nil, settings: RuntimeSettings? = nil) {
+        let t = tunables ?? ControlTunables(site: config.site)
+        self.tunables = t
+        site = CompiledSite(config: config, defaultStaleAfterS: t.defaultStaleAfterS)
+        let s = settings ?? RuntimeSettings.defaults(for: config)
+        self.settings = s
+        let n = site.pointCount
+        mode = Array(repeating: .auto, count: n); priority = Array(repeating: 0, count: n)
+        manualA = Array(repeating: nil, count: n)
+        mem = Array(repeating: PointMemory(), count: n)
+        tracker = QuarterTracker(clock: QuarterClock(identifier: t.timeZone), tunables: t)
+        lastLevelCurrents = Array(repeating: nil, count: site.levelCount)
+        fill = ProgressiveFill(site: site)
+        scratch = Scratch(points: n, constraints: site.constraintCount)
+        apply(settings: s)
+    }
+
+    /// Takes new runtime settings (slider, per-point mode, priority, manual current).
+    public func apply(settings s: RuntimeSettings) {
+        settings = s
+        for (i, cp) in site.config.chargepoints.enumerated() {
+            let p = s.point(cp)
+            mode[i] = p.mode; priority[i] = p.priority; manualA[i] = p.manualA ?? cp.manualA
+        }
+    }
+
+    /// Convenience: applies `settings` when they changed, then decides.
+    public func decide(_ input: ControlInput, settings s: RuntimeSettings, now: Date) -> Decision {
+        if s != settings { apply(settings: s) }
+        return decide(input, now: now)
+    }
+
+    // MARK: persistence
+
+    /// The state to persist (JSON via Codable). Keyed by point id, so it survives config edits.
+    public var state: ControllerState {
+        var s = ControllerState()
+        s.savedAt = lastDecisionAt
+        s.quarter = tracker.state
+        s.lastDecisionAt = lastDecisionAt
+        for (i, id) in site.pointIds.enumerated() { s.points[id] = mem[i] }
+        return s
+    }
+
+    /// Restores persisted state (points no longer configured are dropped, new ones start fresh).
+    public func restore(_ s: ControllerState) {
+        tracker.state = s.quarter
+        lastDecisionAt = s.lastDecisionAt
+        for (i, id) in site.pointIds.enumerated() { mem[i] = s.points[id] ?? PointMemory() }
+    }
+
+    /// The quarter tracker's state (for the dashboard's history).
+    public var quarterState: QuarterState { tracker.state }
+}
+
+/// Per-decision working arrays, allocated once.
+struct Scratch {
+    enum Role: UInt8 { case inactive, lost, candidate }
+    enum Inactive: UInt8 { case noCar, off, error, paused, noReading }
+    var role: [Role]
+    var inactive: [Inactive]
+    var draw: [Double]          // n * 3, per grid line
+    var drawW: [Double]
+    var budget: [Double]        // lost points: per-line budget, n * 3
+    var carMask: [UInt8]        // chosen terminals for this decision
+    var phasesCmd: [Int]        // 1/3 for switching chargers, 0 otherwise
+    var running: [Bool]
+    var protected: [Bool]
+    var notDrawing: [Bool]
+    var safeOnly: [Bool]        // main or board meter stale: hold the minimum or stop
+    var staleLevel: [Int]       // level causing safeOnly (-1 none, 0 = grid)
+    var admitted: [Bool]
+    var start: [Bool]           // admitted and not running before
+    var graced: [Bool]
+    var waitK: [Int32]          // failed constraint for a waiting car (-1 none)
+    var waitNeed: [Double]
+    var waitFree: [Double]
+    var final: [Double]
+    var send: [Bool]
+    var hold: [UInt8]           // 1 ramping up, 2 holding (increase below the hysteresis)
+    var rampTarget: [Double]
+    var switched: [Bool]
+    var hiReason: [UInt8]       // 0 point max, 1 manual, 2 not drawing
+    var levelSub: [Double]      // per constraint: measured draw of the points below
+    var base: [Double]          // per constraint: fixed load (non-managed + lost budgets)
+    var adm: [Double]           // per constraint: admission commitments
+    var load: [Double]          // per constraint: final load
+    var order: [Int]
+    var keys: [AdmissionKey] = []
+    var tierPoints: [Int]
+    init(points n: Int, constraints k: Int) {
+        role = .init(repeating: .inactive, count: n); inactive = .init(repeating: .noCar, count: n)
+        draw = .init(repeating: 0, count: n * 3); drawW = .init(repeating: 0, count: n)
+        budget = .init(repeating: 0, count: n * 3); carMask = .init(repeating: 0, count: n)
+        phasesCmd = .init(repeating: 0, count: n)
+        running = .init(repeating: false, count: n); protected = .init(repeating: false, count: n)
+        notDrawing = .init(repeating: false, count: n); safeOnly = .init(repeating: false, count: n)
+        staleLevel = .init(repeating: -1, count: n)
+        admitted = .init(repeating: false, count: n); start = .init(repeating: false, count: n)
+        graced = .init(repeating: false, count: n)
+        waitK = .init(repeating: -1, count: n); waitNeed = .init(repeating: 0, count: n); waitFree = .init(repeating: 0, count: n)
+        final = .init(repeating: 0, count: n); send = .init(repeating: false, count: n)
+        switched = .init(repeating: false, count: n); hold = .init(repeating: 0, count: n)
+        rampTarget = .init(repeating: 0, count: n); hiReason = .init(repeating: 0, count: n)
+        levelSub = .init(repeating: 0, count: k); base = .init(repeating: 0, count: k)
+        adm = .init(repeating: 0, count: k); load = .init(repeating: 0, count: k)
+        order = []; order.reserveCapacity(n); tierPoints = []; tierPoints.reserveCapacity(n)
+    }
+}
