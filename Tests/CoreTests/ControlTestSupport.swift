@@ -82,3 +82,68 @@ func exactTunables(_ site: SiteSettings) -> ControlTunables {
     t.setpointStepA = 0
     return t
 }
+
+/// A small simulated site for multi-step tests: cars follow their setpoints at once, the
+/// non-managed loads are set by the test, the meter clock is frozen at a quarter start (so the
+/// slider allows exactly its value) unless `meterFollowsClock`.
+final class Sim {
+    let c: Controller
+    var now: Date
+    let quarterStart: Date
+    var meterFollowsClock = false
+    var houseA = PhaseValues.zero
+    var houseW = 0.0
+    var boardHouseA: [String: PhaseValues] = [:]
+    /// Cars: per point, the phases the car draws on (0 = no car) and whether it takes current.
+    var carPhases: [String: Int] = [:]
+    var carMaxA: [String: Double] = [:]
+    var current: [String: Double] = [:]
+    var phasesActive: [String: Int] = [:]
+    var lost: Set<String> = []
+    var gridAgeS = 0.3
+    var watchdogS: Double? = nil
+    var beforeCars: [ConsumerClaim] = []
+    private(set) var last: Decision?
+
+    init(_ b: SiteBuilder, tunables: ControlTunables? = nil, at t: Date = brussels(2025, 4, 8, 9, 0)) {
+        c = Controller(config: b.config, tunables: tunables)
+        now = t; quarterStart = t
+    }
+
+    func status(_ id: String) -> ChargePointStatus {
+        let ph = carPhases[id] ?? 0
+        if ph == 0 { return ChargePointStatus(state: .noCar) }
+        let a = current[id] ?? 0
+        var eff = ph
+        if let ap = phasesActive[id], ap == 1 { eff = 1 }
+        var st = car(a, phases: eff, state: a > 0 ? .charging : .connected)
+        st.activePhases = phasesActive[id]
+        return st
+    }
+
+    @discardableResult
+    func step(_ dt: Double = 1) -> Decision {
+        now = now.addingTimeInterval(dt)
+        var pts: [String: ChargePointStatus] = [:]
+        for id in c.site.pointIds { pts[id] = status(id) }
+        let g = gridReading(at: meterFollowsClock ? now : quarterStart, site: c.site, nonManagedA: houseA, nonManagedW: houseW, points: pts)
+        var input = ControlInput.make(site: c.site, grid: g, gridAgeS: gridAgeS,
+                                      points: pts.mapValues { PointReading(status: $0, ageS: 0.5, watchdogS: watchdogS) },
+                                      beforeCars: beforeCars)
+        for id in lost { input.points[c.site.pointIndex[id]!].reachable = false }
+        for (board, a) in boardHouseA {
+            input.meters[c.site.levelIndex[board]!] = MeterReading(boardReading(site: c.site, board: board, nonManagedA: a, points: pts))
+        }
+        let d = c.decide(input, now: now)
+        for p in d.points where !lost.contains(p.id) {
+            if let ph = p.phases { phasesActive[p.id] = ph }
+            let ph = carPhases[p.id] ?? 0
+            current[p.id] = ph == 0 ? 0 : min(p.setpointA, carMaxA[p.id] ?? .infinity)
+        }
+        last = d
+        return d
+    }
+    func sp(_ id: String) -> Double { last!.point(id)!.setpointA }
+    func line(_ id: String) -> String { last!.point(id)!.line }
+    func sent(_ id: String) -> Bool { last!.point(id)!.send }
+}

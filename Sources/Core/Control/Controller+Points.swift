@@ -131,11 +131,11 @@ extension Controller {
         var anyWaiting = false
         for i in 0..<site.pointCount where scratch.role[i] == .candidate && !scratch.admitted[i] { anyWaiting = true; break }
         guard anyWaiting else { return out }
-        for i in 0..<site.pointCount where scratch.admitted[i] && scratch.protected[i] && mode[i] == .auto {
+        for i in 0..<site.pointCount where scratch.admitted[i] && scratch.final[i] > 0 && mode[i] == .auto && !scratch.safeOnly[i] {
             guard let since = mem[i].runningSince else { continue }
-            // The memory was updated in `settle`; a car that kept running keeps its start time.
+            // A turn lasts the minimum run time from the car's start (memory already updated).
             let left = tunables.minRunTimeS - now.timeIntervalSince(since)
-            out[priority[i]] = min(out[priority[i]] ?? .infinity, max(0, left))
+            if left > 0 { out[priority[i]] = min(out[priority[i]] ?? .infinity, left) }
         }
         return out
     }

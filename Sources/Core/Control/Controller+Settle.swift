@@ -4,8 +4,9 @@ extension Controller {
     /// Turns the shared-out current into the setpoint to send, with the stability rules:
     /// decreases at once (an overload is cut in the cycle it is seen), at least `minChangeA` at a
     /// time down to the minimum; increases only when at least `increaseHysteresisA` more is
-    /// possible, and no faster than `rampUpAPerS` since the last change; a start jumps straight to
-    /// its share. Updates the point's memory (running since, stopped at, last sent) and whether
+    /// possible, at `rampUpAPerS` counted from when the room appeared (so the first decision that
+    /// sees it waits one period: a one-telegram dip of the house load moves nothing); a start
+    /// jumps straight to its share. Updates the point's memory (running since, stopped at, last sent) and whether
     /// the setpoint must be written now (changed, phases switched, or the watchdog is due).
     /// Returns true when the decision switches the charger's phases.
     func settle(_ i: Int, _ r: PointReading, now: Date) -> Bool {
@@ -18,7 +19,7 @@ extension Controller {
         if scratch.admitted[i] {
             var target = fill.value[i]
             if t.setpointStepA > 0 {
-                target = max(lo, (target / t.setpointStepA + 1e-9).rounded(.down) * t.setpointStepA)
+                target = max(lo, floorStep(target, t.setpointStepA))
             }
             let last = m.lastSentA ?? 0
             let cmd = scratch.phasesCmd[i]
@@ -26,18 +27,25 @@ extension Controller {
             scratch.hold[i] = 0
             if !scratch.running[i] || last < lo - 1e-9 || switched {
                 new = target
+                m.increaseSince = nil
             } else if target < last - 1e-9 {
                 new = max(lo, min(target, last - t.minChangeA))
                 if new > target { new = target }
+                m.increaseSince = nil
             } else if target - last >= t.increaseHysteresisA - 1e-9 {
-                let since = m.lastChangeAt.map { max(0, now.timeIntervalSince($0)) } ?? .infinity
-                let reach = last + t.rampUpAPerS * since
+                // Ramp from the later of the last change and the moment the room appeared: a room
+                // seen for one telegram only (a spike) gives nothing.
+                if m.increaseSince == nil { m.increaseSince = now }
+                var from = m.increaseSince!
+                if let c = m.lastChangeAt, c > from { from = c }
+                let reach = last + t.rampUpAPerS * max(0, now.timeIntervalSince(from))
                 new = min(target, reach)
-                if t.setpointStepA > 0 { new = max(last, (new / t.setpointStepA + 1e-9).rounded(.down) * t.setpointStepA) }
+                if t.setpointStepA > 0 { new = max(last, floorStep(new, t.setpointStepA)) }
                 if new - last < t.minChangeA - 1e-9 { new = last }
-                if new < target - 1e-9 { scratch.hold[i] = 1; scratch.rampTarget[i] = target }
+                if new < target - 1e-9 { scratch.hold[i] = 1; scratch.rampTarget[i] = target } else { m.increaseSince = nil }
             } else {
                 new = last
+                m.increaseSince = nil
                 if target - last > 1e-9 { scratch.hold[i] = 2 }
             }
             if new < lo - 1e-9 { new = 0 }
@@ -64,4 +72,11 @@ extension Controller {
         mem[i] = m
         return switched
     }
+}
+
+/// Floors to a multiple of `step` (divided, not multiplied, so 101 steps of 0.1 A print as 10.1).
+@inline(__always)
+func floorStep(_ x: Double, _ step: Double) -> Double {
+    let inv = 1 / step
+    return (x * inv + 1e-9).rounded(.down) / inv
 }

@@ -19,6 +19,8 @@ public struct PointMemory: Sendable, Equatable, Codable {
     public var lastSwitchAt: Date?
     /// Since when the car has been offered its minimum without drawing (not-drawing detection).
     public var notDrawingSince: Date?
+    /// Since when the point could get more (start of the present increase, for the ramp).
+    public var increaseSince: Date?
     /// Since when the slider alone has been unable to hold this running car's minimum.
     public var sliderShortSince: Date?
     public init() {}
