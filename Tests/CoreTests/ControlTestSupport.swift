@@ -94,6 +94,7 @@ final class Sim {
     var houseA = PhaseValues.zero
     var houseW = 0.0
     var boardHouseA: [String: PhaseValues] = [:]
+    var boardAgeS: [String: Double] = [:]
     /// Cars: per point, the phases the car draws on (0 = no car) and whether it takes current.
     var carPhases: [String: Int] = [:]
     var carMaxA: [String: Double] = [:]
@@ -132,7 +133,8 @@ final class Sim {
                                       beforeCars: beforeCars)
         for id in lost { input.points[c.site.pointIndex[id]!].reachable = false }
         for (board, a) in boardHouseA {
-            input.meters[c.site.levelIndex[board]!] = MeterReading(boardReading(site: c.site, board: board, nonManagedA: a, points: pts))
+            input.meters[c.site.levelIndex[board]!] = MeterReading(boardReading(site: c.site, board: board, nonManagedA: a, points: pts),
+                                                                   ageS: boardAgeS[board] ?? 0.4)
         }
         let d = c.decide(input, now: now)
         for p in d.points where !lost.contains(p.id) {
