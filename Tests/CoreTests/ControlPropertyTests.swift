@@ -19,7 +19,7 @@ struct SeededRNG: RandomNumberGenerator {
 }
 
 /// A random site with the physical truth the oracle checks against.
-struct RandomSite {
+final class RandomSite {
     var builder: SiteBuilder
     /// Direct non-managed load of each level (compiled order: grid, then boards), per line (A).
     var direct: [[Double]] = []
@@ -31,6 +31,10 @@ struct RandomSite {
     var lost: [Bool] = []
     var staleBoard: Int = -1
     var gridStale = false
+    /// Precomputed: under[l][a] = level l is in the subtree of level a; each point's level.
+    var under: [[Bool]] = []
+    var levelOfPoint: [Int] = []
+    var cps: [ChargePointConfig] = []
 
     static let tnMaps = ["L1L2L3", "L2L3L1", "L3L1L2", "L1", "L2", "L3"]
     static let itMaps = ["L1L2L3", "L2L3L1", "L3L1L2", "L1L2", "L2L3", "L3L1"]
@@ -101,23 +105,21 @@ struct RandomSite {
             if !real.isEmpty { staleBoard = rng.pick(real) }
         }
         gridStale = rng.chance(0.1)
+        under = (0..<parent.count).map { l in
+            (0..<parent.count).map { a in var c = l; while c >= 0 { if c == a { return true }; c = parent[c] }; return false }
+        }
+        cps = config.chargepoints
+        levelOfPoint = config.chargepoints.map { $0.board == "grid" ? 0 : Int($0.board.dropFirst())! + 1 }
     }
 
     var config: SiteConfig { builder.config }
     var levelCount: Int { parent.count }
 
-    func isUnder(_ level: Int, ancestor: Int) -> Bool {
-        var c = level
-        while c >= 0 { if c == ancestor { return true }; c = parent[c] }
-        return false
-    }
-    func pointLevel(_ i: Int) -> Int {
-        let b = config.chargepoints[i].board
-        return b == "grid" ? 0 : Int(b.dropFirst())! + 1
-    }
+    func isUnder(_ level: Int, ancestor: Int) -> Bool { under[level][ancestor] }
+    func pointLevel(_ i: Int) -> Int { levelOfPoint[i] }
     /// Lines the car truly draws on (bit p), from the wiring and the car's phases.
     func trueLines(_ i: Int) -> UInt8 {
-        let map = config.chargepoints[i].phases
+        let map = cps[i].phases
         var m: UInt8 = 0
         if map.lineToLine { for p in map.terminals { m |= 1 << UInt8(p.rawValue) }; return m }
         for t in 0..<min(max(carPhases[i], 1), map.terminals.count) { m |= 1 << UInt8(map.terminals[t].rawValue) }
@@ -125,7 +127,7 @@ struct RandomSite {
     }
     /// Lines the controller may assume: learned when the car draws, else the whole wiring.
     func believedLines(_ i: Int) -> UInt8 {
-        let map = config.chargepoints[i].phases
+        let map = cps[i].phases
         var all: UInt8 = 0
         for p in map.terminals { all |= 1 << UInt8(p.rawValue) }
         if map.lineToLine { return all }
@@ -135,11 +137,11 @@ struct RandomSite {
     }
     func wiringLines(_ i: Int) -> UInt8 {
         var all: UInt8 = 0
-        for p in config.chargepoints[i].phases.terminals { all |= 1 << UInt8(p.rawValue) }
+        for p in cps[i].phases.terminals { all |= 1 << UInt8(p.rawValue) }
         return all
     }
     func draw(_ i: Int) -> [Double] {
-        let map = config.chargepoints[i].phases
+        let map = cps[i].phases
         let c = status[i].currents
         var out = [0.0, 0, 0]
         if map.lineToLine { for p in map.terminals { out[p.rawValue] += c.l1 }; return out }
@@ -150,7 +152,7 @@ struct RandomSite {
     func lostBudget(_ i: Int) -> [Double] {
         let lines = wiringLines(i)
         let d = draw(i)
-        return (0..<3).map { p in lines & (1 << UInt8(p)) != 0 ? max(config.chargepoints[i].safeA, d[p]) : d[p] }
+        return (0..<3).map { p in lines & (1 << UInt8(p)) != 0 ? max(cps[i].safeA, d[p]) : d[p] }
     }
 
     /// Readings as the meters would show them.
@@ -292,6 +294,87 @@ final class ControlPropertyTests: XCTestCase {
             }
         }
         return problems
+    }
+
+    /// Sequences: the same site over 40 decisions with the stability rules on, cars following
+    /// their setpoints, loads walking, cars arriving and leaving, points lost and back, the main
+    /// meter going stale and back, time steps of 1 to 30 s. After every decision: no limit
+    /// exceeded, no car below its minimum, nothing while off or without a car.
+    func testRandomSequencesKeepLimits() {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["KWARTIER_SEQ_SEED"].flatMap { UInt64($0) } ?? 0x5E0_0001
+        let count = env["KWARTIER_PROP_ONE"] == "1" ? 1 : 250
+        var decisions = 0
+        var failures = 0
+        for seed in (0..<UInt64(count)).map({ base &+ $0 }) {
+            var rng = SeededRNG(seed: seed)
+            let rs = RandomSite(rng: &rng)
+            rs.staleBoard = -1
+            let c = Controller(config: rs.config)
+            let site = c.site
+            var now = t0
+            var setpoints = [Double](repeating: 0, count: rs.status.count)
+            var carMax = rs.status.indices.map { _ in rng.chance(0.2) ? rng.double(0...16) : Double.infinity }
+            for step in 0..<40 {
+                now = now.addingTimeInterval(rng.chance(0.7) ? 1 : rng.double(1...30))
+                // Loads walk; cars follow their last setpoints; some arrive, leave, get lost.
+                for l in 0..<rs.levelCount where rs.direct[l] != [0, 0, 0] {
+                    for p in 0..<3 { rs.direct[l][p] = max(l == 0 ? -25 : 0, rs.direct[l][p] + rng.double(-4...4)) }
+                }
+                for i in rs.status.indices {
+                    if rng.chance(0.03) {
+                        rs.carPhases[i] = rs.carPhases[i] == 0 ? (rs.cps[i].phases.terminals.count == 3 ? rng.pick([1, 2, 3]) : 1) : 0
+                        carMax[i] = rng.chance(0.2) ? rng.double(0...16) : .infinity
+                    }
+                    if rng.chance(0.02) { rs.lost[i].toggle() }
+                    if rs.lost[i] { continue }
+                    let cp = rs.carPhases[i]
+                    if cp == 0 { rs.status[i] = ChargePointStatus(state: .noCar); continue }
+                    let a = min(setpoints[i], carMax[i])
+                    let lineToLine = rs.cps[i].phases.lineToLine
+                    rs.status[i] = ChargePointStatus(state: a > 0.5 ? .charging : .connected,
+                                                     currents: PhaseValues(a, cp >= 2 ? a : 0, cp >= 3 ? a : 0),
+                                                     powerW: a * Double(lineToLine ? 1 : cp) * 230)
+                }
+                let stale = step > 5 && rng.chance(0.1)
+                let d = c.decide(rs.input(site: site, at: now, gridAge: stale ? 15 : 0.4), now: now)
+                decisions += 1
+                for (i, p) in d.points.enumerated() where !rs.lost[i] { setpoints[i] = p.setpointA }
+                var problems: [String] = []
+                let cps = rs.config.chargepoints
+                for (i, cp) in cps.enumerated() where !rs.lost[i] {
+                    let v = d.points[i].setpointA
+                    if v > 0 && v < cp.minA - 1e-9 { problems.append("\(cp.id) \(v) A below its minimum") }
+                    if (cp.mode == .off || rs.carPhases[i] == 0) && v != 0 { problems.append("\(cp.id) \(v) A without a car or off") }
+                }
+                for l in 0..<rs.levelCount {
+                    let usable = l == 0 ? rs.config.grid.usableA : rs.config.boards[l - 1].usableA
+                    for p in 0..<3 {
+                        var load = 0.0
+                        var carsOn: [String] = []
+                        for l2 in 0..<rs.levelCount where rs.isUnder(l2, ancestor: l) { load += rs.direct[l2][p] }
+                        for i in cps.indices where rs.isUnder(rs.pointLevel(i), ancestor: l) {
+                            let on = rs.carPhases[i] > 0 && rs.trueLines(i) & (1 << UInt8(p)) != 0
+                            if rs.lost[i] {
+                                if on { load += max(cps[i].safeA, rs.draw(i)[p]) } else { load += rs.draw(i)[p] }
+                                continue
+                            }
+                            if on { load += d.points[i].setpointA; if d.points[i].setpointA > 0 { carsOn.append(cps[i].id) } }
+                        }
+                        if load > usable + 1e-6 && !carsOn.isEmpty {
+                            problems.append("step \(step): level \(site.levelIds[l]) L\(p + 1) \(load) > \(usable) with \(carsOn)")
+                        }
+                    }
+                }
+                if !problems.isEmpty {
+                    failures += 1
+                    XCTFail("sequence seed \(seed) (replay: KWARTIER_SEQ_SEED=\(seed) KWARTIER_PROP_ONE=1) step \(step): " + problems.prefix(4).joined(separator: "; "))
+                    break
+                }
+            }
+            if failures >= 3 { break }
+        }
+        print("control sequence test: \(count) random sites, \(decisions) decisions with stability rules on")
     }
 
     struct Constraint { var members: [Int]; var slack: Double }
