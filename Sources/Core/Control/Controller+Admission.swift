@@ -1,6 +1,6 @@
 import Foundation
 
-extension Controller {
+extension ControlEngine {
     /// Decides who may charge, in order of service, each at its minimum: a car starts only if
     /// its minimum plus the start buffer fits on every line of every level above it (and under
     /// the slider); a running car keeps going while its minimum fits. Order: manual points, then
@@ -8,7 +8,7 @@ extension Controller {
     /// waiting cars (longest waiting first: fair rotation), then the other running cars (most
     /// recently started first, so the longest-running one yields its turn), then cars that do not
     /// draw. Ties go to the point number (configuration order).
-    func admit(powerActive: Bool, now: Date) {
+    mutating func admit(powerActive: Bool, now: Date) {
         let n = site.pointCount
         let t = tunables
         let P = site.powerConstraint

@@ -1,9 +1,10 @@
 import Foundation
 
-extension Controller {
+extension ControlEngine {
     /// One decision for every point from the latest readings. See docs/CONTROL.md for the rules.
-    public func decide(_ input: ControlInput, now: Date) -> Decision {
+    mutating func decide(_ input: ControlInput, now: Date) -> Decision {
         let n = site.pointCount
+        let L = site.levelCount
         let t = tunables
 
         // 1. Main meter: fresh or stale; feed the quarter tracker.
@@ -12,7 +13,7 @@ extension Controller {
         if gridFresh, let g = grid { tracker.ingest(g) }
         var quarter: QuarterStatus? = nil
         var warnings = site.warnings
-        if grid != nil, let (q, note) = tracker.status(sliderKW: settings.sliderKW, importPowerW: grid!.meter.powerW) {
+        if let g = grid, let (q, note) = tracker.status(sliderKW: settings.sliderKW, importPowerW: g.meter.powerW) {
             quarter = q
             if let note { warnings.append(note) }
         }
@@ -23,23 +24,25 @@ extension Controller {
         }
 
         // 2. Levels: which board meters are stale or were never read.
-        var levelStale = [Bool](repeating: false, count: site.levelCount)
-        var levelCurrents = [PhaseValues?](repeating: nil, count: site.levelCount)
-        levelCurrents[0] = grid?.meter.currents
-        levelStale[0] = !gridFresh
-        for l in 1..<max(site.levelCount, 1) where site.levelCount > 1 && !site.levelVirtual[l] {
+        scratch.levelCurrents[0] = grid?.meter.currents
+        scratch.levelStale[0] = !gridFresh
+        for l in 1..<max(L, 1) where L > 1 {
+            scratch.levelStale[l] = false
+            scratch.levelCurrents[l] = nil
+            if site.levelVirtual[l] { continue }
             let r = l < input.meters.count ? input.meters[l] : .none
             if let m = r.measurement, r.ageS <= site.levelMeterStaleS[l] {
                 lastLevelCurrents[l] = m.currents
-                levelCurrents[l] = m.currents
+                scratch.levelCurrents[l] = m.currents
             } else {
-                levelStale[l] = true
-                levelCurrents[l] = r.measurement?.currents ?? lastLevelCurrents[l]
+                scratch.levelStale[l] = true
+                scratch.levelCurrents[l] = r.measurement?.currents ?? lastLevelCurrents[l]
             }
         }
 
         // 3. Points: role, draw, learned phases, running / protected / paused.
-        for i in 0..<n { classify(i, input.points.count > i ? input.points[i] : .none, levelStale: levelStale, now: now) }
+        let np = input.points.count
+        for i in 0..<n { classify(i, i < np ? input.points[i] : .none, now: now) }
 
         // 4. Fixed load per constraint: non-managed part of each level + lost points' budgets.
         let K = site.constraintCount, P = site.powerConstraint
@@ -52,17 +55,18 @@ extension Controller {
                 scratch.levelSub[b] += d0; scratch.levelSub[b + 1] += d1; scratch.levelSub[b + 2] += d2
             }
         }
-        var levelBlind = [Bool](repeating: false, count: site.levelCount)
-        for l in 0..<site.levelCount {
-            fill.cap[l * 3] = site.levelUsableA[l]; fill.cap[l * 3 + 1] = site.levelUsableA[l]; fill.cap[l * 3 + 2] = site.levelUsableA[l]
+        for l in 0..<L {
+            let u = site.levelUsableA[l]
+            fill.cap[l * 3] = u; fill.cap[l * 3 + 1] = u; fill.cap[l * 3 + 2] = u
+            scratch.levelBlind[l] = false
             if site.levelVirtual[l] && l > 0 {
                 for p in 0..<3 { scratch.base[l * 3 + p] = 0 }
-            } else if let c = levelCurrents[l] {
+            } else if let c = scratch.levelCurrents[l] {
                 scratch.base[l * 3] = c.l1 - scratch.levelSub[l * 3]
                 scratch.base[l * 3 + 1] = c.l2 - scratch.levelSub[l * 3 + 1]
                 scratch.base[l * 3 + 2] = c.l3 - scratch.levelSub[l * 3 + 2]
             } else {
-                levelBlind[l] = true
+                scratch.levelBlind[l] = true
                 for p in 0..<3 { scratch.base[l * 3 + p] = .infinity }
             }
         }
@@ -71,17 +75,17 @@ extension Controller {
         for i in 0..<n {
             carsMeasuredW += scratch.drawW[i]
             guard scratch.role[i] == .lost else { continue }
-            var sum = 0.0
+            let b0 = scratch.budget[i * 3], b1 = scratch.budget[i * 3 + 1], b2 = scratch.budget[i * 3 + 2]
             for a in site.chainStart[i]..<site.chainStart[i + 1] {
                 let b = site.chain[a] * 3
-                for p in 0..<3 { scratch.base[b + p] += scratch.budget[i * 3 + p] }
+                scratch.base[b] += b0; scratch.base[b + 1] += b1; scratch.base[b + 2] += b2
             }
-            for p in 0..<3 { sum += scratch.budget[i * 3 + p] }
+            let sum = b0 + b1 + b2
             lostW += (site.lineToLine[i] ? sum / 2 : sum) * site.voltage
         }
         let gridW = grid?.meter.powerW ?? 0
-        let claimW = input.beforeCars.reduce(0) { $0 + max(0, $1.claimW) }
-        let claimDrawW = input.beforeCars.reduce(0) { $0 + max(0, $1.drawW) }
+        var claimW = 0.0, claimDrawW = 0.0
+        for c in input.beforeCars { claimW += max(0, c.claimW); claimDrawW += max(0, c.drawW) }
         let nonManagedW = gridW - carsMeasuredW - claimDrawW
         scratch.base[P] = nonManagedW + claimW + lostW
         fill.cap[P] = allowedW
@@ -92,68 +96,79 @@ extension Controller {
         // 6. Sharing: progressive filling tier by tier (manual first, then priorities high to low).
         for k in 0..<K { fill.f[k] = scratch.base[k] }
         fill.resetSaturation()
-        var manualPts: [Int] = []
-        var autoPts: [Int] = []
+        scratch.manualPts.removeAll(keepingCapacity: true)
+        scratch.autoPts.removeAll(keepingCapacity: true)
         for i in scratch.order where scratch.admitted[i] {
-            let lo = fill.lo[i]
-            fill.forEachConstraint(i, usePower: true) { k, coef in fill.f[k] += lo * coef }
+            fill.addLoad(i, amps: fill.lo[i], usePower: true)
             if scratch.safeOnly[i] {
-                fill.value[i] = lo; fill.bind[i] = ProgressiveFill.bindMax; fill.tier[i] = -1
+                fill.value[i] = fill.lo[i]; fill.bind[i] = ProgressiveFill.bindMax; fill.tier[i] = -1
             } else if mode[i] == .manual {
-                fill.tier[i] = Int32.max; manualPts.append(i)
+                fill.tier[i] = Int32.max; scratch.manualPts.append(i)
             } else {
-                fill.tier[i] = Int32(clamping: priority[i]); autoPts.append(i)
+                fill.tier[i] = Int32(clamping: priority[i]); scratch.autoPts.append(i)
             }
         }
-        if !manualPts.isEmpty {
-            fill.fill(points: manualPts, tier: Int32.max, usePower: false)
-            for i in manualPts { fill.f[P] += (fill.value[i] - fill.lo[i]) * fill.coefW[i] }
+        if !scratch.manualPts.isEmpty {
+            fill.fill(points: scratch.manualPts, tier: Int32.max, usePower: false)
+            for i in scratch.manualPts { fill.f[P] += (fill.value[i] - fill.lo[i]) * fill.coefW[i] }
         }
-        if !autoPts.isEmpty {
-            // autoPts is in admission order, which sorts by priority first.
-            var s = 0
-            while s < autoPts.count {
-                let tier = fill.tier[autoPts[s]]
-                var e = s
-                scratch.tierPoints.removeAll(keepingCapacity: true)
-                while e < autoPts.count && fill.tier[autoPts[e]] == tier { scratch.tierPoints.append(autoPts[e]); e += 1 }
-                fill.fill(points: scratch.tierPoints, tier: tier, usePower: powerActive)
-                s = e
+        // autoPts is in admission order, which sorts by priority first: one tier after the other.
+        var s = 0
+        while s < scratch.autoPts.count {
+            let tier = fill.tier[scratch.autoPts[s]]
+            var e = s
+            scratch.tierPoints.removeAll(keepingCapacity: true)
+            while e < scratch.autoPts.count && fill.tier[scratch.autoPts[e]] == tier {
+                scratch.tierPoints.append(scratch.autoPts[e]); e += 1
             }
+            fill.fill(points: scratch.tierPoints, tier: tier, usePower: powerActive)
+            s = e
         }
 
         // 7. Stability, memory, send flags.
-        for i in 0..<n { scratch.switched[i] = settle(i, input.points.count > i ? input.points[i] : .none, now: now) }
+        for i in 0..<n { scratch.switched[i] = settle(i, i < np ? input.points[i] : .none, now: now) }
 
         // 8. Final loads, explanations, outputs.
         for k in 0..<K { scratch.load[k] = scratch.base[k] }
         var plannedW = lostW, flexibleW = 0.0
         for i in 0..<n where scratch.admitted[i] && scratch.final[i] > 0 {
             let v = scratch.final[i]
-            fill.forEachConstraint(i, usePower: true) { k, coef in scratch.load[k] += v * coef }
+            let m = fill.lines[i]
+            for a in site.chainStart[i]..<site.chainStart[i + 1] {
+                let b = site.chain[a] * 3
+                if m & 1 != 0 { scratch.load[b] += v }
+                if m & 2 != 0 { scratch.load[b + 1] += v }
+                if m & 4 != 0 { scratch.load[b + 2] += v }
+            }
+            scratch.load[P] += v * fill.coefW[i]
             plannedW += v * fill.coefW[i]
             if !scratch.safeOnly[i] && mode[i] == .auto { flexibleW += (v - fill.lo[i]) * fill.coefW[i] }
         }
+        let rotationLeft = waitingTurnTimes(now: now)
         var points: [PointDecision] = []
         points.reserveCapacity(n)
-        let rotationLeft = waitingTurnTimes(now: now)
         for i in 0..<n {
-            let r = input.points.count > i ? input.points[i] : .none
-            let ex = explain(i, reading: r, gridAgeS: input.gridAgeS, gridKnown: grid != nil, levelBlind: levelBlind,
+            let r = i < np ? input.points[i] : .none
+            let ex = explain(i, reading: r, gridAgeS: input.gridAgeS, gridKnown: grid != nil,
                              quarter: quarter, rotationLeft: rotationLeft, input: input, now: now)
-            let shown = scratch.role[i] == .lost ? site.safeA[i] : scratch.final[i]
-            points.append(PointDecision(id: site.pointIds[i], setpointA: shown,
+            let lost = scratch.role[i] == .lost
+            points.append(PointDecision(id: site.pointIds[i], setpointA: lost ? site.safeA[i] : scratch.final[i],
                                         phases: scratch.switched[i] ? scratch.phasesCmd[i] : nil,
-                                        explanation: ex, send: scratch.role[i] == .lost ? false : scratch.send[i]))
+                                        explanation: ex, send: lost ? false : scratch.send[i]))
         }
         var levels: [LevelLoad] = []
-        levels.reserveCapacity(site.levelCount)
-        for l in 0..<site.levelCount {
+        levels.reserveCapacity(L)
+        for l in 0..<L {
             var c = PhaseValues(scratch.load[l * 3], scratch.load[l * 3 + 1], scratch.load[l * 3 + 2])
-            if levelBlind[l] {
-                c = PhaseValues(scratch.load[l * 3] - scratch.base[l * 3], scratch.load[l * 3 + 1] - scratch.base[l * 3 + 1],
-                                scratch.load[l * 3 + 2] - scratch.base[l * 3 + 2])
-                if !c.l1.isFinite || !c.l2.isFinite || !c.l3.isFinite { c = .zero }
+            if scratch.levelBlind[l] {
+                // Never read: show what the points alone add.
+                c = .zero
+                for i in 0..<n where scratch.admitted[i] && scratch.final[i] > 0 {
+                    var under = false
+                    for a in site.chainStart[i]..<site.chainStart[i + 1] where site.chain[a] == l { under = true }
+                    if under { let m = fill.lines[i]; let v = scratch.final[i]
+                        c += PhaseValues(m & 1 != 0 ? v : 0, m & 2 != 0 ? v : 0, m & 4 != 0 ? v : 0) }
+                }
             }
             levels.append(LevelLoad(id: site.levelIds[l], currents: c, limitA: site.levelLimitA[l]))
         }

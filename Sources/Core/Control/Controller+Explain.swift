@@ -1,10 +1,10 @@
 import Foundation
 
-extension Controller {
+extension ControlEngine {
     static let lineNames = ["L1", "L2", "L3"]
 
     /// The binding constraint of a point right now, in words and numbers.
-    func explain(_ i: Int, reading r: PointReading, gridAgeS: Double, gridKnown: Bool, levelBlind: [Bool],
+    func explain(_ i: Int, reading r: PointReading, gridAgeS: Double, gridKnown: Bool,
                  quarter: QuarterStatus?, rotationLeft: [Int: Double], input: ControlInput, now: Date) -> Explanation {
         switch scratch.role[i] {
         case .lost:
@@ -42,7 +42,7 @@ extension Controller {
             return Explanation(.stale, why)
         }
         if !scratch.admitted[i] || v == 0 {
-            var text = waitingText(i, levelBlind: levelBlind)
+            var text = waitingText(i)
             var kind = Explanation.Kind.waiting
             if let left = rotationLeft[priority[i]], mode[i] == .auto {
                 text += "; next turn in \(fmtDuration(left))"
@@ -77,7 +77,7 @@ extension Controller {
                 return Explanation(.slider, "\(label) \(fmt1(q.targetKW)) kW (\(fmt1(q.allowedKW)) kW allowed now)")
             }
             let l = k / 3, p = k % 3
-            let text = "\(site.levelName(l)) \(Controller.lineNames[p]) \(fmt1(scratch.load[k]))/\(fmtLimit(site.levelLimitA[l])) A"
+            let text = "\(site.levelName(l)) \(ControlEngine.lineNames[p]) \(fmt1(scratch.load[k]))/\(fmtLimit(site.levelLimitA[l])) A"
             if isManual {
                 return Explanation(.levelLimit, "manual \(fmtLimit(manualA[i] ?? site.maxA[i])) A cut by " + text)
             }
@@ -91,16 +91,16 @@ extension Controller {
     }
 
     /// What a waiting (or stopped) car needs and what is free where it does not fit.
-    private func waitingText(_ i: Int, levelBlind: [Bool]) -> String {
+    private func waitingText(_ i: Int) -> String {
         let k = Int(scratch.waitK[i])
         guard k >= 0 else { return "waiting" }
         if k == site.powerConstraint {
             return "needs \(fmt1(scratch.waitNeed[i] / 1000)) kW, \(fmt1(max(0, scratch.waitFree[i]) / 1000)) kW free under the slider"
         }
         let l = k / 3, p = k % 3
-        if levelBlind[l] { return "\(site.levelName(l)) meter: no reading yet" }
+        if scratch.levelBlind[l] { return "\(site.levelName(l)) meter: no reading yet" }
         let who = l == 0 ? "the grid" : site.levelName(l)
-        return "needs \(fmt1(scratch.waitNeed[i])) A on \(Controller.lineNames[p]), \(who) has \(fmt1(max(0, scratch.waitFree[i]))) A free"
+        return "needs \(fmt1(scratch.waitNeed[i])) A on \(ControlEngine.lineNames[p]), \(who) has \(fmt1(max(0, scratch.waitFree[i]))) A free"
     }
 }
 

@@ -1,9 +1,9 @@
 import Foundation
 
-extension Controller {
+extension ControlEngine {
     /// Sorts a point into lost / inactive / candidate, maps its draw onto the grid lines, learns the
     /// phases its car draws on, and works out running, protected, paused and not-drawing.
-    func classify(_ i: Int, _ r: PointReading, levelStale: [Bool], now: Date) {
+    mutating func classify(_ i: Int, _ r: PointReading, now: Date) {
         let t = tunables
         var m = mem[i]
         scratch.draw[i * 3] = 0; scratch.draw[i * 3 + 1] = 0; scratch.draw[i * 3 + 2] = 0
@@ -117,7 +117,7 @@ extension Controller {
         }
 
         // Stale main meter or board meter above it: hold the minimum (running cars only).
-        for a in site.chainStart[i]..<site.chainStart[i + 1] where levelStale[site.chain[a]] {
+        for a in site.chainStart[i]..<site.chainStart[i + 1] where scratch.levelStale[site.chain[a]] {
             scratch.safeOnly[i] = true
             if scratch.staleLevel[i] < 0 || site.chain[a] == 0 { scratch.staleLevel[i] = site.chain[a] }
         }

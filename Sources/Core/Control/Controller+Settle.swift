@@ -1,6 +1,6 @@
 import Foundation
 
-extension Controller {
+extension ControlEngine {
     /// Turns the shared-out current into the setpoint to send, with the stability rules:
     /// decreases at once (an overload is cut in the cycle it is seen), at least `minChangeA` at a
     /// time down to the minimum; increases only when at least `increaseHysteresisA` more is
@@ -9,7 +9,7 @@ extension Controller {
     /// jumps straight to its share. Updates the point's memory (running since, stopped at, last sent) and whether
     /// the setpoint must be written now (changed, phases switched, or the watchdog is due).
     /// Returns true when the decision switches the charger's phases.
-    func settle(_ i: Int, _ r: PointReading, now: Date) -> Bool {
+    mutating func settle(_ i: Int, _ r: PointReading, now: Date) -> Bool {
         let t = tunables
         if scratch.role[i] == .lost { scratch.final[i] = 0; return false }
         var m = mem[i]

@@ -13,9 +13,44 @@ import Foundation
 ///
 /// The rules, in the order they bind, are described in docs/CONTROL.md.
 public final class Controller {
-    public let site: CompiledSite
-    public private(set) var tunables: ControlTunables
-    public private(set) var settings: RuntimeSettings
+    /// All the work happens in a value type, so the hot loops pay no dynamic exclusivity checks.
+    var engine: ControlEngine
+
+    public init(config: SiteConfig, tunables: ControlTunables? = nil, settings: RuntimeSettings? = nil) {
+        engine = ControlEngine(config: config, tunables: tunables, settings: settings)
+    }
+
+    public var site: CompiledSite { engine.site }
+    public var tunables: ControlTunables { engine.tunables }
+    public var settings: RuntimeSettings { engine.settings }
+
+    /// Takes new runtime settings (slider, per-point mode, priority, manual current).
+    public func apply(settings s: RuntimeSettings) { engine.apply(settings: s) }
+
+    /// One decision for every point from the latest readings. See docs/CONTROL.md for the rules.
+    public func decide(_ input: ControlInput, now: Date) -> Decision { engine.decide(input, now: now) }
+
+    /// Convenience: applies `settings` when they changed, then decides.
+    public func decide(_ input: ControlInput, settings s: RuntimeSettings, now: Date) -> Decision {
+        if s != engine.settings { engine.apply(settings: s) }
+        return engine.decide(input, now: now)
+    }
+
+    /// The state to persist (JSON via Codable). Keyed by point id, so it survives config edits.
+    public var state: ControllerState { engine.state }
+
+    /// Restores persisted state (points no longer configured are dropped, new ones start fresh).
+    public func restore(_ s: ControllerState) { engine.restore(s) }
+
+    /// The quarter tracker's state (month peak, history for the dashboard).
+    public var quarterState: QuarterState { engine.tracker.state }
+}
+
+/// The controller's data and decision logic (see `Controller`).
+struct ControlEngine {
+    let site: CompiledSite
+    private(set) var tunables: ControlTunables
+    private(set) var settings: RuntimeSettings
 
     // Settings compiled to arrays.
     var mode: [ChargeMode]
@@ -29,10 +64,10 @@ public final class Controller {
     /// Last known per-line reading of each level's meter (used while it is stale).
     var lastLevelCurrents: [PhaseValues?]
 
-    let fill: ProgressiveFill
+    var fill: ProgressiveFill
     var scratch: Scratch
 
-    public init(config: SiteConfig, tunables: ControlTunables? = nil, settings: RuntimeSettings? = nil) {
+    init(config: SiteConfig, tunables: ControlTunables?, settings: RuntimeSettings?) {
         let t = tunables ?? ControlTunables(site: config.site)
         self.tunables = t
         site = CompiledSite(config: config, defaultStaleAfterS: t.defaultStaleAfterS)
@@ -45,12 +80,11 @@ public final class Controller {
         tracker = QuarterTracker(clock: QuarterClock(identifier: t.timeZone), tunables: t)
         lastLevelCurrents = Array(repeating: nil, count: site.levelCount)
         fill = ProgressiveFill(site: site)
-        scratch = Scratch(points: n, constraints: site.constraintCount)
+        scratch = Scratch(points: n, constraints: site.constraintCount, levels: site.levelCount)
         apply(settings: s)
     }
 
-    /// Takes new runtime settings (slider, per-point mode, priority, manual current).
-    public func apply(settings s: RuntimeSettings) {
+    mutating func apply(settings s: RuntimeSettings) {
         settings = s
         for (i, cp) in site.config.chargepoints.enumerated() {
             let p = s.point(cp)
@@ -58,16 +92,7 @@ public final class Controller {
         }
     }
 
-    /// Convenience: applies `settings` when they changed, then decides.
-    public func decide(_ input: ControlInput, settings s: RuntimeSettings, now: Date) -> Decision {
-        if s != settings { apply(settings: s) }
-        return decide(input, now: now)
-    }
-
-    // MARK: persistence
-
-    /// The state to persist (JSON via Codable). Keyed by point id, so it survives config edits.
-    public var state: ControllerState {
+    var state: ControllerState {
         var s = ControllerState()
         s.savedAt = lastDecisionAt
         s.quarter = tracker.state
@@ -76,15 +101,11 @@ public final class Controller {
         return s
     }
 
-    /// Restores persisted state (points no longer configured are dropped, new ones start fresh).
-    public func restore(_ s: ControllerState) {
+    mutating func restore(_ s: ControllerState) {
         tracker.state = s.quarter
         lastDecisionAt = s.lastDecisionAt
         for (i, id) in site.pointIds.enumerated() { mem[i] = s.points[id] ?? PointMemory() }
     }
-
-    /// The quarter tracker's state (for the dashboard's history).
-    public var quarterState: QuarterState { tracker.state }
 }
 
 /// Per-decision working arrays, allocated once.
@@ -115,6 +136,11 @@ struct Scratch {
     var rampTarget: [Double]
     var switched: [Bool]
     var hiReason: [UInt8]       // 0 point max, 1 manual, 2 not drawing
+    var levelStale: [Bool]
+    var levelBlind: [Bool]
+    var levelCurrents: [PhaseValues?]
+    var manualPts: [Int] = []
+    var autoPts: [Int] = []
     var levelSub: [Double]      // per constraint: measured draw of the points below
     var base: [Double]          // per constraint: fixed load (non-managed + lost budgets)
     var adm: [Double]           // per constraint: admission commitments
@@ -122,7 +148,9 @@ struct Scratch {
     var order: [Int]
     var keys: [AdmissionKey] = []
     var tierPoints: [Int]
-    init(points n: Int, constraints k: Int) {
+    init(points n: Int, constraints k: Int, levels: Int) {
+        levelStale = .init(repeating: false, count: levels); levelBlind = .init(repeating: false, count: levels)
+        levelCurrents = .init(repeating: nil, count: levels)
         role = .init(repeating: .inactive, count: n); inactive = .init(repeating: .noCar, count: n)
         draw = .init(repeating: 0, count: n * 3); drawW = .init(repeating: 0, count: n)
         budget = .init(repeating: 0, count: n * 3); carMask = .init(repeating: 0, count: n)

@@ -8,16 +8,21 @@
 /// whoever is highest, while no constraint is exceeded. Tiers (manual, then priorities, highest
 /// first) are filled one after the other; a constraint filled by a higher tier stays full.
 ///
-/// Cost: O(n log n) per decision (events sorted once, a heap of constraint saturation points,
-/// each point frozen once). No dictionaries, no strings.
-final class ProgressiveFill {
+/// Cost: O(n log n) per decision: the points' [lo, hi] events are sorted once, constraints wait
+/// in a heap keyed by the current at which they fill up, and the constraints touched by all the
+/// events at one current are rescheduled once. No dictionaries, no strings, no classes.
+struct ProgressiveFill {
     static let bindMax: Int32 = -1
     static let bindNone: Int32 = -2
     let eps = 1e-9
 
-    let site: CompiledSite
     let K: Int
     let P: Int
+    // The tree, copied from the compiled site.
+    let chainStart: [Int]
+    let chain: [Int]
+    let subtreeStart: [Int]
+    let subtreePoints: [Int]
 
     // Per constraint.
     var cap: [Double]
@@ -26,6 +31,8 @@ final class ProgressiveFill {
     var lastC: [Double]
     var ver: [UInt32]
     var saturated: [Bool]
+    var isDirty: [Bool]
+    var dirty: [Int] = []
 
     // Per point (set by the controller before `fill`).
     var lo: [Double]
@@ -38,33 +45,48 @@ final class ProgressiveFill {
     var frozen: [Bool]
     var rising: [Bool]
 
-    private struct Event { var c: Double; var i: Int32; var isEnd: Bool }
-    private struct Sat { var c: Double; var k: Int32; var ver: UInt32 }
+    struct Event { var c: Double; var i: Int32; var isEnd: Bool }
+    struct Sat { var c: Double; var k: Int32; var ver: UInt32 }
     private var events: [Event] = []
     private var heap: [Sat] = []
 
     init(site: CompiledSite) {
-        self.site = site
         K = site.constraintCount
         P = site.powerConstraint
+        chainStart = site.chainStart; chain = site.chain
+        subtreeStart = site.subtreeStart; subtreePoints = site.subtreePoints
         let n = site.pointCount
         cap = .init(repeating: 0, count: K); f = .init(repeating: 0, count: K)
         slope = .init(repeating: 0, count: K); lastC = .init(repeating: 0, count: K)
         ver = .init(repeating: 0, count: K); saturated = .init(repeating: false, count: K)
+        isDirty = .init(repeating: false, count: K)
         lo = .init(repeating: 0, count: n); hi = .init(repeating: 0, count: n); coefW = .init(repeating: 0, count: n)
         lines = .init(repeating: 0, count: n); tier = .init(repeating: -1, count: n)
         value = .init(repeating: 0, count: n); bind = .init(repeating: ProgressiveFill.bindNone, count: n)
         frozen = .init(repeating: false, count: n); rising = .init(repeating: false, count: n)
-        events.reserveCapacity(2 * n); heap.reserveCapacity(K * 4)
+        events.reserveCapacity(2 * n); heap.reserveCapacity(4 * K); dirty.reserveCapacity(K)
     }
 
     /// Clears the saturation flags before a decision's first tier.
-    func resetSaturation() {
+    mutating func resetSaturation() {
         for k in 0..<K { saturated[k] = false; slope[k] = 0; lastC[k] = 0 }
     }
 
+    /// Adds `amps` of point i to the load of every constraint it is in (power: amps × coefW).
+    @inline(__always)
+    mutating func addLoad(_ i: Int, amps: Double, usePower: Bool) {
+        let m = lines[i]
+        for a in chainStart[i]..<chainStart[i + 1] {
+            let b = chain[a] * 3
+            if m & 1 != 0 { f[b] += amps }
+            if m & 2 != 0 { f[b + 1] += amps }
+            if m & 4 != 0 { f[b + 2] += amps }
+        }
+        if usePower { f[P] += amps * coefW[i] }
+    }
+
     /// Fills one tier. `f` must already hold every fixed load and every admitted point at its `lo`.
-    func fill(points tp: [Int], tier t: Int32, usePower: Bool) {
+    mutating func fill(points tp: [Int], tier t: Int32, usePower: Bool) {
         events.removeAll(keepingCapacity: true)
         heap.removeAll(keepingCapacity: true)
         for k in 0..<K { slope[k] = 0; lastC[k] = 0 }
@@ -87,107 +109,124 @@ final class ProgressiveFill {
                 satK = top.k; satC = top.c
                 break
             }
-            let evC = e < events.count ? events[e].c : Double.infinity
             if satK < 0 && e >= events.count { break }
+            let evC = e < events.count ? events[e].c : Double.infinity
             if satK >= 0 && satC <= evC {
                 popHeap()
                 saturate(Int(satK), at: satC, tier: t, points: tp, usePower: usePower)
+                flushDirty()
                 continue
             }
-            let ev = events[e]; e += 1
-            let i = Int(ev.i)
-            if frozen[i] { continue }
-            if !ev.isEnd {
-                if let k = firstSaturated(i, usePower: usePower) {
-                    frozen[i] = true; value[i] = lo[i]; bind[i] = Int32(k)
-                    continue
-                }
-                rising[i] = true
-                forEachConstraint(i, usePower: usePower) { k, coef in
-                    advance(k, to: ev.c); slope[k] += coef; reschedule(k)
-                }
-            } else {
-                rising[i] = false; frozen[i] = true; value[i] = hi[i]; bind[i] = ProgressiveFill.bindMax
-                forEachConstraint(i, usePower: usePower) { k, coef in
-                    advance(k, to: ev.c); slope[k] -= coef; reschedule(k)
+            // Every event at this current, then one reschedule per touched constraint.
+            while e < events.count && events[e].c == evC {
+                let ev = events[e]; e += 1
+                let i = Int(ev.i)
+                if frozen[i] { continue }
+                if !ev.isEnd {
+                    let k = firstSaturated(i, usePower: usePower)
+                    if k >= 0 {
+                        frozen[i] = true; value[i] = lo[i]; bind[i] = Int32(k)
+                        continue
+                    }
+                    rising[i] = true
+                    changeSlope(i, by: 1, at: evC, usePower: usePower, except: -1)
+                } else {
+                    rising[i] = false; frozen[i] = true; value[i] = hi[i]; bind[i] = ProgressiveFill.bindMax
+                    changeSlope(i, by: -1, at: evC, usePower: usePower, except: -1)
                 }
             }
+            flushDirty()
         }
-        // Points never frozen (no event left for them) sit where they are.
         for i in tp where !frozen[i] { frozen[i] = true; if bind[i] == ProgressiveFill.bindNone { bind[i] = ProgressiveFill.bindMax } }
     }
 
+    /// Adds `sign` × coefficient of point i to the slope of its constraints (advanced to `c` first).
     @inline(__always)
-    private func advance(_ k: Int, to c: Double) {
+    private mutating func changeSlope(_ i: Int, by sign: Double, at c: Double, usePower: Bool, except: Int) {
+        let m = lines[i]
+        for a in chainStart[i]..<chainStart[i + 1] {
+            let b = chain[a] * 3
+            if m & 1 != 0 && b != except { touch(b, sign, c) }
+            if m & 2 != 0 && b + 1 != except { touch(b + 1, sign, c) }
+            if m & 4 != 0 && b + 2 != except { touch(b + 2, sign, c) }
+        }
+        if usePower && coefW[i] > 0 && P != except { touch(P, sign * coefW[i], c) }
+    }
+
+    @inline(__always)
+    private mutating func touch(_ k: Int, _ ds: Double, _ c: Double) {
         f[k] += slope[k] * (c - lastC[k])
         lastC[k] = c
+        slope[k] += ds
+        if !isDirty[k] { isDirty[k] = true; dirty.append(k) }
     }
 
-    @inline(__always)
-    private func reschedule(_ k: Int) {
-        ver[k] &+= 1
-        if saturated[k] || slope[k] <= eps { return }
-        let c = lastC[k] + max(0, cap[k] - f[k]) / slope[k]
-        pushHeap(Sat(c: c, k: Int32(k), ver: ver[k]))
+    private mutating func flushDirty() {
+        for k in dirty {
+            isDirty[k] = false
+            ver[k] &+= 1
+            if saturated[k] || slope[k] <= eps { continue }
+            let c = lastC[k] + max(0, cap[k] - f[k]) / slope[k]
+            pushHeap(Sat(c: c, k: Int32(k), ver: ver[k]))
+        }
+        dirty.removeAll(keepingCapacity: true)
     }
 
-    @inline(__always)
-    func forEachConstraint(_ i: Int, usePower: Bool, _ body: (Int, Double) -> Void) {
+    private func firstSaturated(_ i: Int, usePower: Bool) -> Int {
         let m = lines[i]
-        for a in site.chainStart[i]..<site.chainStart[i + 1] {
-            let base = site.chain[a] * 3
-            if m & 1 != 0 { body(base, 1) }
-            if m & 2 != 0 { body(base + 1, 1) }
-            if m & 4 != 0 { body(base + 2, 1) }
+        for a in chainStart[i]..<chainStart[i + 1] {
+            let b = chain[a] * 3
+            if m & 1 != 0 && saturated[b] { return b }
+            if m & 2 != 0 && saturated[b + 1] { return b + 1 }
+            if m & 4 != 0 && saturated[b + 2] { return b + 2 }
         }
-        if usePower && coefW[i] > 0 { body(P, coefW[i]) }
+        if usePower && coefW[i] > 0 && saturated[P] { return P }
+        return -1
     }
 
-    private func firstSaturated(_ i: Int, usePower: Bool) -> Int? {
-        var found: Int? = nil
-        forEachConstraint(i, usePower: usePower) { k, _ in if found == nil && saturated[k] { found = k } }
-        return found
-    }
-
-    private func saturate(_ k: Int, at c: Double, tier t: Int32, points tp: [Int], usePower: Bool) {
-        advance(k, to: c)
+    private mutating func saturate(_ k: Int, at c: Double, tier t: Int32, points tp: [Int], usePower: Bool) {
+        f[k] += slope[k] * (c - lastC[k])
+        lastC[k] = c
         saturated[k] = true
-        func freeze(_ j: Int) {
-            let v = min(max(c, lo[j]), hi[j])
-            value[j] = v; frozen[j] = true; bind[j] = Int32(k)
-            if rising[j] {
-                rising[j] = false
-                forEachConstraint(j, usePower: usePower) { k2, coef in
-                    if k2 != k { advance(k2, to: c); slope[k2] -= coef; reschedule(k2) }
-                }
-            }
-        }
         if k == P {
-            for j in tp where !frozen[j] { freeze(j) }
+            for j in tp where !frozen[j] { freeze(j, k, c, usePower) }
         } else {
             let l = k / 3
             let bit = UInt8(1) << UInt8(k % 3)
-            for s in site.subtreeStart[l]..<site.subtreeStart[l + 1] {
-                let j = site.subtreePoints[s]
-                if tier[j] == t && !frozen[j] && lines[j] & bit != 0 { freeze(j) }
+            for s in subtreeStart[l]..<subtreeStart[l + 1] {
+                let j = subtreePoints[s]
+                if tier[j] == t && !frozen[j] && lines[j] & bit != 0 { freeze(j, k, c, usePower) }
             }
         }
         slope[k] = 0
     }
 
+    @inline(__always)
+    private mutating func freeze(_ j: Int, _ k: Int, _ c: Double, _ usePower: Bool) {
+        value[j] = min(max(c, lo[j]), hi[j]); frozen[j] = true; bind[j] = Int32(k)
+        if rising[j] {
+            rising[j] = false
+            changeSlope(j, by: -1, at: c, usePower: usePower, except: k)
+        }
+    }
+
     // MARK: binary min-heap on the saturation current
 
-    private func pushHeap(_ s: Sat) {
+    /// Ties go to the lower constraint (grid before boards, L1 before L2): stable explanations.
+    @inline(__always)
+    private static func less(_ a: Sat, _ b: Sat) -> Bool { a.c < b.c || (a.c == b.c && a.k < b.k) }
+
+    private mutating func pushHeap(_ s: Sat) {
         heap.append(s)
         var i = heap.count - 1
         while i > 0 {
             let p = (i - 1) / 2
-            if heap[p].c <= heap[i].c { break }
+            if !Self.less(heap[i], heap[p]) { break }
             heap.swapAt(p, i); i = p
         }
     }
 
-    private func popHeap() {
+    private mutating func popHeap() {
         let last = heap.removeLast()
         if heap.isEmpty { return }
         heap[0] = last
@@ -196,8 +235,8 @@ final class ProgressiveFill {
         while true {
             let l = 2 * i + 1, r = l + 1
             var m = i
-            if l < n && heap[l].c < heap[m].c { m = l }
-            if r < n && heap[r].c < heap[m].c { m = r }
+            if l < n && Self.less(heap[l], heap[m]) { m = l }
+            if r < n && Self.less(heap[r], heap[m]) { m = r }
             if m == i { break }
             heap.swapAt(m, i); i = m
         }
