@@ -13,6 +13,7 @@ func benchControl() throws {
         let verdict = r.p50 <= goalUS ? "ok" : "OVER GOAL"
         print(String(format: "control: %@: mean %.1f µs, p50 %.1f µs, p99 %.1f µs per decision (goal < %.0f µs: %@)",
                      name, r.mean, r.p50, r.p99, goalUS, verdict))
+        print("control:   last decision: \(r.charging) points charging; reasons: \(r.kinds)")
     }
 }
 
@@ -41,7 +42,7 @@ private func benchSite(boards: Int, subBoards: Int, points: Int) -> SiteConfig {
     return cfg
 }
 
-private func runBench(_ cfg: SiteConfig, iterations: Int) -> (mean: Double, p50: Double, p99: Double) {
+private func runBench(_ cfg: SiteConfig, iterations: Int) -> (mean: Double, p50: Double, p99: Double, charging: Int, kinds: String) {
     let c = Controller(config: cfg)
     let site = c.site
     var input = ControlInput.empty(for: site)
@@ -52,6 +53,7 @@ private func runBench(_ cfg: SiteConfig, iterations: Int) -> (mean: Double, p50:
     func noise() -> Double { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return Double(rng >> 11) / Double(1 << 53) }
     var samples: [Double] = []
     samples.reserveCapacity(iterations)
+    var lastDecision: Decision?
     for it in 0..<(iterations + 50) {
         t = t.addingTimeInterval(1)
         var boardA = [PhaseValues](repeating: .zero, count: site.levelCount)
@@ -84,8 +86,13 @@ private func runBench(_ cfg: SiteConfig, iterations: Int) -> (mean: Double, p50:
         let ns = DispatchTime.now().uptimeNanoseconds - start
         if it >= 50 { samples.append(Double(ns) / 1000) }
         for (i, p) in d.points.enumerated() { setpoints[i] = p.setpointA }
+        lastDecision = d
     }
+    var kinds: [String: Int] = [:]
+    for p in lastDecision!.points { kinds[p.explanation.kind.rawValue, default: 0] += 1 }
+    let charging = lastDecision!.points.filter { $0.setpointA > 0 }.count
     samples.sort()
     let mean = samples.reduce(0, +) / Double(samples.count)
-    return (mean, samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 99 / 100)])
+    return (mean, samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 99 / 100)], charging,
+            kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
 }

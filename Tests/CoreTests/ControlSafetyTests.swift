@@ -169,4 +169,30 @@ final class ControlSafetyTests: XCTestCase {
         s.step(30)
         XCTAssertEqual(s.sp("cp1"), 10); XCTAssertEqual(s.sp("cp2"), 10)
     }
+
+    /// A car that keeps drawing clearly less than offered is capped at its draw + 1 A after 60 s,
+    /// and the others get the rest; the cap goes when it draws up to it again.
+    func testCarsOwnMaximumIsLearned() {
+        var b = SiteBuilder(gridA: 20, sliderKW: 1000)
+        b.point("cp1"); b.point("cp2")
+        let s = Sim(b)
+        s.carPhases = ["cp1": 3, "cp2": 3]
+        s.carMaxA["cp1"] = 6.5
+        s.step()
+        XCTAssertEqual(s.sp("cp1"), 10); XCTAssertEqual(s.sp("cp2"), 10)
+        s.step(1)                      // first seen drawing 6.5 of 10 A
+        s.step(59)
+        XCTAssertEqual(s.sp("cp1"), 10)
+        s.step(1)
+        XCTAssertEqual(s.line("cp1"), "cp1 7.5 A: the car takes at most 7.5 A")
+        s.step(5)
+        XCTAssertEqual(s.sp("cp2"), 12.5)
+        XCTAssertEqual(s.line("cp2"), "cp2 12.5 A: grid L1 20.0/20 A")
+        s.carMaxA["cp1"] = nil         // it can take more again: it draws its 7.5 A
+        s.step()
+        s.step()
+        XCTAssertNil(s.c.state.points["cp1"]!.carMaxA)
+        s.step(10)
+        XCTAssertEqual(s.sp("cp1"), 10); XCTAssertEqual(s.sp("cp2"), 10)
+    }
 }

@@ -43,6 +43,12 @@ public struct ControlTunables: Sendable, Equatable, Codable {
     /// A car offered its minimum that does not draw for this long is "not drawing": it keeps the
     /// minimum offered but takes no share above it (s).
     public var idleAfterS: Double = 120
+    /// A charging car drawing at least `carLimitGapA` less than its setpoint for `carLimitAfterS`
+    /// is capped at its draw + `carLimitMarginA`, so the rest goes to the others; the cap goes as
+    /// soon as it draws up to it again (it may take more).
+    public var carLimitGapA: Double = 1.5
+    public var carLimitAfterS: Double = 60
+    public var carLimitMarginA: Double = 1.0
     /// Current a terminal must carry (A), and its share of the strongest terminal, to count as a
     /// phase the car draws on.
     public var learnMinA: Double = 1.0

@@ -101,6 +101,7 @@ extension ControlEngine {
                 hi = min(site.maxA[i], max(minA, manualA[i] ?? site.maxA[i]))
                 scratch.hiReason[i] = 1
             }
+            if !isManual, let cap = m.carMaxA, cap < hi { hi = max(minA, cap); scratch.hiReason[i] = 3 }
             if safe || graced { hi = minA }
             if scratch.notDrawing[i] && !isManual { hi = minA; scratch.hiReason[i] = 2 }
             fill.hi[i] = hi

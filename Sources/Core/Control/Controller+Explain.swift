@@ -86,6 +86,7 @@ extension ControlEngine {
         switch scratch.hiReason[i] {
         case 1: return Explanation(.manual, "manual \(fmt1(fill.hi[i])) A")
         case 2: return Explanation(.other, "car not drawing: minimum kept offered")
+        case 3: return Explanation(.pointMax, "the car takes at most \(fmt1(fill.hi[i])) A")
         default: return Explanation(.pointMax, "point max \(fmtLimit(site.maxA[i])) A")
         }
     }

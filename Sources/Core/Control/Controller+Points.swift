@@ -50,7 +50,7 @@ extension ControlEngine {
         case .noCar:
             scratch.role[i] = .inactive; scratch.inactive[i] = .noCar
             m.carMask = 0; m.runningSince = nil; m.waitingSince = nil; m.stoppedAt = nil
-            m.notDrawingSince = nil; m.sliderShortSince = nil
+            m.notDrawingSince = nil; m.sliderShortSince = nil; m.carMaxA = nil; m.belowSince = nil
             mem[i] = m
             return
         case .error:
@@ -101,12 +101,26 @@ extension ControlEngine {
             if st.state != .charging || mx < t.learnMinA {
                 if m.notDrawingSince == nil { m.notDrawingSince = now }
                 scratch.notDrawing[i] = now.timeIntervalSince(m.notDrawingSince!) >= t.idleAfterS
+                m.belowSince = nil
             } else {
                 m.notDrawingSince = nil
+                // The car's own limit: it keeps drawing clearly less than it is offered.
+                let sent = m.lastSentA ?? 0
+                if let cap = m.carMaxA, mx >= cap - t.carLimitMarginA / 2 {
+                    m.carMaxA = nil; m.belowSince = nil          // up at its cap: it may take more
+                } else if sent - mx >= t.carLimitGapA {
+                    if m.belowSince == nil { m.belowSince = now }
+                    if now.timeIntervalSince(m.belowSince!) >= t.carLimitAfterS {
+                        m.carMaxA = max(lo, mx + t.carLimitMarginA)
+                    }
+                } else {
+                    m.belowSince = nil
+                }
             }
         } else {
             m.notDrawingSince = nil
             m.sliderShortSince = nil
+            m.belowSince = nil
             if let s = m.stoppedAt, now.timeIntervalSince(s) < t.minPauseS {
                 scratch.role[i] = .inactive; scratch.inactive[i] = .paused
                 if m.waitingSince == nil { m.waitingSince = now }

@@ -135,7 +135,7 @@ struct Scratch {
     var hold: [UInt8]           // 1 ramping up, 2 holding (increase below the hysteresis)
     var rampTarget: [Double]
     var switched: [Bool]
-    var hiReason: [UInt8]       // 0 point max, 1 manual, 2 not drawing
+    var hiReason: [UInt8]       // 0 point max, 1 manual, 2 not drawing, 3 the car's own max
     var levelStale: [Bool]
     var levelBlind: [Bool]
     var levelCurrents: [PhaseValues?]

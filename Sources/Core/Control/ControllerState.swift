@@ -21,6 +21,10 @@ public struct PointMemory: Sendable, Equatable, Codable {
     public var notDrawingSince: Date?
     /// Since when the point could get more (start of the present increase, for the ramp).
     public var increaseSince: Date?
+    /// The car's own maximum (A) when it keeps drawing clearly less than offered; nil = unknown.
+    public var carMaxA: Double?
+    /// Since when the car has drawn clearly less than its setpoint.
+    public var belowSince: Date?
     /// Since when the slider alone has been unable to hold this running car's minimum.
     public var sliderShortSince: Date?
     public init() {}
