@@ -195,4 +195,25 @@ final class ControlSafetyTests: XCTestCase {
         s.step(10)
         XCTAssertEqual(s.sp("cp1"), 10); XCTAssertEqual(s.sp("cp2"), 10)
     }
+
+    /// 1p/3p on PV surplus: 2.5 kW slider + 1 kW export = 3.5 kW does not hold the 3-phase start
+    /// (5.52 kW) but the 1-phase one (1.84 kW): 1 phase at 15.2 A. With 4 kW export (6.5 kW) it
+    /// goes back to 3 phases once the dwell has passed: 9.4 A.
+    func testOnePhaseOnPVSurplusThenThreePhases() {
+        var b = SiteBuilder(gridA: 40, sliderKW: 2.5)
+        b.point("cp1", switching: true)
+        let s = Sim(b)
+        s.houseW = -1000; s.houseA = .all(-1000.0 / 690)
+        s.carPhases["cp1"] = 3
+        s.step()
+        XCTAssertEqual(s.last!.point("cp1")!.phases, 1)
+        XCTAssertEqual(s.line("cp1"), "cp1 15.2 A: slider 2.5 kW (2.5 kW allowed now); switched to 1 phase")
+        s.houseW = -4000; s.houseA = .all(-4000.0 / 690)
+        s.step(299)
+        XCTAssertNil(s.last!.point("cp1")!.phases)
+        XCTAssertEqual(s.sp("cp1"), 15.2)      // 0.8 A more is below the 1 A hysteresis: held
+        s.step(1)
+        XCTAssertEqual(s.last!.point("cp1")!.phases, 3)
+        XCTAssertEqual(s.sp("cp1"), 9.4)
+    }
 }

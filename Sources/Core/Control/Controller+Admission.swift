@@ -66,6 +66,7 @@ extension ControlEngine {
             let usePower = powerActive && !isManual && !safe
             var chosen = -1
             var graced = false
+            var shortOnPower = false
             for o in 0..<options.count {
                 let opt = options[o]
                 let lines = site.lineMask(point: i, carMask: opt.mask)
@@ -73,11 +74,20 @@ extension ControlEngine {
                 let r = check(i, lines: lines, amps: opt.thr, powerW: usePower ? opt.thr * coef : nil)
                 if r.ok { chosen = o; break }
                 scratch.waitK[i] = Int32(r.k); scratch.waitNeed[i] = r.need; scratch.waitFree[i] = r.free
-                // A running car short only on the slider keeps its minimum for a grace time.
-                if r.k == P && isRunning && !isManual {
-                    if m.sliderShortSince == nil { m.sliderShortSince = now }
-                    if now.timeIntervalSince(m.sliderShortSince!) < t.sliderGraceS {
-                        chosen = o; graced = true; break
+                if r.k == P { shortOnPower = true }
+            }
+            // A running car that only the slider cannot hold keeps its minimum for a grace time,
+            // on the phases it uses now (the fuses must still hold it).
+            if chosen < 0 && shortOnPower && isRunning && !isManual {
+                if m.sliderShortSince == nil { m.sliderShortSince = now }
+                if now.timeIntervalSince(m.sliderShortSince!) < t.sliderGraceS {
+                    let cur = m.activePhases ?? 3
+                    for o in 0..<options.count where !site.phaseSwitching[i] || options[o].phases == cur {
+                        let opt = options[o]
+                        if check(i, lines: site.lineMask(point: i, carMask: opt.mask), amps: opt.thr, powerW: nil).ok {
+                            chosen = o; graced = true
+                            break
+                        }
                     }
                 }
             }

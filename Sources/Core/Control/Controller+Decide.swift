@@ -74,7 +74,8 @@ extension ControlEngine {
         var carsMeasuredW = 0.0
         for i in 0..<n {
             carsMeasuredW += scratch.drawW[i]
-            guard scratch.role[i] == .lost else { continue }
+            // Fixed loads: lost points, and chargers in error (their draw as it is).
+            guard scratch.role[i] == .lost || (scratch.role[i] == .inactive && scratch.inactive[i] == .error) else { continue }
             let b0 = scratch.budget[i * 3], b1 = scratch.budget[i * 3 + 1], b2 = scratch.budget[i * 3 + 2]
             for a in site.chainStart[i]..<site.chainStart[i + 1] {
                 let b = site.chain[a] * 3

@@ -54,7 +54,9 @@ extension ControlEngine {
             mem[i] = m
             return
         case .error:
+            // Told 0, but a charger in error may not listen: whatever it draws stays budgeted.
             scratch.role[i] = .inactive; scratch.inactive[i] = .error
+            for p in 0..<3 { scratch.budget[i * 3 + p] = scratch.draw[i * 3 + p] }
             mem[i] = m
             return
         case .connected, .charging:
