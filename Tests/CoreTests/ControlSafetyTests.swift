@@ -216,4 +216,34 @@ final class ControlSafetyTests: XCTestCase {
         XCTAssertEqual(s.last!.point("cp1")!.phases, 3)
         XCTAssertEqual(s.sp("cp1"), 9.4)
     }
+
+    /// Nonsense readings (NaN, infinities, negative currents, an empty wiring) never crash and
+    /// never give current where the numbers cannot be trusted.
+    func testBadNumbersGiveNoCurrentAndNoCrash() {
+        var b = SiteBuilder(gridA: 32, sliderKW: 20)
+        b.point("cp1"); b.point("cp2")
+        b.config.chargepoints[1] = ChargePointConfig(id: "cp2", board: "nowhere", driver: "sim", transport: .simulated,
+                                                     phases: PhaseMap(terminals: []))
+        let c = Controller(config: b.config)
+        let t = brussels(2025, 4, 8, 9, 0)
+        var input = ControlInput.empty(for: c.site)
+        input.points[0] = PointReading(status: ChargePointStatus(state: .charging, currents: PhaseValues(.nan, -5, .infinity), powerW: .nan))
+        input.points[1] = PointReading(status: car(0, state: .connected))
+        input.grid = GridMeasurement(meterTime: t, meter: MeterMeasurement(currents: PhaseValues(.nan, 3, 3), powerW: .nan, importKWh: .infinity),
+                                     quarterAverageKW: .nan)
+        input.gridAgeS = 0
+        var d = c.decide(input, now: t)
+        XCTAssertEqual(d.point("cp2")!.setpointA, 0)       // the grid's L1 is not a number
+        XCTAssertFalse(d.point("cp1")!.send)               // unreadable: treated as lost
+        input.grid!.meterTime = t.addingTimeInterval(1)
+        input.grid!.meter.currents = .all(3); input.grid!.meter.powerW = 2000
+        d = c.decide(input, now: t.addingTimeInterval(1))
+        XCTAssertTrue(d.points.allSatisfy { $0.setpointA.isFinite })
+        XCTAssertTrue(d.quarter!.allowedKW.isFinite)
+        // cp1's currents are not numbers: budgeted like a lost point. cp2's empty wiring is taken
+        // as three lines on the grid.
+        XCTAssertEqual(d.point("cp1")!.line, "cp1 6.0 A: unreadable currents, budgeted at 6.0 A")
+        XCTAssertEqual(d.point("cp2")!.line, "cp2 16.0 A: point max 16 A")
+        XCTAssertEqual(d.levels[0].currents, .all(3 + 6 + 16))
+    }
 }

@@ -10,7 +10,8 @@ extension ControlEngine {
         case .lost:
             var b = 0.0
             for p in 0..<3 { b = max(b, scratch.budget[i * 3 + p]) }
-            let what = r.status == nil ? "no reading yet" : (r.reachable ? "no reading for \(Int(r.ageS.rounded())) s" : "lost")
+            let what = scratch.badReading[i] ? "unreadable currents" : r.status == nil ? "no reading yet"
+                : (r.reachable ? "no reading for \(Int(min(r.ageS, 1e9).rounded())) s" : "lost")
             return Explanation(.lost, "\(what), budgeted at \(fmt1(b)) A")
         case .inactive:
             switch scratch.inactive[i] {

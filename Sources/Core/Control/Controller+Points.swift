@@ -16,10 +16,12 @@ extension ControlEngine {
         scratch.send[i] = false; scratch.switched[i] = false; scratch.hold[i] = 0
         fill.tier[i] = -1; fill.bind[i] = ProgressiveFill.bindNone; fill.value[i] = 0
 
-        if let st = r.status {
+        let bad = r.status.map { !($0.currents.l1.isFinite && $0.currents.l2.isFinite && $0.currents.l3.isFinite) } ?? false
+        scratch.badReading[i] = bad
+        if let st = r.status, !bad {
             let d = site.gridDraw(point: i, terminals: st.currents)
             scratch.draw[i * 3] = d.0; scratch.draw[i * 3 + 1] = d.1; scratch.draw[i * 3 + 2] = d.2
-            if let w = st.powerW {
+            if let w = st.powerW, w.isFinite {
                 scratch.drawW[i] = max(0, w)
             } else {
                 let c = st.currents
@@ -28,7 +30,7 @@ extension ControlEngine {
             }
         }
 
-        let lost = r.status == nil || !r.reachable || r.ageS > t.pointLostAfterS
+        let lost = r.status == nil || !r.reachable || r.ageS > t.pointLostAfterS || bad
         if lost {
             scratch.role[i] = .lost
             // Budgeted at its safe current (or its last draw if higher) on every line it may load.
@@ -69,7 +71,7 @@ extension ControlEngine {
             if m.activePhases == nil { m.activePhases = 3 }
         }
         // Learn the terminals the car draws on (per-phase currents while charging).
-        let c = st.currents
+        let c = st.currents.map { max(0, $0) }
         let mx = max(c.l1, c.l2, c.l3)
         if st.state == .charging && mx >= t.learnMinA {
             let thr = max(t.learnMinA, t.learnShare * mx)

@@ -123,6 +123,7 @@ struct Scratch {
     var protected: [Bool]
     var notDrawing: [Bool]
     var safeOnly: [Bool]        // main or board meter stale: hold the minimum or stop
+    var badReading: [Bool]      // the charger's currents are not numbers: treated as lost
     var staleLevel: [Int]       // level causing safeOnly (-1 none, 0 = grid)
     var admitted: [Bool]
     var start: [Bool]           // admitted and not running before
@@ -157,6 +158,7 @@ struct Scratch {
         phasesCmd = .init(repeating: 0, count: n)
         running = .init(repeating: false, count: n); protected = .init(repeating: false, count: n)
         notDrawing = .init(repeating: false, count: n); safeOnly = .init(repeating: false, count: n)
+        badReading = .init(repeating: false, count: n)
         staleLevel = .init(repeating: -1, count: n)
         admitted = .init(repeating: false, count: n); start = .init(repeating: false, count: n)
         graced = .init(repeating: false, count: n)

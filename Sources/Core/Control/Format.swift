@@ -3,7 +3,8 @@
 /// One decimal: 7 → "7.0", 31.64 → "31.6", -0.04 → "0.0".
 @inline(__always)
 func fmt1(_ x: Double) -> String {
-    guard x.isFinite else { return x > 0 ? "inf" : "-inf" }
+    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+    guard abs(x) < 1e15 else { return String(x) }
     let r = Int((x * 10).rounded())
     if r == 0 { return "0.0" }
     let a = abs(r)
@@ -19,7 +20,7 @@ func fmtLimit(_ x: Double) -> String {
 
 /// Whole seconds or minutes for waiting texts: 45 → "45 s", 720 → "12 min".
 func fmtDuration(_ s: Double) -> String {
-    let v = max(0, s)
+    let v = s.isFinite ? min(max(0, s), 1e9) : 0
     if v < 120 { return String(Int(v.rounded(.up))) + " s" }
     return String(Int((v / 60).rounded(.up))) + " min"
 }

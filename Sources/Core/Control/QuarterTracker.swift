@@ -52,12 +52,14 @@ public struct QuarterTracker: Sendable {
     /// Feeds one main-meter sample (once per telegram; a repeated meter time is ignored).
     public mutating func ingest(_ g: GridMeasurement) {
         let t = g.meterTime
-        let imp = g.meter.importKWh
-        let p = max(0, g.meter.powerW)
+        // A sample with non-finite numbers is not counted (its time still moves the quarter).
+        let imp = g.meter.importKWh.flatMap { $0.isFinite ? $0 : nil }
+        let p = g.meter.powerW.isFinite ? max(0, g.meter.powerW) : (state.lastPowerW ?? 0)
+        guard t.timeIntervalSince1970.isFinite else { return }
         defer {
             if state.start != nil, t >= state.start!, t < state.end! {
-                if let q = g.quarterAverageKW { state.meterAverageKW = q }
-                if let mp = g.monthPeakKW, let mt = g.monthPeakTime, state.monthKey == clock.monthKey(mt), mp > state.monthPeakKW {
+                if let q = g.quarterAverageKW, q.isFinite { state.meterAverageKW = q }
+                if let mp = g.monthPeakKW, mp.isFinite, let mt = g.monthPeakTime, state.monthKey == clock.monthKey(mt), mp > state.monthPeakKW {
                     state.monthPeakKW = mp; state.monthPeakTime = mt
                 }
             }
