@@ -97,7 +97,7 @@ public struct AlertEvaluator: Sendable {
             let key = "stale:" + s.id
             present.insert(key)
             if active[key] == nil {
-                let age = s.ageS.isFinite ? "stale \(Int(s.ageS.rounded())) s" : "no reading"
+                let age = s.ageS.isFinite ? "stale \(secs(s.ageS)) s" : "no reading"
                 let text = "meter \(s.id) \(age)" + (s.main ? ": charge points at their minimum (safe state)" : "")
                 raise(key, s.main ? .critical : .warning, text, nil, nil, now, &events)
             }

@@ -11,7 +11,7 @@ extension ControlEngine {
             var b = 0.0
             for p in 0..<3 { b = max(b, scratch.budget[i * 3 + p]) }
             let what = scratch.badReading[i] ? "unreadable currents" : r.status == nil ? "no reading yet"
-                : (r.reachable ? "no reading for \(Int(min(r.ageS, 1e9).rounded())) s" : "lost")
+                : (r.reachable ? "no reading for \(secs(r.ageS)) s" : "lost")
             return Explanation(.lost, "\(what), budgeted at \(fmt1(b)) A")
         case .inactive:
             switch scratch.inactive[i] {
@@ -21,7 +21,6 @@ extension ControlEngine {
             case .paused:
                 let left = tunables.minPauseS - (mem[i].stoppedAt.map { now.timeIntervalSince($0) } ?? 0)
                 return Explanation(.pause, "paused after a stop, restart possible in \(fmtDuration(left))")
-            case .noReading: return Explanation(.lost, "no reading")
             }
         case .candidate:
             break
@@ -31,10 +30,10 @@ extension ControlEngine {
             let l = scratch.staleLevel[i]
             var why: String
             if l == 0 {
-                why = gridKnown ? "meter stale \(Int(gridAgeS.rounded())) s" : "no main-meter reading yet"
+                why = gridKnown && gridAgeS.isFinite ? "meter stale \(secs(gridAgeS)) s" : "no main-meter reading yet"
             } else if l > 0 {
                 let age = l < input.meters.count ? input.meters[l].ageS : .infinity
-                why = age.isFinite ? "\(site.levelName(l)) meter stale \(Int(age.rounded())) s"
+                why = age.isFinite ? "\(site.levelName(l)) meter stale \(secs(age)) s"
                                    : "\(site.levelName(l)) meter: no reading yet"
             } else {
                 why = "meter stale"
@@ -55,7 +54,7 @@ extension ControlEngine {
         if scratch.graced[i] {
             let short = scratch.waitNeed[i] - scratch.waitFree[i]
             let since = mem[i].sliderShortSince.map { now.timeIntervalSince($0) } ?? 0
-            ex = Explanation(.slider, "slider short \(fmt1(short / 1000)) kW for \(Int(since.rounded())) s: held at minimum")
+            ex = Explanation(.slider, "slider short \(fmt1(short / 1000)) kW for \(secs(since)) s: held at minimum")
         } else if scratch.hold[i] == 1 {
             ex = Explanation(.rateLimit, "ramping up to \(fmt1(scratch.rampTarget[i])) A")
         } else {

@@ -11,7 +11,7 @@ extension ControlEngine {
         scratch.drawW[i] = 0; scratch.carMask[i] = 0; scratch.phasesCmd[i] = 0
         scratch.running[i] = false; scratch.protected[i] = false; scratch.notDrawing[i] = false
         scratch.safeOnly[i] = false; scratch.staleLevel[i] = -1
-        scratch.admitted[i] = false; scratch.start[i] = false; scratch.graced[i] = false
+        scratch.admitted[i] = false; scratch.graced[i] = false
         scratch.waitK[i] = -1; scratch.final[i] = 0; scratch.hiReason[i] = 0
         scratch.send[i] = false; scratch.switched[i] = false; scratch.hold[i] = 0
         fill.tier[i] = -1; fill.bind[i] = ProgressiveFill.bindNone; fill.value[i] = 0

@@ -111,7 +111,7 @@ struct ControlEngine {
 /// Per-decision working arrays, allocated once.
 struct Scratch {
     enum Role: UInt8 { case inactive, lost, candidate }
-    enum Inactive: UInt8 { case noCar, off, error, paused, noReading }
+    enum Inactive: UInt8 { case noCar, off, error, paused }
     var role: [Role]
     var inactive: [Inactive]
     var draw: [Double]          // n * 3, per grid line
@@ -126,7 +126,6 @@ struct Scratch {
     var badReading: [Bool]      // the charger's currents are not numbers: treated as lost
     var staleLevel: [Int]       // level causing safeOnly (-1 none, 0 = grid)
     var admitted: [Bool]
-    var start: [Bool]           // admitted and not running before
     var graced: [Bool]
     var waitK: [Int32]          // failed constraint for a waiting car (-1 none)
     var waitNeed: [Double]
@@ -160,7 +159,7 @@ struct Scratch {
         notDrawing = .init(repeating: false, count: n); safeOnly = .init(repeating: false, count: n)
         badReading = .init(repeating: false, count: n)
         staleLevel = .init(repeating: -1, count: n)
-        admitted = .init(repeating: false, count: n); start = .init(repeating: false, count: n)
+        admitted = .init(repeating: false, count: n)
         graced = .init(repeating: false, count: n)
         waitK = .init(repeating: -1, count: n); waitNeed = .init(repeating: 0, count: n); waitFree = .init(repeating: 0, count: n)
         final = .init(repeating: 0, count: n); send = .init(repeating: false, count: n)

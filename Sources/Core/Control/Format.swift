@@ -24,3 +24,7 @@ func fmtDuration(_ s: Double) -> String {
     if v < 120 { return String(Int(v.rounded(.up))) + " s" }
     return String(Int((v / 60).rounded(.up))) + " min"
 }
+
+/// Whole seconds for texts, safe for any input (never traps on inf/NaN).
+@inline(__always)
+func secs(_ s: Double) -> Int { s.isFinite ? Int(min(max(s, 0), 1e9).rounded()) : 0 }
