@@ -54,11 +54,17 @@ public struct QuarterStatus: Sendable, Equatable, Codable {
     public var targetKW: Double
     public var monthPeakKW: Double
     public var monthPeakTime: Date?
+    /// The meter's own running quarter average (1-0:1.4.0), when it sends one (cross-check).
+    public var meterAverageKW: Double? = nil
+    /// Seconds of this quarter the core did not see (start-up, data gap); assumed at the target.
+    public var unknownS: Double = 0
     public init(start: Date, end: Date, importedKWh: Double, averageKW: Double, forecastKW: Double,
-                allowedKW: Double, targetKW: Double, monthPeakKW: Double, monthPeakTime: Date? = nil) {
+                allowedKW: Double, targetKW: Double, monthPeakKW: Double, monthPeakTime: Date? = nil,
+                meterAverageKW: Double? = nil, unknownS: Double = 0) {
         self.start = start; self.end = end; self.importedKWh = importedKWh; self.averageKW = averageKW
         self.forecastKW = forecastKW; self.allowedKW = allowedKW; self.targetKW = targetKW
         self.monthPeakKW = monthPeakKW; self.monthPeakTime = monthPeakTime
+        self.meterAverageKW = meterAverageKW; self.unknownS = unknownS
     }
     public func secondsLeft(at now: Date) -> Double { max(0, end.timeIntervalSince(now)) }
 }
@@ -79,8 +85,14 @@ public struct Decision: Sendable, Equatable, Codable {
     public var levels: [LevelLoad]
     /// The main meter is stale: safe state in force.
     public var safeState: Bool
-    public init(time: Date, points: [PointDecision], quarter: QuarterStatus? = nil, levels: [LevelLoad] = [], safeState: Bool = false) {
+    /// Power left for the other consumers (relays) after the cars (see docs/CONTROL.md).
+    public var consumers: ConsumerBudget? = nil
+    /// Site-level remarks for the log and dashboard ("slider 2.0 kW is below the 2.5 kW billed at least").
+    public var warnings: [String] = []
+    public init(time: Date, points: [PointDecision], quarter: QuarterStatus? = nil, levels: [LevelLoad] = [], safeState: Bool = false,
+                consumers: ConsumerBudget? = nil, warnings: [String] = []) {
         self.time = time; self.points = points; self.quarter = quarter; self.levels = levels; self.safeState = safeState
+        self.consumers = consumers; self.warnings = warnings
     }
     public func point(_ id: String) -> PointDecision? { points.first { $0.id == id } }
 }

@@ -1,0 +1,170 @@
+import Foundation
+
+extension ControlEngine {
+    /// Decides who may charge, in order of service, each at its minimum: a car starts only if
+    /// its minimum plus the start buffer fits on every line of every level above it (and under
+    /// the slider); a running car keeps going while its minimum fits. Order: manual points, then
+    /// priority (high first); within a priority, cars inside their minimum run time, then
+    /// waiting cars (longest waiting first: fair rotation), then the other running cars (most
+    /// recently started first, so the longest-running one yields its turn), then cars that do not
+    /// draw. Ties go to the point number (configuration order).
+    mutating func admit(powerActive: Bool, now: Date) {
+        let n = site.pointCount
+        let t = tunables
+        let P = site.powerConstraint
+        scratch.keys.removeAll(keepingCapacity: true)
+        for i in 0..<n where scratch.role[i] == .candidate {
+            let running = scratch.running[i]
+            let cls: Int8 = !running ? 1 : (scratch.notDrawing[i] ? 3 : (scratch.protected[i] ? 0 : 2))
+            var time = 0.0
+            if cls == 1 { time = mem[i].waitingSince?.timeIntervalSinceReferenceDate ?? 0 }
+            if cls == 2 { time = -(mem[i].runningSince?.timeIntervalSinceReferenceDate ?? 0) }
+            scratch.keys.append(AdmissionKey(group: mode[i] == .manual ? 0 : 1, priority: priority[i], cls: cls,
+                                              time: time, index: Int32(i)))
+        }
+        scratch.keys.sort { a, b in
+            if a.group != b.group { return a.group < b.group }
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.cls != b.cls { return a.cls < b.cls }
+            if a.time != b.time { return a.time < b.time }
+            return a.index < b.index
+        }
+        scratch.order.removeAll(keepingCapacity: true)
+        for k in scratch.keys { scratch.order.append(Int(k.index)) }
+
+        for k in 0..<site.constraintCount { scratch.adm[k] = scratch.base[k] }
+        let V = site.voltage
+        for i in scratch.order {
+            var m = self.mem[i]
+            let minA = site.minA[i]
+            let startA = minA + t.startBufferA
+            let isManual = mode[i] == .manual
+            let isRunning = scratch.running[i]
+            let safe = scratch.safeOnly[i]
+            if safe && !isRunning {
+                continue   // no new start without fresh data
+            }
+            // Options: (phases, threshold). Non-switching points have one.
+            var options = Options()
+            let learned = m.carMask != 0 ? m.carMask : site.wiringMask[i]
+            if site.phaseSwitching[i] && !safe {
+                let cur = m.activePhases ?? 3
+                let canSwitch = m.lastSwitchAt.map { now.timeIntervalSince($0) >= t.phaseSwitchDwellS } ?? true
+                let oneCarPhase = m.carMask != 0 && m.carMask.nonzeroBitCount == 1
+                if cur == 3 {
+                    options.add((learned, 3, isRunning ? minA : startA))
+                    if canSwitch && !oneCarPhase { options.add((1, 1, isRunning ? minA : startA)) }
+                } else {
+                    if canSwitch { options.add((learned, 3, startA)) }
+                    options.add((1, 1, isRunning ? minA : startA))
+                }
+            } else {
+                var mask = learned
+                if site.phaseSwitching[i] && m.activePhases == 1 { mask = 1 }
+                options.add((mask, site.phaseSwitching[i] ? (m.activePhases ?? 3) : 0, (isRunning || safe) ? minA : startA))
+            }
+            let usePower = powerActive && !isManual && !safe
+            var chosen = -1
+            var graced = false
+            var shortOnPower = false
+            for o in 0..<options.count {
+                let opt = options[o]
+                let lines = site.lineMask(point: i, carMask: opt.mask)
+                let coef = Double(site.powerPhases(point: i, carMask: opt.mask)) * V
+                let r = check(i, lines: lines, amps: opt.thr, powerW: usePower ? opt.thr * coef : nil)
+                if r.ok { chosen = o; break }
+                scratch.waitK[i] = Int32(r.k); scratch.waitNeed[i] = r.need; scratch.waitFree[i] = r.free
+                if r.k == P { shortOnPower = true }
+            }
+            // A running car that only the slider cannot hold keeps its minimum for a grace time,
+            // on the phases it uses now (the fuses must still hold it).
+            if chosen < 0 && shortOnPower && isRunning && !isManual {
+                if m.sliderShortSince == nil { m.sliderShortSince = now }
+                if now.timeIntervalSince(m.sliderShortSince!) < t.sliderGraceS {
+                    let cur = m.activePhases ?? 3
+                    for o in 0..<options.count where !site.phaseSwitching[i] || options[o].phases == cur {
+                        let opt = options[o]
+                        if check(i, lines: site.lineMask(point: i, carMask: opt.mask), amps: opt.thr, powerW: nil).ok {
+                            chosen = o; graced = true
+                            break
+                        }
+                    }
+                }
+            }
+            if chosen >= 0 && !graced { m.sliderShortSince = nil }
+            self.mem[i] = m
+            guard chosen >= 0 else { continue }
+            let opt = options[chosen]
+            let lines = site.lineMask(point: i, carMask: opt.mask)
+            let coef = Double(site.powerPhases(point: i, carMask: opt.mask)) * V
+            scratch.waitK[i] = -1
+            scratch.admitted[i] = true
+            scratch.graced[i] = graced
+            scratch.carMask[i] = opt.mask
+            scratch.phasesCmd[i] = opt.phases
+            fill.lines[i] = lines
+            fill.coefW[i] = coef
+            fill.lo[i] = minA
+            var hi = site.maxA[i]
+            scratch.hiReason[i] = 0
+            if isManual {
+                hi = min(site.maxA[i], max(minA, manualA[i] ?? site.maxA[i]))
+                scratch.hiReason[i] = 1
+            }
+            if !isManual, let cap = m.carMaxA, cap < hi { hi = max(minA, cap); scratch.hiReason[i] = 3 }
+            if safe || graced { hi = minA }
+            if scratch.notDrawing[i] && !isManual { hi = minA; scratch.hiReason[i] = 2 }
+            fill.hi[i] = hi
+            // Commit the threshold it was admitted with (a starting car keeps its buffer free).
+            for a in site.chainStart[i]..<site.chainStart[i + 1] {
+                let b = site.chain[a] * 3
+                if lines & 1 != 0 { scratch.adm[b] += opt.thr }
+                if lines & 2 != 0 { scratch.adm[b + 1] += opt.thr }
+                if lines & 4 != 0 { scratch.adm[b + 2] += opt.thr }
+            }
+            scratch.adm[P] += opt.thr * coef
+        }
+    }
+
+    /// Whether `amps` per line (and `powerW`) still fit on top of the admissions so far; else the
+    /// first constraint that does not, with what was needed and what was free.
+    private func check(_ i: Int, lines: UInt8, amps: Double, powerW: Double?) -> (ok: Bool, k: Int, need: Double, free: Double) {
+        let eps = 1e-9
+        for a in site.chainStart[i]..<site.chainStart[i + 1] {
+            let l = site.chain[a]
+            for p in 0..<3 where lines & (1 << UInt8(p)) != 0 {
+                let k = l * 3 + p
+                let free = fill.cap[k] - scratch.adm[k]
+                if !(amps <= free + eps) { return (false, k, amps, free) }
+            }
+        }
+        if let w = powerW {
+            let P = site.powerConstraint
+            let free = fill.cap[P] - scratch.adm[P]
+            if !(w <= free + 1e-6) { return (false, P, w, free) }
+        }
+        return (true, -1, 0, 0)
+    }
+}
+
+/// Sort key of a candidate in the order of service.
+struct AdmissionKey {
+    var group: Int8
+    var priority: Int
+    var cls: Int8
+    var time: Double
+    var index: Int32
+}
+
+/// At most two ways to admit a point (3 or 1 phases), without an array allocation per point.
+struct Options {
+    typealias Option = (mask: UInt8, phases: Int, thr: Double)
+    private var a: Option = (0, 0, 0)
+    private var b: Option = (0, 0, 0)
+    private(set) var count = 0
+    mutating func add(_ o: Option) {
+        if count == 0 { a = o } else { b = o }
+        count += 1
+    }
+    subscript(_ i: Int) -> Option { i == 0 ? a : b }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+extension ControlEngine {
+    /// Sorts a point into lost / inactive / candidate, maps its draw onto the grid lines, learns the
+    /// phases its car draws on, and works out running, protected, paused and not-drawing.
+    mutating func classify(_ i: Int, _ r: PointReading, now: Date) {
+        let t = tunables
+        var m = mem[i]
+        scratch.draw[i * 3] = 0; scratch.draw[i * 3 + 1] = 0; scratch.draw[i * 3 + 2] = 0
+        scratch.budget[i * 3] = 0; scratch.budget[i * 3 + 1] = 0; scratch.budget[i * 3 + 2] = 0
+        scratch.drawW[i] = 0; scratch.carMask[i] = 0; scratch.phasesCmd[i] = 0
+        scratch.running[i] = false; scratch.protected[i] = false; scratch.notDrawing[i] = false
+        scratch.safeOnly[i] = false; scratch.staleLevel[i] = -1
+        scratch.admitted[i] = false; scratch.graced[i] = false
+        scratch.waitK[i] = -1; scratch.final[i] = 0; scratch.hiReason[i] = 0
+        scratch.send[i] = false; scratch.switched[i] = false; scratch.hold[i] = 0
+        fill.tier[i] = -1; fill.bind[i] = ProgressiveFill.bindNone; fill.value[i] = 0
+
+        let bad = r.status.map { !($0.currents.l1.isFinite && $0.currents.l2.isFinite && $0.currents.l3.isFinite) } ?? false
+        scratch.badReading[i] = bad
+        if let st = r.status, !bad {
+            let d = site.gridDraw(point: i, terminals: st.currents)
+            scratch.draw[i * 3] = d.0; scratch.draw[i * 3 + 1] = d.1; scratch.draw[i * 3 + 2] = d.2
+            if let w = st.powerW, w.isFinite {
+                scratch.drawW[i] = max(0, w)
+            } else {
+                let c = st.currents
+                let a = site.lineToLine[i] ? max(0, c.l1) : max(0, c.l1) + max(0, c.l2) + max(0, c.l3)
+                scratch.drawW[i] = a * site.voltage
+            }
+        }
+
+        let lost = r.status == nil || !r.reachable || r.ageS > t.pointLostAfterS || bad
+        if lost {
+            scratch.role[i] = .lost
+            // Budgeted at its safe current (or its last draw if higher) on every line it may load.
+            var mask = m.carMask != 0 ? m.carMask : site.wiringMask[i]
+            if site.phaseSwitching[i] && m.activePhases == 1 { mask = 1 }
+            let lm = site.lineMask(point: i, carMask: mask)
+            for p in 0..<3 {
+                let d = scratch.draw[i * 3 + p]
+                scratch.budget[i * 3 + p] = lm & (1 << UInt8(p)) != 0 ? max(site.safeA[i], d) : d
+            }
+            // The charger falls back to its safe current: write again as soon as it is back.
+            m.lastWriteAt = nil
+            m.lastSentA = site.safeA[i]
+            mem[i] = m
+            return
+        }
+        let st = r.status!
+        switch st.state {
+        case .noCar:
+            scratch.role[i] = .inactive; scratch.inactive[i] = .noCar
+            m.carMask = 0; m.runningSince = nil; m.waitingSince = nil; m.stoppedAt = nil
+            m.notDrawingSince = nil; m.sliderShortSince = nil; m.carMaxA = nil; m.belowSince = nil
+            mem[i] = m
+            return
+        case .error:
+            // Told 0, but a charger in error may not listen: whatever it draws stays budgeted.
+            scratch.role[i] = .inactive; scratch.inactive[i] = .error
+            for p in 0..<3 { scratch.budget[i * 3 + p] = scratch.draw[i * 3 + p] }
+            mem[i] = m
+            return
+        case .connected, .charging:
+            break
+        }
+
+        // Phase switching chargers: the side they are on now.
+        if site.phaseSwitching[i] {
+            if let ap = st.activePhases, ap == 1 || ap == 3 { m.activePhases = ap }
+            if m.activePhases == nil { m.activePhases = 3 }
+        }
+        // Learn the terminals the car draws on (per-phase currents while charging).
+        let c = st.currents.map { max(0, $0) }
+        let mx = max(c.l1, c.l2, c.l3)
+        if st.state == .charging && mx >= t.learnMinA {
+            let thr = max(t.learnMinA, t.learnShare * mx)
+            var mask: UInt8 = 0
+            if c.l1 >= thr { mask |= 1 }
+            if c.l2 >= thr { mask |= 2 }
+            if c.l3 >= thr { mask |= 4 }
+            mask &= site.wiringMask[i]
+            if site.lineToLine[i] { mask = 1 }
+            // In 1-phase mode a switching charger only shows terminal 1: keep what 3-phase taught.
+            if mask != 0 && !(site.phaseSwitching[i] && m.activePhases == 1) { m.carMask = mask }
+        }
+
+        if mode[i] == .off {
+            scratch.role[i] = .inactive; scratch.inactive[i] = .off
+            mem[i] = m
+            return
+        }
+
+        // Running: given at least its minimum last time. After a restart without state, a car
+        // found charging at its minimum or more is taken as running.
+        let lo = site.minA[i]
+        if m.lastSentA == nil && m.runningSince == nil && st.state == .charging && mx >= lo - 1 {
+            m.runningSince = now
+        }
+        let running = m.runningSince != nil && (m.lastSentA ?? lo) >= lo - 1e-9
+        if !running { m.runningSince = nil }
+        scratch.running[i] = running
+        if running {
+            scratch.protected[i] = now.timeIntervalSince(m.runningSince!) < t.minRunTimeS
+            if st.state != .charging || mx < t.learnMinA {
+                if m.notDrawingSince == nil { m.notDrawingSince = now }
+                scratch.notDrawing[i] = now.timeIntervalSince(m.notDrawingSince!) >= t.idleAfterS
+                m.belowSince = nil
+            } else {
+                m.notDrawingSince = nil
+                // The car's own limit: it keeps drawing clearly less than it is offered.
+                let sent = m.lastSentA ?? 0
+                if let cap = m.carMaxA, mx >= cap - t.carLimitMarginA / 2 {
+                    m.carMaxA = nil; m.belowSince = nil          // up at its cap: it may take more
+                } else if sent - mx >= t.carLimitGapA {
+                    if m.belowSince == nil { m.belowSince = now }
+                    if now.timeIntervalSince(m.belowSince!) >= t.carLimitAfterS {
+                        m.carMaxA = max(lo, mx + t.carLimitMarginA)
+                    }
+                } else {
+                    m.belowSince = nil
+                }
+            }
+        } else {
+            m.notDrawingSince = nil
+            m.sliderShortSince = nil
+            m.belowSince = nil
+            if let s = m.stoppedAt, now.timeIntervalSince(s) < t.minPauseS {
+                scratch.role[i] = .inactive; scratch.inactive[i] = .paused
+                if m.waitingSince == nil { m.waitingSince = now }
+                mem[i] = m
+                return
+            }
+            if m.waitingSince == nil { m.waitingSince = now }
+        }
+
+        // Stale main meter or board meter above it: hold the minimum (running cars only).
+        for a in site.chainStart[i]..<site.chainStart[i + 1] where scratch.levelStale[site.chain[a]] {
+            scratch.safeOnly[i] = true
+            if scratch.staleLevel[i] < 0 || site.chain[a] == 0 { scratch.staleLevel[i] = site.chain[a] }
+        }
+        scratch.role[i] = .candidate
+        mem[i] = m
+    }
+
+    /// Remaining protected run time of the cars holding a turn, per priority (for "next turn in").
+    func waitingTurnTimes(now: Date) -> [Int: Double] {
+        var out: [Int: Double] = [:]
+        var anyWaiting = false
+        for i in 0..<site.pointCount where scratch.role[i] == .candidate && !scratch.admitted[i] { anyWaiting = true; break }
+        guard anyWaiting else { return out }
+        for i in 0..<site.pointCount where scratch.admitted[i] && scratch.final[i] > 0 && mode[i] == .auto && !scratch.safeOnly[i] {
+            guard let since = mem[i].runningSince else { continue }
+            // A turn lasts the minimum run time from the car's start (memory already updated).
+            let left = tunables.minRunTimeS - now.timeIntervalSince(since)
+            if left > 0 { out[priority[i]] = min(out[priority[i]] ?? .infinity, left) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// Quarter-hour boundaries on the meter's clock, read on the site's wall clock (SPEC §3.2).
+///
+/// A quarter starts at :00, :15, :30 or :45 local time and lasts 900 s of real time. The start is
+/// found as `t - ((t + utcOffset(t)) mod 900)`, which stays right on DST days: the repeated hour
+/// of the autumn change holds four more quarters, the spring day four fewer, none is stretched.
+public struct QuarterClock: Sendable {
+    public let timeZone: TimeZone
+    let calendar: Calendar
+
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = timeZone
+        calendar = c
+    }
+    public init(identifier: String) {
+        self.init(timeZone: TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!)
+    }
+
+    public func quarterStart(_ t: Date) -> Date {
+        let s = t.timeIntervalSince1970
+        let local = s + Double(timeZone.secondsFromGMT(for: t))
+        let r = local - (local / 900).rounded(.down) * 900
+        return Date(timeIntervalSince1970: s - r)
+    }
+
+    /// year * 12 + (month - 1) on the wall clock.
+    public func monthKey(_ t: Date) -> Int {
+        let c = calendar.dateComponents([.year, .month], from: t)
+        return (c.year ?? 0) * 12 + (c.month ?? 1) - 1
+    }
+}
+
+/// Tracks the energy imported in the running quarter from the main meter's samples, closes each
+/// quarter into the month peak, and tells how much power the rest of the quarter may draw.
+///
+/// Energy comes from the meter's import registers when it sends them (exact across gaps and
+/// restarts), else from the import power (trapezoid) for gaps up to `maxIntegrationGapS`;
+/// longer gaps count as unknown time, assumed at the target. A sample interval that straddles a
+/// quarter boundary is split in proportion to time.
+public struct QuarterTracker: Sendable {
+    public var state: QuarterState
+    public let clock: QuarterClock
+    public var tunables: ControlTunables
+
+    public init(state: QuarterState = QuarterState(), clock: QuarterClock, tunables: ControlTunables) {
+        self.state = state; self.clock = clock; self.tunables = tunables
+    }
+
+    /// Feeds one main-meter sample (once per telegram; a repeated meter time is ignored).
+    public mutating func ingest(_ g: GridMeasurement) {
+        let t = g.meterTime
+        // A sample with non-finite numbers is not counted (its time still moves the quarter).
+        let imp = g.meter.importKWh.flatMap { $0.isFinite ? $0 : nil }
+        let p = g.meter.powerW.isFinite ? max(0, g.meter.powerW) : (state.lastPowerW ?? 0)
+        guard t.timeIntervalSince1970.isFinite else { return }
+        defer {
+            if state.start != nil, t >= state.start!, t < state.end! {
+                if let q = g.quarterAverageKW, q.isFinite { state.meterAverageKW = q }
+                if let mp = g.monthPeakKW, mp.isFinite, let mt = g.monthPeakTime, state.monthKey == clock.monthKey(mt), mp > state.monthPeakKW {
+                    state.monthPeakKW = mp; state.monthPeakTime = mt
+                }
+            }
+        }
+        guard let last = state.lastTime, let end = state.end else {
+            begin(at: clock.quarterStart(t), now: t)
+            setLast(t, imp, p)
+            return
+        }
+        if t <= last {
+            if t < last.addingTimeInterval(-1) {
+                // The meter clock went back: restart the count without integrating.
+                if clock.quarterStart(t) != state.start { begin(at: clock.quarterStart(t), now: t) }
+                setLast(t, imp, p)
+            }
+            return
+        }
+        let dt = t.timeIntervalSince(last)
+        var inc: Double? = nil
+        if let a = state.lastImportKWh, let b = imp, b >= a, b - a <= dt / 3600 * 100_000 {
+            inc = b - a
+        } else if dt <= tunables.maxIntegrationGapS {
+            inc = ((state.lastPowerW ?? p) + p) / 2 * dt / 3_600_000
+        }
+        if dt > 4 * 3600 {
+            // A long outage: close the old quarter with what is known and start over.
+            if t >= end {
+                state.unknownS += end.timeIntervalSince(last)
+                close()
+                begin(at: clock.quarterStart(t), now: t)
+            } else {
+                state.unknownS += dt
+            }
+            setLast(t, imp, p)
+            return
+        }
+        var cursor = last
+        while cursor < t {
+            let qEnd = state.end!
+            let segEnd = min(t, qEnd)
+            let part = segEnd.timeIntervalSince(cursor)
+            if let inc { state.energyKWh += inc * part / dt } else { state.unknownS += part }
+            if t >= qEnd {
+                close()
+                begin(at: qEnd, now: qEnd)
+                cursor = qEnd
+            } else {
+                cursor = t
+            }
+        }
+        setLast(t, imp, p)
+    }
+
+    private mutating func setLast(_ t: Date, _ imp: Double?, _ p: Double) {
+        state.lastTime = t; state.lastImportKWh = imp; state.lastPowerW = p
+    }
+
+    /// Starts the quarter at `start`; time before `now` in it is unknown.
+    private mutating func begin(at start: Date, now: Date) {
+        state.start = start
+        state.end = start.addingTimeInterval(900)
+        state.energyKWh = 0
+        state.unknownS = max(0, now.timeIntervalSince(start))
+        state.meterAverageKW = nil
+        let key = clock.monthKey(start)
+        if state.monthKey != key {
+            state.monthKey = key
+            state.monthPeakKW = 0
+            state.monthPeakTime = nil
+        }
+    }
+
+    /// Closes the running quarter: its average goes to the history and the month peak.
+    private mutating func close() {
+        guard let start = state.start else { return }
+        var avg = state.energyKWh / 0.25
+        if state.unknownS > 1, let m = state.meterAverageKW {
+            // Part of the quarter was not seen: the meter's own figure is the better one.
+            avg = max(avg, m)
+        }
+        state.history.append(QuarterRecord(start: start, averageKW: avg))
+        if state.history.count > tunables.historyQuarters { state.history.removeFirst(state.history.count - tunables.historyQuarters) }
+        if state.monthKey == clock.monthKey(start), avg > state.monthPeakKW {
+            state.monthPeakKW = avg
+            state.monthPeakTime = start
+        }
+    }
+
+    /// The target in force: the slider, or with `follow_month_peak` the month's peak so far (and
+    /// the billed floor) when higher.
+    public func target(sliderKW: Double) -> Double {
+        tunables.followMonthPeak ? max(sliderKW, state.monthPeakKW, tunables.billedFloorKW) : sliderKW
+    }
+
+    /// The quarter as seen at the last sample, with the power allowed for the rest of it.
+    public func status(sliderKW: Double, importPowerW: Double) -> (QuarterStatus, crossCheck: String?)? {
+        guard let start = state.start, let end = state.end, let t = state.lastTime else { return nil }
+        let target = target(sliderKW: sliderKW)
+        let elapsed = max(0, t.timeIntervalSince(start))
+        let left = max(0, end.timeIntervalSince(t))
+        var energy = state.energyKWh
+        var meterEnergy: Double? = nil
+        if let m = state.meterAverageKW {
+            switch tunables.quarterAverageMeaning {
+            case .energySoFarOverQuarter: meterEnergy = m * 0.25
+            case .averageSoFar: meterEnergy = m * elapsed / 3600
+            }
+        }
+        var unknown = state.unknownS
+        var note: String? = nil
+        if unknown > 1, let me = meterEnergy {
+            energy = me; unknown = 0
+        } else if let me = meterEnergy, elapsed >= 60,
+                  abs(me - energy) / 0.25 > tunables.crossCheckToleranceKW {
+            note = "meter 1-0:1.4.0 implies \(fmt1(me / 0.25)) kW for the quarter so far, the core counts \(fmt1(energy / 0.25)) kW"
+        }
+        let assumed = energy + target * unknown / 3600
+        let horizon = max(left, tunables.quarterHorizonFloorS)
+        let allowed = (target * 0.25 - assumed) * 3600 / horizon
+        let average = elapsed > 0 ? assumed * 3600 / elapsed : max(0, importPowerW) / 1000
+        let forecast = (assumed + max(0, importPowerW) / 1000 * left / 3600) / 0.25
+        let q = QuarterStatus(start: start, end: end, importedKWh: energy, averageKW: average, forecastKW: forecast,
+                              allowedKW: allowed, targetKW: target, monthPeakKW: state.monthPeakKW,
+                              monthPeakTime: state.monthPeakTime, meterAverageKW: state.meterAverageKW, unknownS: unknown)
+        return (q, note)
+    }
+}
