@@ -1,0 +1,184 @@
+import Foundation
+
+/// Everything one step of the site decides: the cars, the relays, the alerts.
+public struct SiteStep: Sendable {
+    public var decision: Decision
+    public var relays: [RelayDecision]
+    public var alerts: [AlertEvent]
+    /// Warnings that appeared in this step (log them once).
+    public var newWarnings: [String]
+}
+
+/// The site's control loop state, pure: the latest readings, the settings, the control core,
+/// the relay state machines and the alert evaluator. The real runtime (IO) and the simulated
+/// site (demo, backtests) drive the same object: feed readings, call `step`, carry out what it
+/// says. Times are passed in: `now` is wall/meter time, `mono` a monotonic host clock (s).
+public final class SiteController {
+    public let config: SiteConfig
+    public private(set) var settings: RuntimeSettings
+    public let controller: Controller
+    public private(set) var relays: RelayController
+    public private(set) var alerts: AlertEvaluator
+    public private(set) var lastDecision: Decision?
+    public private(set) var lastRelays: [RelayDecision] = []
+    public private(set) var alertLog: [AlertView] = []
+    private var warningsSeen = Set<String>()
+
+    // Latest readings and when they came (mono seconds).
+    public private(set) var grid: GridMeasurement?
+    public private(set) var gridAt: Double?
+    private var points: [String: PointSlot] = [:]
+    private var meters: [String: (MeterMeasurement, Double)] = [:]
+    private var inverters: [String: (InverterMeasurement, Double)] = [:]
+    let mainMeterId: String
+
+    struct PointSlot {
+        var status: ChargePointStatus?
+        var at: Double
+        var reachable: Bool
+        var error: String?
+        var watchdogS: Double?
+    }
+
+    public init(config: SiteConfig, settings: RuntimeSettings? = nil, state: ControllerState? = nil, start: Date) {
+        self.config = config
+        let s = settings ?? RuntimeSettings.defaults(for: config)
+        self.settings = s
+        controller = Controller(config: config, settings: s)
+        if let st = state { controller.restore(st) }
+        relays = RelayController(config: config, start: start)
+        alerts = AlertEvaluator(config: config.alerts)
+        if case .device(let id) = config.grid.meter { mainMeterId = id } else { mainMeterId = "main meter" }
+    }
+
+    // MARK: readings
+
+    public func updateGrid(_ g: GridMeasurement, at mono: Double) { grid = g; gridAt = mono }
+
+    public func updatePoint(_ id: String, status: ChargePointStatus?, reachable: Bool, error: String? = nil,
+                            watchdogS: Double? = nil, at mono: Double) {
+        var slot = points[id] ?? PointSlot(status: nil, at: mono, reachable: reachable)
+        if let st = status { slot.status = st; slot.at = mono }
+        slot.reachable = reachable
+        slot.error = error
+        if let w = watchdogS { slot.watchdogS = w }
+        points[id] = slot
+    }
+
+    /// A board meter (by meter id).
+    public func updateMeter(_ id: String, _ m: MeterMeasurement, at mono: Double) { meters[id] = (m, mono) }
+
+    public func updateInverter(_ id: String, _ m: InverterMeasurement, at mono: Double) { inverters[id] = (m, mono) }
+
+    public func gridAgeS(mono: Double) -> Double? { gridAt.map { mono - $0 } }
+
+    func pointSlotStorage(_ id: String) -> PointSlot? { points[id] }
+
+    /// The sum of the inverters read in the last minute.
+    public func inverterTotals(mono: Double) -> InverterMeasurement? {
+        let fresh = inverters.values.filter { mono - $0.1 < 60 }.map(\.0)
+        guard !fresh.isEmpty else { return nil }
+        var t = InverterMeasurement(pvPowerW: 0)
+        for m in fresh {
+            t.pvPowerW += m.pvPowerW
+            if let b = m.batteryPowerW { t.batteryPowerW = (t.batteryPowerW ?? 0) + b }
+            if let s = m.batterySoCPercent { t.batterySoCPercent = s }
+        }
+        return t
+    }
+
+    // MARK: commands
+
+    /// Applies a user command to the settings (taken into account by the next step).
+    /// Returns a line for the log, or an error text when the command is refused.
+    @discardableResult
+    public func apply(_ cmd: UserCommand) -> Result<String, CommandError> {
+        var s = settings
+        switch cmd {
+        case .setSlider(let kw):
+            guard kw.isFinite, kw >= 0.5, kw <= 10_000 else { return .failure(CommandError("slider \(kw) kW is out of range (0.5–10000)")) }
+            s.sliderKW = (kw * 10).rounded() / 10
+        case let .setMode(id, mode):
+            guard let cp = config.chargepoint(id) else { return .failure(CommandError("no charge point '\(id)'")) }
+            var p = s.point(cp); p.mode = mode
+            if mode == .manual && p.manualA == nil { p.manualA = cp.minA }
+            s.points[id] = p
+        case let .setManualCurrent(id, amps):
+            guard let cp = config.chargepoint(id) else { return .failure(CommandError("no charge point '\(id)'")) }
+            var p = s.point(cp)
+            p.manualA = min(cp.maxA, max(cp.minA, (amps * 10).rounded() / 10))
+            s.points[id] = p
+        case let .setPriority(id, prio):
+            guard let cp = config.chargepoint(id) else { return .failure(CommandError("no charge point '\(id)'")) }
+            var p = s.point(cp); p.priority = min(100, max(-100, prio))
+            s.points[id] = p
+        case let .setRelayOverride(id, o):
+            guard config.relays.contains(where: { $0.id == id }) else { return .failure(CommandError("no relay '\(id)'")) }
+            s.relays[id] = o
+        }
+        settings = s
+        controller.apply(settings: s)
+        return .success(Self.describe(cmd, settings: s))
+    }
+
+    public struct CommandError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ d: String) { description = d }
+    }
+
+    static func describe(_ cmd: UserCommand, settings s: RuntimeSettings) -> String {
+        switch cmd {
+        case .setSlider: return String(format: "slider set to %.1f kW", s.sliderKW)
+        case let .setMode(id, m): return "\(id) set to \(m.rawValue)" + (m == .manual ? String(format: " (%.1f A)", s.points[id]?.manualA ?? 0) : "")
+        case let .setManualCurrent(id, _): return String(format: "\(id) manual current %.1f A", s.points[id]?.manualA ?? 0)
+        case let .setPriority(id, _): return "\(id) priority \(s.points[id]?.priority ?? 0)"
+        case let .setRelayOverride(id, o): return "relay \(id) override \(o.rawValue)"
+        }
+    }
+
+    // MARK: the step
+
+    /// One decision for every point, relay and alert from the latest readings.
+    public func step(now: Date, mono: Double) -> SiteStep {
+        let site = controller.site
+        var input = ControlInput.empty(for: site)
+        input.grid = grid
+        input.gridAgeS = gridAt.map { mono - $0 } ?? .infinity
+        for (i, id) in site.pointIds.enumerated() {
+            if let p = points[id] {
+                input.points[i] = PointReading(status: p.status, ageS: mono - p.at, reachable: p.reachable, watchdogS: p.watchdogS)
+            }
+        }
+        for l in 0..<site.levelCount {
+            if let mid = site.levelMeterId[l], let (m, at) = meters[mid] { input.meters[l] = MeterReading(m, ageS: mono - at) }
+        }
+        input.beforeCars = lastRelays.filter { $0.order == .beforeCars }.map { ConsumerClaim(id: $0.id, claimW: $0.claimW, drawW: $0.powerW) }
+        let d = controller.decide(input, now: now)
+        lastDecision = d
+
+        let gridW = grid?.meter.powerW ?? 0
+        var ri = RelayInputs(now: now, exportW: max(0, -gridW), importW: max(0, gridW),
+                             carsSurplusW: d.consumers?.carsFlexibleW ?? 0, meterStale: d.safeState,
+                             peakHeadroomW: d.quarter.map { RelayInputs.peakHeadroomW(quarter: $0, importW: max(0, gridW)) },
+                             overrides: settings.relays)
+        if grid == nil { ri.meterStale = true }
+        let rd = relays.step(ri)
+        lastRelays = rd
+
+        let pv = inverterTotals(mono: mono)?.pvPowerW
+        let lostOther = points.filter { !$0.value.reachable && config.chargepoint($0.key) == nil }.map(\.key)
+        let ai = AlertInput.from(decision: d, gridPowerW: grid.map { $0.meter.powerW }, pvW: pv, mainMeterId: mainMeterId,
+                                 gridAgeS: input.gridAgeS, otherLost: lostOther, sliderKW: settings.sliderKW)
+        let events = alerts.evaluate(ai, now: now)
+        for e in events {
+            alertLog.append(e.view)
+            if alertLog.count > 100 { alertLog.removeFirst(alertLog.count - 100) }
+        }
+        var fresh: [String] = []
+        for w in d.warnings where !warningsSeen.contains(w) { warningsSeen.insert(w); fresh.append(w) }
+        return SiteStep(decision: d, relays: rd, alerts: events, newWarnings: fresh)
+    }
+
+    /// What to persist: the control core's memory (quarter, month peak, per-point history).
+    public var state: ControllerState { controller.state }
+}
