@@ -37,8 +37,10 @@ extension ControlEngine {
         for i in scratch.order {
             var m = self.mem[i]
             let minA = site.minA[i]
-            let startA = minA + t.startBufferA
             let isManual = mode[i] == .manual
+            // The start buffer never asks for more than the point may take (its max, or the manual current).
+            let ceiling = isManual ? min(site.maxA[i], max(minA, manualA[i] ?? site.maxA[i])) : site.maxA[i]
+            let startA = min(minA + t.startBufferA, ceiling)
             let isRunning = scratch.running[i]
             let safe = scratch.safeOnly[i]
             if safe && !isRunning {
@@ -105,12 +107,8 @@ extension ControlEngine {
             fill.lines[i] = lines
             fill.coefW[i] = coef
             fill.lo[i] = minA
-            var hi = site.maxA[i]
-            scratch.hiReason[i] = 0
-            if isManual {
-                hi = min(site.maxA[i], max(minA, manualA[i] ?? site.maxA[i]))
-                scratch.hiReason[i] = 1
-            }
+            var hi = ceiling
+            scratch.hiReason[i] = isManual ? 1 : 0
             if !isManual, let cap = m.carMaxA, cap < hi { hi = max(minA, cap); scratch.hiReason[i] = 3 }
             if safe || graced { hi = minA }
             if scratch.notDrawing[i] && !isManual { hi = minA; scratch.hiReason[i] = 2 }

@@ -33,10 +33,10 @@ extension ControlEngine {
         let lost = r.status == nil || !r.reachable || r.ageS > t.pointLostAfterS || bad
         if lost {
             scratch.role[i] = .lost
-            // Budgeted at its safe current (or its last draw if higher) on every line it may load.
-            var mask = m.carMask != 0 ? m.carMask : site.wiringMask[i]
-            if site.phaseSwitching[i] && m.activePhases == 1 { mask = 1 }
-            let lm = site.lineMask(point: i, carMask: mask)
+            // Budgeted at its safe current (or its last draw if higher) on every line of its wiring:
+            // unseen, the car may have changed (a 3-phase car where a 1-phase one was learned), or
+            // the charger may have left 1-phase mode.
+            let lm = site.lineMask(point: i, carMask: site.wiringMask[i])
             for p in 0..<3 {
                 let d = scratch.draw[i * 3 + p]
                 scratch.budget[i * 3 + p] = lm & (1 << UInt8(p)) != 0 ? max(site.safeA[i], d) : d
