@@ -1,23 +1,128 @@
 import ArgumentParser
 import Foundation
 import KwartierCore
+import KwartierIO
+import KwartierTUI
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the built-in simulated site with the dashboard (no hardware needed).",
         discussion: """
-        Example:
+        A car park of 8 charge points over 2 boards under a 40 A connection, with PV, an SG-Ready
+        heat pump and a boiler; cars come and go. The real control core drives it through real
+        P1 telegram bytes. Keys: see `?` in the dashboard.
+
+        Examples:
           kwartier demo
           kwartier demo --config kwartier.yaml   # simulate the site of a real configuration
+          kwartier demo --headless --seconds 30  # print live values line by line
+          kwartier demo --speed 10 --start 06:00 # ten times faster from dawn
         """)
-    @Option(name: .shortAndLong, help: "Simulate the site of this configuration instead of the built-in car park.")
+    @Option(name: .shortAndLong, help: "Simulate the site of this configuration (its devices replaced by simulated ones).")
     var config: String?
     @Flag(help: "Print live values line by line instead of drawing the dashboard.") var headless = false
-    @Option(help: "Stop after this many seconds (default: run until Ctrl-C).") var seconds: Double?
+    @Option(help: "Stop after this many seconds (default: run until q / Ctrl-C).") var seconds: Double?
+    @Option(help: "Simulated seconds per real second (1-1000).") var speed: Double = 1
+    @Option(help: "Local time of day the demo opens at, HH:MM (the simulation runs up to it first).") var start: String = "10:00"
+    @Option(help: "Where the demo keeps settings, status and log (default .data/demo).") var dataDir: String?
+    @Option(help: "Theme name (default, light, mono, high-contrast) or path of a theme file.") var theme: String?
+    @Flag(help: "Draw with plain ASCII even when the locale is UTF-8.") var ascii = false
+    @Option(name: .customLong("refresh-hz"), help: "Screen updates per second (default 1).") var refreshHz: Double?
+
+    func validate() throws {
+        guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be above 0 and at most 1000") }
+        guard TimeWindow.minutes(start) != nil else { throw ValidationError("--start must be HH:MM, e.g. 10:00") }
+        if let s = seconds, s <= 0 { throw ValidationError("--seconds must be positive") }
+    }
 
     func run() throws {
-        printErr("kwartier demo: the simulated site is not available yet in this build")
-        throw ExitCode(1)
+        var siteConfig: SiteConfig
+        var dir = dataDir ?? ".data/demo"
+        if let path = config {
+            let (c, warnings) = try loadConfigOrExit(path)
+            for w in warnings { printErr(w.description) }
+            siteConfig = SimSiteBuilder.simulated(c)
+            if dataDir == nil { dir = ".data/demo-" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
+        } else {
+            siteConfig = try ConfigLoader(knownDrivers: KnownDrivers.names).load(yaml: DemoSite.yaml, file: "built-in demo").0
+        }
+        siteConfig.site.dataDir = dir
+        let useDashboard = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        KwartierLogHandler.bootstrap(sink: useDashboard ? .file(RotatingFile(path: dir + "/kwartier.log")) : .stderr)
+        let lock: InstanceLock
+        do { lock = try InstanceLock(dataDir: dir) } catch { printErr("\(error)"); throw ExitCode(3) }
+        defer { withExtendedLifetime(lock) {} }
+
+        var scenario = SimScenario.demo
+        scenario.name = config == nil ? "demo" : "demo of \(config!)"
+        let tz = SimSiteBuilder.timeZone(siteConfig)
+        let day0 = try SimSiteBuilder.startDate(scenario, tz)
+        let store = SettingsStore(dataDir: dir)
+        let settings = store.load(defaults: RuntimeSettings.defaults(for: siteConfig))
+        for m in store.loadMessages { printErr(m) }
+        let brain = KwartierBrain(config: siteConfig, settings: settings, start: day0)
+        let runner = try SimulationRunner(config: siteConfig, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker)
+        let host = DemoHost(runner: runner, brain: brain, speed: speed, dataDir: dir)
+        let startMinute = TimeWindow.minutes(start)!
+        if startMinute > 0 {
+            if !useDashboard { printErr("kwartier demo: simulating the day up to \(start)…") }
+            host.fastForward(to: day0.addingTimeInterval(Double(startMinute) * 60))
+        }
+
+        if useDashboard {
+            let feed = SnapshotFeed(initial: host.snapshot())
+            host.onSnapshot = { feed.publish($0) }
+            var ui = siteConfig.ui
+            if let t = theme { ui.theme = t }
+            if let r = refreshHz { ui.refreshHz = r }
+            if ascii { ui.ascii = true }
+            host.start()
+            let dashboard = Dashboard(options: DashboardOptions(ui: ui))
+            do {
+                _ = try dashboard.run(feed: feed, onCommand: host.submit, isDrivingHardware: false, stopAfter: seconds)
+            } catch let e as DashboardError {
+                host.stop()
+                printErr("kwartier demo: \(e.description) — try `kwartier demo --headless`")
+                throw ExitCode(1)
+            }
+            host.stop()
+            if let w = dashboard.themeWarning { printErr(w) }
+            return
+        }
+        // Headless: one line a simulated second.
+        host.onStep = { step, runner in print(DemoLine.render(step, runner: runner)); fflush(stdout) }
+        let done = DispatchSemaphore(value: 0)
+        let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { done.signal() }
+            s.resume()
+            return s
+        }
+        host.start()
+        if let s = seconds { _ = done.wait(timeout: .now() + s) } else { done.wait() }
+        host.stop()
+        withExtendedLifetime(signals) {}
+    }
+}
+
+/// One headless line: time, grid, quarter, and each point's current.
+enum DemoLine {
+    static func render(_ s: SiteStep, runner: SimulationRunner) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm:ss"
+        f.timeZone = SimSiteBuilder.timeZone(runner.config)
+        let flows = runner.site.flows
+        var line = f.string(from: runner.now) + String(format: " grid %+.1f kW pv %.1f kW", flows.gridW / 1000, flows.pvW / 1000)
+        if let q = s.decision.quarter {
+            line += String(format: " | quarter %.1f→%.1f/%.1f kW %3.0fs", q.averageKW, q.forecastKW, q.targetKW, q.secondsLeft(at: runner.now))
+        }
+        if s.decision.safeState { line += " | SAFE STATE" }
+        line += " |"
+        for p in s.decision.points { line += String(format: " %@ %.1f", p.id, p.setpointA) }
+        for r in s.relays { line += " | \(r.id) \(r.state.text)" }
+        return line
     }
 }

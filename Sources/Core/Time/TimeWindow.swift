@@ -12,7 +12,7 @@ public struct TimeWindow: Sendable, Equatable, Codable, CustomStringConvertible 
         startMinute = s; endMinute = e
     }
 
-    static func minutes(_ hhmm: String) -> Int? {
+    public static func minutes(_ hhmm: String) -> Int? {
         let p = hhmm.split(separator: ":")
         guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...24).contains(h), (0..<60).contains(m),
               h * 60 + m <= 24 * 60 else { return nil }
