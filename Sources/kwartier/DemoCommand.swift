@@ -79,6 +79,7 @@ struct DemoCommand: ParsableCommand {
             if let r = refreshHz { ui.refreshHz = r }
             if ascii { ui.ascii = true }
             host.start()
+            Fmt.useTimeZone(tz)
             let dashboard = Dashboard(options: DashboardOptions(ui: ui))
             do {
                 _ = try dashboard.run(feed: feed, onCommand: host.submit, isDrivingHardware: false, stopAfter: seconds)

@@ -1,28 +1,89 @@
 import ArgumentParser
 import Foundation
+import Logging
 import KwartierCore
 import KwartierIO
+import KwartierTUI
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Drive a real site: read the meter, balance the charge points, draw the dashboard.",
         discussion: """
-        Example:
+        Validates the configuration (exit 2 on errors, nothing is driven), takes the lock in
+        data_dir (exit 3 when another kwartier drives the site), then decides on every P1
+        telegram. With the dashboard, logs go to data_dir/kwartier.log; --headless logs to stderr.
+        Stopping (q, Ctrl-C, SIGTERM) puts the relays in their safe state; the chargers fall back
+        to their own safe current when their watchdog expires.
+
+        Examples:
           kwartier run --config /etc/kwartier/kwartier.yaml
           kwartier run --headless        # as a service, logs to stderr
         """)
     @OptionGroup var options: ConfigOptions
     @Flag(help: "No dashboard: log to stderr (for systemd).") var headless = false
+    @Option(help: "Theme name (default, light, mono, high-contrast) or path of a theme file.") var theme: String?
+    @Flag(help: "Draw with plain ASCII even when the locale is UTF-8.") var ascii = false
+    @Option(help: "Stop after this many seconds (tests).") var seconds: Double?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
     func run() throws {
         let (config, warnings) = try loadConfigOrExit(options.config)
-        for w in warnings { printErr(w.description) }
-        let lock: InstanceLock
-        do { lock = try InstanceLock(dataDir: config.site.dataDir) }
-        catch { printErr("\(error)"); throw ExitCode(3) }
-        _ = lock
-        printErr("kwartier run: the control loop is not available yet in this build")
-        throw ExitCode(1)
+        let useDashboard = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        try? FileManager.default.createDirectory(atPath: config.site.dataDir, withIntermediateDirectories: true)
+        KwartierLogHandler.bootstrap(sink: useDashboard ? .file(RotatingFile(path: config.site.dataDir + "/kwartier.log")) : .stderr,
+                                     level: level)
+        let log = Logger(label: "run")
+        for w in warnings { log.warning("\(w.description)") }
+        let runtime: SiteRuntime
+        do {
+            runtime = try SiteRuntime(config: config)
+            try runtime.start()
+        } catch let e as SiteRuntime.StartError {
+            printErr("kwartier run: \(e.description)")
+            throw ExitCode(3)
+        } catch {
+            printErr("kwartier run: \(error)")
+            throw ExitCode(3)
+        }
+        var lastSent: [String: Double] = [:]
+        runtime.onStep = { step in
+            for p in step.decision.points where p.send && lastSent[p.id] != p.setpointA {
+                lastSent[p.id] = p.setpointA
+                log.info("\(p.id) → \(String(format: "%.1f", p.setpointA)) A: \(p.explanation.text)")
+            }
+        }
+        if useDashboard {
+            let feed = SnapshotFeed()
+            runtime.onSnapshot = { feed.publish($0) }
+            var ui = config.ui
+            if let t = theme { ui.theme = t }
+            if ascii { ui.ascii = true }
+            Fmt.useTimeZone(TimeZone(identifier: config.site.timeZone) ?? .current)
+            let dashboard = Dashboard(options: DashboardOptions(ui: ui))
+            do {
+                _ = try dashboard.run(feed: feed, onCommand: runtime.submit, isDrivingHardware: true, stopAfter: seconds)
+            } catch let e as DashboardError {
+                printErr("kwartier run: \(e.description) — continuing headless; stop with Ctrl-C")
+                waitForSignal(seconds: seconds)
+            }
+        } else {
+            waitForSignal(seconds: seconds)
+        }
+        runtime.shutdown()
+    }
+
+    func waitForSignal(seconds: Double?) {
+        let done = DispatchSemaphore(value: 0)
+        let sources = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { done.signal() }
+            s.resume()
+            return s
+        }
+        if let s = seconds { _ = done.wait(timeout: .now() + s) } else { done.wait() }
+        withExtendedLifetime(sources) {}
     }
 }

@@ -41,6 +41,9 @@ public enum Fmt {
     nonisolated(unsafe) private static var calendarCache: Calendar = {
         var c = Calendar(identifier: .gregorian); c.timeZone = .current; return c
     }()
+    /// Shows times on the site's clock (the meter's time zone) rather than the host's.
+    public static func useTimeZone(_ tz: TimeZone) { calendarCache.timeZone = tz }
+
     /// "14:03:27" in local time.
     public static func clock(_ d: Date) -> String {
         let c = calendarCache.dateComponents([.hour, .minute, .second], from: d)
