@@ -45,6 +45,10 @@ public final class SiteRuntime: @unchecked Sendable {
     /// draw would otherwise count as house load.
     var firstRoundDone = false
     var stopped = false
+    var pulses: PulseInputs?
+    var pulseReadings: [String: Result<PulseReading, DeviceError>] = [:]
+    var lastEnergy: [String: Double] = [:]
+    var energyToday: [String: Double] = [:]
     /// Called on the control queue after every decision with the dashboard's snapshot.
     public var onSnapshot: ((SiteSnapshot) -> Void)?
     /// Called on the control queue after every decision (headless printing, tests).
@@ -88,6 +92,7 @@ public final class SiteRuntime: @unchecked Sendable {
             throw StartError(description: "charge points \(simulated.joined(separator: ", ")) are simulated: `kwartier run` drives real devices — use `kwartier demo --config FILE` to simulate a site")
         }
         try startRelays(site)
+        startPulseInputs()
         if let hook = config.alerts.hook { alertHook = AlertHook(command: hook) }
         try startMainMeter()
         let t = DispatchSource.makeTimerSource(queue: queue)
@@ -146,7 +151,9 @@ public final class SiteRuntime: @unchecked Sendable {
             stopped = true
             timer?.cancel()
             saveState()
+            flushEnergy()
         }
+        if let pi = pulses { relayQueue.sync { do { try pi.save() } catch { log.error("pulse totals not saved: \(error)") } } }
         p1?.stop()
         if let d = relayDriver {
             let safe = controller.relays.safeCommands
@@ -207,6 +214,7 @@ public final class SiteRuntime: @unchecked Sendable {
     func tick() {
         guard !stopped else { return }
         if Monotonic.now - lastDecisionMono > 1.5 { requestDecision() } else { pollAll() }
+        pollPulses()
     }
 
     func pollAll() {
@@ -245,6 +253,7 @@ public final class SiteRuntime: @unchecked Sendable {
         switch r {
         case .success(let st):
             controller.updatePoint(id, status: st, reachable: true, watchdogS: watchdogS, at: Monotonic.now)
+            accountEnergy(id, st)
         case .failure(let e):
             // No fresh status, whatever the cause (silence, exception, lost-device backoff): the
             // point is budgeted at its safe current or last draw until it answers again.
@@ -322,6 +331,7 @@ public final class SiteRuntime: @unchecked Sendable {
                                                lastError: s.lastError, requests: UInt64(s.telegrams), failures: UInt64(s.crcFailures), bus: "p1"))
         }
         extras.devices += modbus?.health() ?? []
+        pulseExtras(&extras)
         extras.log = LogRing.shared.snapshot()
         return controller.snapshot(now: now, mono: mono, extras: extras)
     }
@@ -344,6 +354,8 @@ public final class SiteRuntime: @unchecked Sendable {
     func recordQuarter(_ q: QuarterStatus?) {
         guard let q else { return }
         if let cur = currentQuarter, cur.start != q.start, let h = history {
+            flushEnergy()
+            if let pi = pulses { relayQueue.async { [log] in do { try pi.save() } catch { log.error("pulse totals not saved: \(error)") } } }
             let done = HistoryStore.Quarter(start: cur.start, averageKW: cur.importedKWh / 0.25, importKWh: cur.importedKWh)
             fileQueue.async { [log] in
                 do { try h.recordQuarter(done) } catch { log.error("history: \(error)") }
