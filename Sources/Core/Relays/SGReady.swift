@@ -23,7 +23,7 @@ public extension SGState {
     }
 
     /// The state signalled by a contact pair, if it is one.
-    public static func from(contacts c: [Bool]) -> SGState? {
+    static func from(contacts c: [Bool]) -> SGState? {
         guard c.count == 2 else { return nil }
         return SGState.allCases.first { $0.contacts == c }
     }
