@@ -128,3 +128,45 @@ chargepoints:
     r = run(kwartier, "run", "--headless", "--config", str(cfg), "--seconds", "1")
     assert r.returncode == 3
     assert "kwartier demo --config" in r.stderr
+
+
+def test_run_drives_relays_to_a_defined_state_and_safe_at_stop(kwartier, tmp_path):
+    """An SG-Ready pump (coils 0, 1) and a boiler (coil 2) on a Modbus relay module: at start the
+    pump is driven to Normal (0:0) and the boiler, overridden on by the owner, closes; at stop
+    both go to their safe state (pump Normal, boiler off)."""
+    from test_relays_modbus import Module
+    module = Module(tmp_path)
+    p1 = P1Server([-2.0, -2.0, -2.0], lambda: [0.0, 0.0, 0.0])     # exporting 1.4 kW
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.json").write_text(json.dumps({"version": 1, "sliderKW": 9, "points": {},
+                                                   "relays": {"boiler": "on", "heatpump": "auto"}}))
+    cfg = tmp_path / "k.yaml"
+    cfg.write_text(f"""
+site: {{ data_dir: {data} }}
+grid: {{ fuse_a: 25, meter: p1 }}
+meters:
+  p1: {{ type: p1, tcp: 127.0.0.1:{p1.port} }}
+relays:
+  heatpump: {{ type: sg-ready, outputs: [r1, r2], comfort_above_kw: 1.5, boost_above_kw: 3.0, power_kw: {{ normal: 1, comfort: 2, boost: 3 }} }}
+  boiler: {{ type: switch, output: r3, on_above_kw: 2.5, power_kw: 2 }}
+outputs:
+  r1: {{ modbus_coil: {{ tcp: {module.tcp}, unit: 9, coil: 0 }} }}
+  r2: {{ modbus_coil: {{ tcp: {module.tcp}, unit: 9, coil: 1 }} }}
+  r3: {{ modbus_coil: {{ tcp: {module.tcp}, unit: 9, coil: 2 }} }}
+""")
+    proc = subprocess.Popen([kwartier, "run", "--headless", "--config", str(cfg)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: module.coils(3) == [False, False, True], 15), module.coils(3)
+        assert (0, False) in module.writes() and (1, False) in module.writes()   # the pump was driven, not left as found
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0, err
+        assert module.coils(3) == [False, False, False]
+        assert module.writes()[-1] == (2, False)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        p1.close()
+        module.stop()
