@@ -1,2 +1,3 @@
-# Benchmarks written in Swift (release build): P1 decode, control decisions, simulation.
-"$(dirname "$KWARTIER_BIN")/kwartier-bench"
+# Benchmarks written in Swift (release build): control decisions, simulated month.
+# (P1 runs from p1.sh next to the Python oracle; Modbus from 10-modbus.sh with its peers.)
+"$(dirname "$KWARTIER_BIN")/kwartier-bench" control simulate
