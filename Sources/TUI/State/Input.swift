@@ -80,6 +80,11 @@ extension UIState {
     mutating func mode(_ m: ChargeMode, _ s: SiteSnapshot?, _ now: Date) -> [UserCommand] {
         guard let p = point(s) else { say("no charge point selected", .warn, now: now); return [] }
         say("\(p.id): mode \(m.rawValue) sent", now: now)
+        // The core gives a point switched to manual without a manual current its minimum:
+        // remember that, so "]" pressed before the next snapshot builds on it.
+        if m == .manual && p.manualA == nil && pendingManual[p.id] == nil {
+            pendingManual[p.id] = Pending(value: p.minA, since: now)
+        }
         return [.setMode(point: p.id, mode: m)]
     }
 
