@@ -39,9 +39,11 @@ final class InputTests: XCTestCase {
         // pressed before the next snapshot builds on that, not on the auto setpoint (10 A).
         XCTAssertEqual(st.pendingManual["cp03"]?.value, 6)
         XCTAssertEqual(press(&st, [.char("]")], s), [.setManualCurrent(point: "cp03", amps: 7)])
+        XCTAssertEqual(st.message?.text, "cp03: manual current 7 A sent")    // manual is on its way: no hint
         XCTAssertEqual(press(&st, [.char("]")], s), [.setManualCurrent(point: "cp03", amps: 8)])
         // In auto mode "]" starts from the setpoint the point has now (10 A → 11 A).
         XCTAssertEqual(press(&st, [.down, .char("]")], s), [.setManualCurrent(point: "cp04", amps: 11)])
+        XCTAssertEqual(st.message?.text, "cp04: manual current 11 A sent (used in manual mode: press m)")
         _ = press(&st, [.up], s)
         XCTAssertEqual(press(&st, [.char("u"), .char("u")], s), [.setPriority(point: "cp03", priority: 1),
                                                                    .setPriority(point: "cp03", priority: 2)])

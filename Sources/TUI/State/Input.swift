@@ -85,6 +85,7 @@ extension UIState {
         if m == .manual && p.manualA == nil && pendingManual[p.id] == nil {
             pendingManual[p.id] = Pending(value: p.minA, since: now)
         }
+        pendingMode[p.id] = Pending(value: m, since: now)
         return [.setMode(point: p.id, mode: m)]
     }
 
@@ -94,7 +95,7 @@ extension UIState {
         let v = min(p.maxA, max(p.minA, base + step))
         guard v != base else { say("\(p.id): manual current stays \(Fmt.ampsInt(v)) A (range \(Fmt.ampsInt(p.minA))-\(Fmt.ampsInt(p.maxA)) A)", .warn, now: now); return [] }
         pendingManual[p.id] = Pending(value: v, since: now)
-        let hint = p.mode == .manual ? "" : " (used in manual mode: press m)"
+        let hint = (pendingMode[p.id]?.value ?? p.mode) == .manual ? "" : " (used in manual mode: press m)"
         say("\(p.id): manual current \(Fmt.ampsInt(v)) A sent" + hint, now: now)
         return [.setManualCurrent(point: p.id, amps: v)]
     }

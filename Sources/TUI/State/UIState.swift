@@ -35,6 +35,7 @@ public struct UIState: Equatable, Sendable {
     public var pendingSlider: Pending<Double>?
     public var pendingManual: [String: Pending<Double>] = [:]
     public var pendingPriority: [String: Pending<Int>] = [:]
+    public var pendingMode: [String: Pending<ChargeMode>] = [:]
 
     /// RS485 activity since the previous snapshot (the TX/RX lights).
     public var txActive = false
@@ -65,6 +66,11 @@ public struct UIState: Equatable, Sendable {
         for (id, p) in pendingPriority {
             if s.points.first(where: { $0.id == id })?.priority == p.value || now.timeIntervalSince(p.since) > Self.pendingTimeout {
                 pendingPriority[id] = nil
+            }
+        }
+        for (id, p) in pendingMode {
+            if s.points.first(where: { $0.id == id })?.mode == p.value || now.timeIntervalSince(p.since) > Self.pendingTimeout {
+                pendingMode[id] = nil
             }
         }
         let (tx, rx) = Self.busActivity(s)
