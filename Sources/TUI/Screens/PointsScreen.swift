@@ -53,7 +53,8 @@ enum PointsScreen {
         if st.selectedPoint < s.points.count {
             let p = s.points[st.selectedPoint]
             let manual = p.manualA.map { ", manual \(Fmt.ampsInt($0)) A" } ?? ""
-            let head = "\(p.id) \(p.name) [\(p.board)] prio \(p.priority)\(manual): "
+            let who = p.name == p.id ? p.id : "\(p.id) \(p.name)"     // unnamed points: no "cp1 cp1"
+            let head = "\(who) [\(p.board)] prio \(p.priority)\(manual): "
             let x = c.text(detailR.x + 1, detailR.y + 1, Canvas.truncate(head, detailR.w - 2, glyphs: c.glyphs), .label, clip: detailR)
             c.textFit(Rect(x: x, y: detailR.y + 1, w: detailR.maxX - x, h: 1), p.explanation, .value)
         }
