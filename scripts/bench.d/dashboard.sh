@@ -43,6 +43,9 @@ demo demo8-points --term vt100 --lang C --keys 2 -- &
 demo demo20-vt100 --term vt100 --lang C -- --config examples/carpark20.yaml &
 demo demo20-xterm --term xterm-256color --lang C.UTF-8 -- --config examples/carpark20.yaml &
 demo demo20-points --term vt100 --lang C --keys 2 -- --config examples/carpark20.yaml &
+demo demo20-devices --term vt100 --lang C --keys 4 -- --config examples/carpark20.yaml &
+# Busier: ten simulated seconds a frame (cars come and go, currents move more between frames).
+demo demo20-x10 --term vt100 --lang C -- --config examples/carpark20.yaml --speed 10 &
 if command -v htop >/dev/null; then
   $PTY --term vt100 --lang C -- htop -d 10 > "$out/htop-vt100" 2>&1 &
   $PTY --term xterm-256color --lang C.UTF-8 -- htop -d 10 > "$out/htop-xterm" 2>&1 &
@@ -62,6 +65,8 @@ echo "     8 points  points   TERM=vt100 ASCII          $(cat "$out/demo8-points
 echo "     20 points overview TERM=vt100 ASCII          $(cat "$out/demo20-vt100")"
 echo "     20 points overview TERM=xterm-256color UTF-8 $(cat "$out/demo20-xterm")"
 echo "     20 points points   TERM=vt100 ASCII          $(cat "$out/demo20-points")"
+echo "     20 points devices  TERM=vt100 ASCII          $(cat "$out/demo20-devices")"
+echo "     20 points overview TERM=vt100 --speed 10     $(cat "$out/demo20-x10")"
 if [ -e "$out/htop-vt100" ]; then
   echo "   htop -d 10 (1 Hz) 80x24, yardstick:"
   echo "     TERM=vt100                          $(cat "$out/htop-vt100")"
