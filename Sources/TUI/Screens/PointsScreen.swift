@@ -33,8 +33,9 @@ enum PointsScreen {
         return Table(columns: cols, rows: rows, selected: st.selectedPoint, detailLines: detailLines)
     }
 
-    /// Room the "Why" column needs for a typical explanation ("board garage-a L1 29.9/32 A").
-    static let whyWidth = 30
+    /// Room the "Why" column needs for most explanations ("board garage-a L1 29.9/32 A",
+    /// "slider 15.0 kW (16.2 kW allowed now)").
+    static let whyWidth = 40
 
     /// Two lines per point when the "Why" column would be too narrow for an explanation and
     /// every point still fits on the page (8 points at 80×24): the explanation is what the
