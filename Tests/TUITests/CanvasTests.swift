@@ -30,7 +30,19 @@ final class CanvasTests: XCTestCase {
         XCTAssertEqual(u.line(0), "?? Café|    ")
         var a = Canvas(width: 12, height: 1, glyphs: .ascii)
         a.text(0, 0, "Café → Zoë")
-        XCTAssertEqual(a.line(0), "Cafe ? Zoe  ")
+        XCTAssertEqual(a.line(0), "Cafe -> Zoe ")
+    }
+
+    /// The core's texts use a few symbols (relay reasons "surplus 3.1 kW ≥ 2.5 kW", "—" in
+    /// messages): on an ASCII terminal they are spelled out, not shown as "?".
+    func testAsciiSpellsOutTheCoresSymbols() {
+        var a = Canvas(width: 49, height: 1, glyphs: .ascii)
+        a.textFit(a.bounds, "off: surplus 1.2 kW ≤ 2.5 kW — 0.5–10000 wait…")
+        XCTAssertEqual(a.line(0), "off: surplus 1.2 kW <= 2.5 kW - 0.5-10000 wait...")
+        XCTAssertEqual(Canvas.truncate("a ≥ b", 6, glyphs: .ascii), "a >= b")
+        var u = Canvas(width: 6, height: 1, glyphs: .utf8)
+        u.text(0, 0, "a ≥ b")
+        XCTAssertEqual(u.line(0), "a ≥ b ")
     }
 
     func testRectSplitsAndCentering() {

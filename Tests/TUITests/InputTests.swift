@@ -35,8 +35,16 @@ final class InputTests: XCTestCase {
         var st = UIState()
         let s = Fixture.snapshot(points: 4)
         XCTAssertEqual(press(&st, [.down, .down, .char("m")], s), [.setMode(point: "cp03", mode: .manual)])
-        XCTAssertEqual(press(&st, [.char("]")], s), [.setManualCurrent(point: "cp03", amps: 11)])   // from setpoint 10
-        XCTAssertEqual(press(&st, [.char("]")], s), [.setManualCurrent(point: "cp03", amps: 12)])
+        // The core starts a manual point without a manual current at its minimum (6 A): "]"
+        // pressed before the next snapshot builds on that, not on the auto setpoint (10 A).
+        XCTAssertEqual(st.pendingManual["cp03"]?.value, 6)
+        XCTAssertEqual(press(&st, [.char("]")], s), [.setManualCurrent(point: "cp03", amps: 7)])
+        XCTAssertEqual(st.message?.text, "cp03: manual current 7 A sent")    // manual is on its way: no hint
+        XCTAssertEqual(press(&st, [.char("]")], s), [.setManualCurrent(point: "cp03", amps: 8)])
+        // In auto mode "]" starts from the setpoint the point has now (10 A → 11 A).
+        XCTAssertEqual(press(&st, [.down, .char("]")], s), [.setManualCurrent(point: "cp04", amps: 11)])
+        XCTAssertEqual(st.message?.text, "cp04: manual current 11 A sent (used in manual mode: press m)")
+        _ = press(&st, [.up], s)
         XCTAssertEqual(press(&st, [.char("u"), .char("u")], s), [.setPriority(point: "cp03", priority: 1),
                                                                    .setPriority(point: "cp03", priority: 2)])
         XCTAssertEqual(press(&st, [.up, .char("o"), .char("a")], s), [.setMode(point: "cp02", mode: .off),
@@ -106,6 +114,14 @@ final class InputTests: XCTestCase {
         XCTAssertTrue(st.txActive); XCTAssertFalse(st.rxActive)
         st.observe(s, now: now)
         XCTAssertFalse(st.txActive)
+        // A simulated bus counts requests, not bytes: a request answered lights both, a failed
+        // one only TX.
+        s.devices[1].requests += 1
+        st.observe(s, now: now)
+        XCTAssertTrue(st.txActive); XCTAssertTrue(st.rxActive)
+        s.devices[1].requests += 1; s.devices[1].failures += 1
+        st.observe(s, now: now)
+        XCTAssertTrue(st.txActive); XCTAssertFalse(st.rxActive)
     }
 
     func testCursesKeyDecoding() {

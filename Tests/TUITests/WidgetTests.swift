@@ -159,5 +159,11 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(Fmt.age(nil), "never")
         XCTAssertEqual(Fmt.bytes(123_456), "123k")
         XCTAssertEqual(Fmt.lpad("9", 3), "  9")
+        // A value that rounds to zero has no sign (meter noise around 0 A would flicker "-0.0").
+        XCTAssertEqual(Fmt.amps(-0.04), "0.0")
+        XCTAssertEqual(Fmt.kW(-49), "0.0")
+        XCTAssertEqual(Fmt.ampsInt(-0.4), "0")
+        XCTAssertEqual(Fmt.amps(-0.05001), "-0.1")
+        XCTAssertEqual(Fmt.kWv(-10), "-10.0")
     }
 }

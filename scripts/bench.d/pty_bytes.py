@@ -2,10 +2,12 @@
 """Runs a full-screen program under a pseudo-terminal of a fixed size and counts the bytes it
 writes: the start-up (first WARMUP seconds) and the steady state after it, as bytes/s.
 
-    pty_bytes.py --cols 80 --rows 24 --term vt100 --warmup 5 --seconds 60 -- CMD ARGS...
+    pty_bytes.py --cols 80 --rows 24 --term vt100 --warmup 5 --seconds 60 [--keys 2] -- CMD ARGS...
 
 Prints one line: `steady <bytes/s> B/s (<bytes> B in <s> s), start-up <bytes> B`.
-The program is asked to quit with `q` then SIGTERM; it is killed if it does not.
+`--keys` are typed 1 s before the warm-up ends (e.g. `2` for the Points screen of a program that
+has no option for it); the screen change falls in the start-up count. The program is asked to
+quit with `q` then SIGTERM; it is killed if it does not.
 """
 import argparse, fcntl, os, pty, select, signal, struct, sys, termios, time
 
@@ -18,6 +20,7 @@ def main():
     ap.add_argument("--warmup", type=float, default=5)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--lang", default=None, help="LANG for the program (default: inherited)")
+    ap.add_argument("--keys", default="", help="keys to type 1 s before the warm-up ends")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -37,11 +40,15 @@ def main():
     warm_end = start + a.warmup
     end = warm_end + a.seconds
     warm = steady = 0
+    keys_at = warm_end - 1 if a.keys else None
     while True:
         now = time.monotonic()
         if now >= end:
             break
-        r, _, _ = select.select([fd], [], [], min(0.5, end - now))
+        if keys_at is not None and now >= keys_at:
+            os.write(fd, a.keys.encode())
+            keys_at = None
+        r, _, _ = select.select([fd], [], [], min(0.5, end - now, max(0.01, (keys_at or end) - now)))
         if not r:
             continue
         try:

@@ -21,6 +21,11 @@ public final class DemoHost: @unchecked Sendable {
     /// Called after every step with the step itself (headless printing).
     public var onStep: ((SiteStep, SimulationRunner) -> Void)?
     private let monoStart = ProcessInfo.processInfo.systemUptime
+    /// Simulated polls of each charger (every step reads every point) and failed ones, for the
+    /// devices screen and the RS485 activity lights (a simulated bus has no bytes to count).
+    private var polls: UInt64 = 0
+    private var pollFailures: [String: UInt64] = [:]
+    private var simTimeOfLog: [Date: Date] = [:]
 
     public init(runner: SimulationRunner, brain: KwartierBrain, speed: Double, dataDir: String) {
         self.runner = runner; self.brain = brain; self.speed = speed; self.dataDir = dataDir
@@ -30,7 +35,13 @@ public final class DemoHost: @unchecked Sendable {
     /// Steps the simulation without pacing until its clock reaches `t` (to open the demo at an
     /// interesting hour with cars already plugged in).
     public func fastForward(to t: Date) {
-        while runner.now < t && runner.now < runner.end { runner.step() }
+        while runner.now < t && runner.now < runner.end { stepOnce() }
+    }
+
+    private func stepOnce() {
+        runner.step()
+        polls += 1
+        for p in runner.site.points where !p.reachable { pollFailures[p.config.id, default: 0] += 1 }
     }
 
     public func submit(_ cmd: UserCommand) {
@@ -39,6 +50,10 @@ public final class DemoHost: @unchecked Sendable {
     }
 
     public func start() {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd' from 'HH:mm"
+        f.timeZone = SimSiteBuilder.timeZone(runner.config)
+        log.notice("simulated day \(f.string(from: runner.now)) at \(String(format: "%g", speed))x real time")
         let t = Thread { [weak self] in self?.loop() }
         t.name = "kwartier-demo"
         thread = t
@@ -67,7 +82,7 @@ public final class DemoHost: @unchecked Sendable {
                 break
             }
             lock.lock(); let hadCommands = commandsQueued > 0; commandsQueued = 0; lock.unlock()
-            runner.step()
+            stepOnce()
             if hadCommands { persistCommands() }
             if let s = brain.lastStep {
                 for w in s.newWarnings { log.warning("\(w)") }
@@ -100,14 +115,32 @@ public final class DemoHost: @unchecked Sendable {
         extras.batteryW = site.battery == nil ? nil : site.flows.batteryW
         extras.batterySoC = site.battery?.socPercent
         extras.heatPumpW = site.heatPump == nil ? nil : site.flows.heatPumpW
+        // No round-trip times: nothing travels over a wire here (nil shows "-", not a fake 0 ms).
         extras.devices = [DeviceHealth(id: "p1", description: "virtual P1 meter (e-MUCS telegrams)", status: .ok,
-                                       rttP50Ms: 0, rttP99Ms: 0, requests: UInt64(brain.telegrams), failures: UInt64(brain.crcFailures), bus: "p1")]
+                                       requests: UInt64(brain.telegrams), failures: UInt64(brain.crcFailures), bus: "p1")]
             + site.points.map { p in
                 DeviceHealth(id: p.config.id, description: "simulated charger \(p.config.phases)", status: p.reachable ? .ok : .lost,
-                             rttP50Ms: 0, rttP99Ms: 0, bus: "simulated rs485")
+                             lastError: p.reachable ? nil : "\(p.config.id) does not answer",
+                             requests: polls, failures: pollFailures[p.config.id] ?? 0, bus: "simulated rs485")
             }
-        extras.log = LogRing.shared.snapshot()
-        return brain.controller.snapshot(now: runner.now, mono: runner.now.timeIntervalSince1970, extras: extras)
+        // Log lines on the simulated clock the header shows (the log file keeps wall time),
+        // each stamped once when first seen so that it does not flicker between seconds.
+        let wallNow = Date()
+        var seen: [Date: Date] = [:]
+        extras.log = LogRing.shared.snapshot().map { l in
+            var l = l
+            let t = simTimeOfLog[l.time] ?? runner.now.addingTimeInterval(-(wallNow.timeIntervalSince(l.time) * speed).rounded())
+            seen[l.time] = t
+            l.time = t
+            return l
+        }
+        simTimeOfLog = seen
+        var snap = brain.controller.snapshot(now: runner.now, mono: runner.now.timeIntervalSince1970, extras: extras)
+        // The core estimates the house as the rest after the relays' claimed power; the
+        // simulation knows the real draw (the heat pump cycles, the boiler stops when hot). The
+        // boiler has no flow of its own on the dashboard: it counts with the house.
+        snap.houseW = site.flows.houseW + site.flows.boilerW
+        return snap
     }
 
     private func publish() {

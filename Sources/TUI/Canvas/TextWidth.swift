@@ -2,12 +2,13 @@ import Foundation
 
 /// Turns arbitrary text (device names, log lines) into one-column scalars the canvas can hold.
 /// Wide (CJK, emoji) and zero-width characters would shift every cell after them, so they are
-/// replaced; in ASCII mode accents are folded ("Café" → "Cafe") and the rest becomes "?".
+/// replaced; in ASCII mode the symbols the core writes are spelled out ("≥" → ">=", "—" → "-"),
+/// accents are folded ("Café" → "Cafe") and the rest becomes "?".
 enum TextWidth {
     static func cells(_ s: String, unicode: Bool) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(s.unicodeScalars.count)
-        let source = (unicode || s.allSatisfy(\.isASCII)) ? s : fold(s)
+        let source = (unicode || s.allSatisfy(\.isASCII)) ? s : fold(spellOut(s))
         for sc in source.unicodeScalars {
             let v = sc.value
             if v < 0x20 || v == 0x7F { out.append(" "); continue }           // tabs, newlines: blank
@@ -20,6 +21,25 @@ enum TextWidth {
             }
         }
         return out
+    }
+
+    /// ASCII spellings of the symbols explanations, relay reasons and log lines use. Without
+    /// them "surplus 3.1 kW ≥ 2.5 kW" reads "surplus 3.1 kW ? 2.5 kW" on a serial console.
+    static let asciiSpelling: [Unicode.Scalar: String] = [
+        "≥": ">=", "≤": "<=", "≠": "!=", "±": "+/-", "×": "x", "÷": "/", "−": "-", "≈": "~",
+        "–": "-", "—": "-", "‒": "-", "‐": "-", "‑": "-", "…": "...", "•": "*", "·": ".",
+        "→": "->", "←": "<-", "↑": "^", "↓": "v", "⇒": "=>", "↔": "<->",
+        "‘": "'", "’": "'", "‚": ",", "“": "\"", "”": "\"", "„": "\"", "«": "<<", "»": ">>",
+        "°": "deg", "µ": "u", "²": "2", "³": "3", "½": "1/2", "€": "EUR", "£": "GBP",
+        "\u{00A0}": " ", "\u{202F}": " ", "\u{2009}": " ",
+    ]
+
+    static func spellOut(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for sc in s.unicodeScalars {
+            if let rep = asciiSpelling[sc] { out.append(contentsOf: rep.unicodeScalars) } else { out.append(sc) }
+        }
+        return String(out)
     }
 
     static func fold(_ s: String) -> String {

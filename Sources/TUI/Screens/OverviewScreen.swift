@@ -17,7 +17,12 @@ enum OverviewScreen {
 
         var bottom = rest2
         if r.h >= 40 {
-            let (logR, above) = bottom.splitBottom(min(12, bottom.h / 3))
+            // The points and status boxes keep the rows they fill; the log tail gets the rest
+            // (at least a third), not empty table rows.
+            let statusRows = 6 + s.relays.count + 2
+            let pointRows = s.points.count + 1 + 2
+            let logH = max(min(12, bottom.h / 3), bottom.h - max(statusRows, pointRows, 8))
+            let (logR, above) = bottom.splitBottom(logH)
             bottom = above
             drawLogTail(&c, logR, s)
         }

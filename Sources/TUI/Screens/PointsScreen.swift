@@ -14,29 +14,48 @@ enum PointsScreen {
 
     static func stateRole(_ p: PointState) -> Role { OverviewScreen.stateCode(p).1 }
 
-    static func table(_ s: SiteSnapshot, _ st: UIState, _ glyphs: Glyphs) -> Table {
+    /// The table; with `detailLines` the explanation goes on its own line under each row
+    /// instead of the "Why" column.
+    static func table(_ s: SiteSnapshot, _ st: UIState, _ glyphs: Glyphs, detailLines: Bool = false) -> Table {
         let g = String(glyphs.selector)
         let rows = s.points.enumerated().map { (i, p) -> Table.Row in
             let cur = p.currents
-            return Table.Row([i == st.selectedPoint ? g : "", p.name, p.state.rawValue, p.mode.rawValue,
-                              "\(p.priority)", p.phasesInUse > 0 ? "\(p.phasesInUse)" : "-",
-                              Fmt.amps(cur.l1), Fmt.amps(cur.l2), Fmt.amps(cur.l3),
-                              Fmt.kW(p.powerW), Fmt.ampsInt(p.setpointA), Fmt.kWh(p.sessionKWh), p.explanation],
-                             roles: [.normal, .label, stateRole(p.state), p.mode == .auto ? .normal : .warn,
-                                     .normal, .normal, .value, .value, .value, .value, .value, .normal, .dim])
+            var cells = [i == st.selectedPoint ? g : "", p.name, p.state.rawValue, p.mode.rawValue,
+                         "\(p.priority)", p.phasesInUse > 0 ? "\(p.phasesInUse)" : "-",
+                         Fmt.amps(cur.l1), Fmt.amps(cur.l2), Fmt.amps(cur.l3),
+                         Fmt.kW(p.powerW), Fmt.ampsInt(p.setpointA), Fmt.kWh(p.sessionKWh)]
+            if !detailLines { cells.append(p.explanation) }
+            return Table.Row(cells, roles: [.normal, .label, stateRole(p.state), p.mode == .auto ? .normal : .warn,
+                                            .normal, .normal, .value, .value, .value, .value, .value, .normal, .dim],
+                             detail: detailLines ? p.explanation : nil)
         }
-        return Table(columns: columns(), rows: rows, selected: st.selectedPoint)
+        let cols = detailLines ? Array(columns().dropLast()) : columns()
+        return Table(columns: cols, rows: rows, selected: st.selectedPoint, detailLines: detailLines)
+    }
+
+    /// Room the "Why" column needs for most explanations ("board garage-a L1 29.9/32 A",
+    /// "slider 15.0 kW (16.2 kW allowed now)").
+    static let whyWidth = 40
+
+    /// Two lines per point when the "Why" column would be too narrow for an explanation and
+    /// every point still fits on the page (8 points at 80×24): the explanation is what the
+    /// technician came for. Decided on the room alone, so the layout does not flip as texts change.
+    static func wantsDetailLines(_ s: SiteSnapshot, _ r: Rect) -> Bool {
+        guard r.h - 1 >= 2 * s.points.count else { return false }
+        return (Table(columns: columns(), rows: []).widths(r.w).last ?? 0) < whyWidth
     }
 
     static func draw(_ c: inout Canvas, _ r: Rect, _ s: SiteSnapshot, _ st: UIState, _ mem: inout ViewMemory) {
         guard !s.points.isEmpty else { c.textFit(r, dx: 1, "no charge points configured", .dim); return }
         let (detailR, tableR) = r.splitBottom(2)
-        mem.pointsTop = table(s, st, c.glyphs).draw(&c, tableR, top: mem.pointsTop)
+        let t = table(s, st, c.glyphs, detailLines: wantsDetailLines(s, tableR))
+        mem.pointsTop = t.draw(&c, tableR, top: mem.pointsTop)
         c.hline(detailR.x, detailR.y, detailR.w, c.glyphs.h, .frame)
         if st.selectedPoint < s.points.count {
             let p = s.points[st.selectedPoint]
             let manual = p.manualA.map { ", manual \(Fmt.ampsInt($0)) A" } ?? ""
-            let head = "\(p.id) \(p.name) [\(p.board)] prio \(p.priority)\(manual): "
+            let who = p.name == p.id ? p.id : "\(p.id) \(p.name)"     // unnamed points: no "cp1 cp1"
+            let head = "\(who) [\(p.board)] prio \(p.priority)\(manual): "
             let x = c.text(detailR.x + 1, detailR.y + 1, Canvas.truncate(head, detailR.w - 2, glyphs: c.glyphs), .label, clip: detailR)
             c.textFit(Rect(x: x, y: detailR.y + 1, w: detailR.maxX - x, h: 1), p.explanation, .value)
         }

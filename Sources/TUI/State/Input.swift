@@ -80,6 +80,12 @@ extension UIState {
     mutating func mode(_ m: ChargeMode, _ s: SiteSnapshot?, _ now: Date) -> [UserCommand] {
         guard let p = point(s) else { say("no charge point selected", .warn, now: now); return [] }
         say("\(p.id): mode \(m.rawValue) sent", now: now)
+        // The core gives a point switched to manual without a manual current its minimum:
+        // remember that, so "]" pressed before the next snapshot builds on it.
+        if m == .manual && p.manualA == nil && pendingManual[p.id] == nil {
+            pendingManual[p.id] = Pending(value: p.minA, since: now)
+        }
+        pendingMode[p.id] = Pending(value: m, since: now)
         return [.setMode(point: p.id, mode: m)]
     }
 
@@ -89,7 +95,7 @@ extension UIState {
         let v = min(p.maxA, max(p.minA, base + step))
         guard v != base else { say("\(p.id): manual current stays \(Fmt.ampsInt(v)) A (range \(Fmt.ampsInt(p.minA))-\(Fmt.ampsInt(p.maxA)) A)", .warn, now: now); return [] }
         pendingManual[p.id] = Pending(value: v, since: now)
-        let hint = p.mode == .manual ? "" : " (used in manual mode: press m)"
+        let hint = (pendingMode[p.id]?.value ?? p.mode) == .manual ? "" : " (used in manual mode: press m)"
         say("\(p.id): manual current \(Fmt.ampsInt(v)) A sent" + hint, now: now)
         return [.setManualCurrent(point: p.id, amps: v)]
     }

@@ -35,12 +35,13 @@ public struct UIState: Equatable, Sendable {
     public var pendingSlider: Pending<Double>?
     public var pendingManual: [String: Pending<Double>] = [:]
     public var pendingPriority: [String: Pending<Int>] = [:]
+    public var pendingMode: [String: Pending<ChargeMode>] = [:]
 
     /// RS485 activity since the previous snapshot (the TX/RX lights).
     public var txActive = false
     public var rxActive = false
-    var lastTx: UInt64 = 0
-    var lastRx: UInt64 = 0
+    var lastTx: UInt64?
+    var lastRx: UInt64?
 
     /// How long a pending edit waits for the core before it is dropped, and how long a message shows.
     public static let pendingTimeout: TimeInterval = 5
@@ -67,12 +68,27 @@ public struct UIState: Equatable, Sendable {
                 pendingPriority[id] = nil
             }
         }
-        let bus = Self.busDevices(s)
-        let tx = bus.reduce(UInt64(0)) { $0 &+ $1.txBytes }, rx = bus.reduce(UInt64(0)) { $0 &+ $1.rxBytes }
-        txActive = lastTx != 0 && tx != lastTx   // the first snapshot has nothing to compare with
-        rxActive = lastRx != 0 && rx != lastRx
+        for (id, p) in pendingMode {
+            if s.points.first(where: { $0.id == id })?.mode == p.value || now.timeIntervalSince(p.since) > Self.pendingTimeout {
+                pendingMode[id] = nil
+            }
+        }
+        let (tx, rx) = Self.busActivity(s)
+        txActive = lastTx != nil && tx != lastTx   // the first snapshot has nothing to compare with
+        rxActive = lastRx != nil && rx != lastRx
         lastTx = tx; lastRx = rx
         clampSelections(s)
+    }
+
+    /// Counters that move when the bus sends (TX) and answers (RX): bytes where the transport
+    /// counts them, else requests and good answers (a simulated bus has no bytes).
+    static func busActivity(_ s: SiteSnapshot) -> (tx: UInt64, rx: UInt64) {
+        var tx: UInt64 = 0, rx: UInt64 = 0
+        for d in busDevices(s) {
+            tx = tx &+ d.txBytes &+ d.requests
+            rx = rx &+ d.rxBytes &+ (d.requests &- min(d.requests, d.failures))
+        }
+        return (tx, rx)
     }
 
     /// Devices on an RS485 bus (the TX/RX lights): those with `bus` set, or every Modbus device

@@ -5,14 +5,22 @@ import Foundation
 /// changes keeps its columns, so a redraw costs only the changed digits.
 public enum Fmt {
     /// kW with one decimal from watts: 5123 → "5.1".
-    public static func kW(_ watts: Double) -> String { String(format: "%.1f", watts / 1000) }
+    public static func kW(_ watts: Double) -> String { fixed(watts / 1000, 1) }
     /// kW with one decimal from kW.
-    public static func kWv(_ kw: Double) -> String { String(format: "%.1f", kw) }
+    public static func kWv(_ kw: Double) -> String { fixed(kw, 1) }
     /// Amperes with one decimal.
-    public static func amps(_ a: Double) -> String { String(format: "%.1f", a) }
+    public static func amps(_ a: Double) -> String { fixed(a, 1) }
     /// Whole amperes ("16").
-    public static func ampsInt(_ a: Double) -> String { String(format: "%.0f", a) }
-    public static func kWh(_ v: Double) -> String { String(format: "%.1f", v) }
+    public static func ampsInt(_ a: Double) -> String { fixed(a, 0) }
+    public static func kWh(_ v: Double) -> String { fixed(v, 1) }
+
+    /// `%.Nf` without the minus on a value that rounds to zero: a meter's -0.04 A reads "0.0",
+    /// not "-0.0" (a sign that flickers with noise and means nothing).
+    public static func fixed(_ v: Double, _ decimals: Int) -> String {
+        let s = String(format: "%.\(decimals)f", v)
+        if s.hasPrefix("-") && s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(s.dropFirst()) }
+        return s
+    }
     public static func ms(_ v: Double?) -> String { v.map { $0 < 100 ? String(format: "%.1f", $0) : String(format: "%.0f", $0) } ?? "-" }
     /// A byte counter in B/k/M.
     public static func bytes(_ v: UInt64) -> String {

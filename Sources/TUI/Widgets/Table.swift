@@ -17,14 +17,22 @@ public struct Table {
         public var cells: [String]
         /// Role per cell (missing entries: `.normal`).
         public var roles: [Role]
-        public init(_ cells: [String], roles: [Role] = []) { self.cells = cells; self.roles = roles }
+        /// A second line under the row (with `detailLines`), indented to the second column.
+        public var detail: String?
+        public var detailRole: Role
+        public init(_ cells: [String], roles: [Role] = [], detail: String? = nil, detailRole: Role = .dim) {
+            self.cells = cells; self.roles = roles; self.detail = detail; self.detailRole = detailRole
+        }
     }
 
     public var columns: [Column]
     public var rows: [Row]
     public var selected: Int?
-    public init(columns: [Column], rows: [Row], selected: Int? = nil) {
-        self.columns = columns; self.rows = rows; self.selected = selected
+    /// Each row takes two lines: its cells, then its `detail` (a long text that would not fit a
+    /// column, e.g. a point's explanation on an 80-column terminal).
+    public var detailLines: Bool
+    public init(columns: [Column], rows: [Row], selected: Int? = nil, detailLines: Bool = false) {
+        self.columns = columns; self.rows = rows; self.selected = selected; self.detailLines = detailLines
     }
 
     /// Column widths for `total` columns of space (one blank between columns). Fixed columns
@@ -74,15 +82,21 @@ public struct Table {
             drawCells(&c, r, y: y, w, columns.map(\.title), [], base: .header)
             y += 1
         }
-        let visible = r.maxY - y
+        let per = detailLines ? 2 : 1
+        let visible = (r.maxY - y) / per
         let t = Table.scrollTop(selected: selected, current: top, visible: visible, count: rows.count)
+        c.fill(Rect(x: r.x, y: y, w: r.w, h: r.maxY - y))
         for i in 0..<visible {
             let idx = t + i
-            let rowRect = Rect(x: r.x, y: y + i, w: r.w, h: 1)
-            guard idx < rows.count else { c.fill(rowRect); continue }
+            let ry = y + i * per
+            guard idx < rows.count else { continue }
             let sel = idx == selected
-            c.fill(rowRect, " ", sel ? .selected : .normal)
-            drawCells(&c, r, y: y + i, w, rows[idx].cells, rows[idx].roles, base: sel ? .selected : nil)
+            c.fill(Rect(x: r.x, y: ry, w: r.w, h: per), " ", sel ? .selected : .normal)
+            drawCells(&c, r, y: ry, w, rows[idx].cells, rows[idx].roles, base: sel ? .selected : nil)
+            if detailLines, let d = rows[idx].detail {
+                let dx = min(r.w, (w.first ?? 0) + 1 + 2)
+                c.textFit(Rect(x: r.x + dx, y: ry + 1, w: r.w - dx, h: 1), d, sel ? .selected : rows[idx].detailRole)
+            }
         }
         return t
     }
