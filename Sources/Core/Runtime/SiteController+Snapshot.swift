@@ -50,8 +50,10 @@ extension SiteController {
         let inv = inverterTotals(mono: mono)
         let pv = extras.pvW ?? inv?.pvPowerW
         let battery = extras.batteryW ?? inv?.batteryPowerW
-        let relayW = lastRelays.reduce(0) { $0 + $1.powerW }
+        // A measured heat pump power beats the configured power of its SG state (an idle pump
+        // in Normal draws far less than its claim).
         let hp = extras.heatPumpW ?? lastRelays.filter { $0.kind == "sg-ready" }.reduce(0) { $0 + $1.powerW }
+        let relayW = hp + lastRelays.filter { $0.kind == "switch" }.reduce(0) { $0 + $1.powerW }
         // House = what the meter sees + PV - battery charging - cars - relay devices.
         let house = max(0, (g?.powerW ?? 0) + (pv ?? 0) - (battery ?? 0) - park - relayW)
         var snap = SiteSnapshot(time: now, siteName: config.site.name, sliderKW: settings.sliderKW, grid: gv, houseW: house,
