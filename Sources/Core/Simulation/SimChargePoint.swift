@@ -22,6 +22,7 @@ public final class SimChargePoint: ChargePointDevice {
     public private(set) var now: Date
     public private(set) var finishedCars: [SimCar] = []
     public private(set) var starts = 0
+    public private(set) var stops = 0
     private var wasCharging = false
 
     public init(config: ChargePointConfig, watchdogS: Double = 60, start: Date) {
@@ -62,6 +63,7 @@ public final class SimChargePoint: ChargePointDevice {
         else { drawA = max(target, drawA - dt * max(c.maxA, 1) / rampDownS) }
         let charging = drawA > 0.1
         if charging && !wasCharging { starts += 1; c.starts += 1 }
+        if !charging && wasCharging && !c.isFull { stops += 1; c.stops += 1 }
         wasCharging = charging
         let kw = drawA * Double(carPhases) * 230 / 1000
         let kwh = kw * dt / 3600

@@ -22,8 +22,11 @@ public struct SimRecorder {
 
     public init(config: SiteConfig) { self.config = config }
 
+    public private(set) var steps = 0
+
     public mutating func record(flows: SimFlows, dt: Double, heatPump: SGState?) {
         elapsed += dt
+        steps += 1
         for lvl in config.levels {
             let i = flows.levelCurrents[lvl.id] ?? .zero
             for p in Phase.allCases {
@@ -61,9 +64,10 @@ public struct SimRecorder {
         // What a car could take while it was plugged in is what was asked of the hub.
         let requested = cars.reduce(0) { $0 + $1.requestedKWh }
         let maxQ = meter.completedQuarters.map(\.kw).max() ?? meter.currentAverageKW
-        let perCar = cars.map {
+        let perCar = cars.sorted { ($0.arrival, $0.name) < ($1.arrival, $1.name) }.map {
             SimReport.Car(name: $0.name, requested_kwh: round3($0.requestedKWh), delivered_kwh: round3($0.deliveredKWh),
-                          unmet_kwh: round3(max(0, $0.requestedKWh - $0.deliveredKWh)), starts: $0.starts, phases: $0.phases)
+                          unmet_kwh: round3(max(0, $0.requestedKWh - $0.deliveredKWh)), starts: $0.starts, phases: $0.phases,
+                          stops: $0.stops, arrival: $0.arrival, departure: $0.departure)
         }
         let changes = setpointChanges.values.reduce(0, +)
         return SimReport(
@@ -81,15 +85,19 @@ public struct SimRecorder {
             cars_served_fully: perCar.filter { $0.unmet_kwh < 0.05 }.count,
             cars: perCar.count,
             starts: cars.reduce(0) { $0 + $1.starts },
+            stops: cars.reduce(0) { $0 + $1.stops },
             setpoint_changes: changes,
             setpoint_changes_per_point_hour: round3(Double(changes) / Double(max(1, site.points.count)) / max(hours, 1e-9)),
+            setpoint_changes_by_point: setpointChanges,
             pv_kwh: round3(pvKWh),
             pv_self_consumption: pvKWh > 0 ? round3(max(0, min(1, 1 - exportKWh / pvKWh))) : nil,
             import_kwh: round3(importKWh),
             export_kwh: round3(exportKWh),
             heat_pump_seconds: sgSeconds.isEmpty ? nil : sgSeconds,
             per_car: perCar,
-            baselines: nil)
+            baselines: nil,
+            hours: round3(hours),
+            steps: steps)
     }
 }
 
@@ -104,6 +112,12 @@ public struct SimReport: Sendable, Codable, Equatable {
         public var unmet_kwh: Double
         public var starts: Int
         public var phases: Int
+        /// Interruptions: charging stopped while the car was plugged in and not full.
+        public var stops: Int = 0
+        public var arrival: Date?
+        public var departure: Date?
+        /// The point the car used (the part of its name after "@").
+        public var point: String { name.split(separator: "@").last.map(String.init) ?? "" }
     }
     public var violations: Int
     public var violations_by_level: [String: Int]
@@ -119,8 +133,12 @@ public struct SimReport: Sendable, Codable, Equatable {
     public var cars_served_fully: Int
     public var cars: Int
     public var starts: Int
+    /// Interruptions of charging cars that were not full (start/stop cycles).
+    public var stops: Int = 0
     public var setpoint_changes: Int
     public var setpoint_changes_per_point_hour: Double
+    /// Setpoint changes per point over the run (points never changed are absent).
+    public var setpoint_changes_by_point: [String: Int]? = nil
     public var pv_kwh: Double
     public var pv_self_consumption: Double?
     public var import_kwh: Double
@@ -128,4 +146,10 @@ public struct SimReport: Sendable, Codable, Equatable {
     public var heat_pump_seconds: [String: Double]?
     public var per_car: [Car]?
     public var baselines: [String: SimReport]?
+    /// Simulated time (h) and the number of steps (decisions) it took.
+    public var hours: Double = 0
+    public var steps: Int = 0
+    /// Telegrams the hub decoded from the virtual meter and those rejected (Kwartier's run only).
+    public var telegrams: Int? = nil
+    public var crc_failures: Int? = nil
 }

@@ -26,6 +26,8 @@ public final class SimulationRunner {
     let makeTelegram: TelegramMaker?
     public private(set) var lastTelegram: [UInt8]?
     public let start: Date
+    /// Local midnight of the scenario's first day: weather changes at each local day from it.
+    let firstDay: Date
     private var day = 0
 
     public init(config: SiteConfig, scenario: SimScenario, brain: SimBrain, makeTelegram: TelegramMaker?, stepS: Double = 1) throws {
@@ -38,15 +40,18 @@ public final class SimulationRunner {
         self.stepS = stepS
         self.makeTelegram = makeTelegram
         self.start = site.now
+        self.firstDay = try SimSiteBuilder.firstDay(scenario, SimSiteBuilder.timeZone(config))
+        self.day = Int(start.timeIntervalSince(firstDay) / 86_400)
+        site.pv?.weather = SimSiteBuilder.weather(scenario, day: day)
     }
 
     public var now: Date { site.now }
-    public var end: Date { start.addingTimeInterval(Double(max(1, scenario.days)) * 86_400) }
+    public var end: Date { start.addingTimeInterval(scenario.durationS) }
 
     /// Advances one step: physics, meter, telegram, decision, recording.
     public func step() {
         let t = site.now.addingTimeInterval(stepS)
-        let newDay = Int(t.timeIntervalSince(start) / 86_400)
+        let newDay = Int(t.timeIntervalSince(firstDay) / 86_400)
         if newDay != day {
             day = newDay
             site.pv?.weather = SimSiteBuilder.weather(scenario, day: day)
