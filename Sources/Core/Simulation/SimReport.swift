@@ -7,8 +7,11 @@ public struct SimRecorder {
     /// longer is a violation. Cars need a second or two to follow a lower setpoint.
     public var toleranceS: Double = 5
     public let config: SiteConfig
-    private var overSince: [String: Double] = [:]
-    private var counted: Set<String> = []
+    // Per level and phase (index level * 3 + phase): since when it is over its limit, and
+    // whether that overload was counted already.
+    private var overSince: [Double?]
+    private var counted: [Bool]
+    private let limits: [Double]
     public private(set) var violations: [String: Int] = [:]
     public private(set) var overloadSeconds: Double = 0
     public private(set) var maxLoadRatio: Double = 0
@@ -16,40 +19,55 @@ public struct SimRecorder {
     public private(set) var pvKWh: Double = 0
     public private(set) var exportKWh: Double = 0
     public private(set) var importKWh: Double = 0
-    public private(set) var sgSeconds: [String: Double] = [:]
+    private var sgSecondsByState = [Double](repeating: 0, count: SGState.allCases.count)
+    private var sawHeatPump = false
+    public var sgSeconds: [String: Double] {
+        guard sawHeatPump else { return [:] }
+        var out: [String: Double] = [:]
+        for (i, s) in SGState.allCases.enumerated() where sgSecondsByState[i] > 0 { out[s.rawValue] = sgSecondsByState[i] }
+        return out
+    }
     public private(set) var setpointChanges: [String: Int] = [:]
     private var lastSent: [String: Double] = [:]
 
-    public init(config: SiteConfig) { self.config = config }
+    public init(config: SiteConfig) {
+        self.config = config
+        limits = config.levels.map(\.limitA)
+        overSince = Array(repeating: nil, count: limits.count * 3)
+        counted = Array(repeating: false, count: limits.count * 3)
+    }
 
     public private(set) var steps = 0
 
     public mutating func record(flows: SimFlows, dt: Double, heatPump: SGState?) {
         elapsed += dt
         steps += 1
-        for lvl in config.levels {
-            let i = flows.levelCurrents[lvl.id] ?? .zero
+        for (l, limit) in limits.enumerated() {
+            let i = l < flows.levels.count ? flows.levels[l] : .zero
             for p in Phase.allCases {
-                let key = "\(lvl.id) \(p)"
+                let k = l * 3 + p.rawValue
                 let a = abs(i[p])
-                maxLoadRatio = max(maxLoadRatio, a / lvl.limitA)
-                if a > lvl.limitA + 0.05 {
+                maxLoadRatio = max(maxLoadRatio, a / limit)
+                if a > limit + 0.05 {
                     overloadSeconds += dt
-                    let since = overSince[key] ?? (elapsed - dt)
-                    overSince[key] = since
-                    if elapsed - since > toleranceS && !counted.contains(key) {
-                        violations[key, default: 0] += 1
-                        counted.insert(key)
+                    let since = overSince[k] ?? (elapsed - dt)
+                    overSince[k] = since
+                    if elapsed - since > toleranceS && !counted[k] {
+                        violations["\(config.levels[l].id) \(p)", default: 0] += 1
+                        counted[k] = true
                     }
                 } else {
-                    overSince[key] = nil
-                    counted.remove(key)
+                    overSince[k] = nil
+                    counted[k] = false
                 }
             }
         }
         pvKWh += flows.pvW * dt / 3_600_000
         if flows.gridW < 0 { exportKWh += -flows.gridW * dt / 3_600_000 } else { importKWh += flows.gridW * dt / 3_600_000 }
-        if let s = heatPump { sgSeconds[s.rawValue, default: 0] += dt }
+        if let s = heatPump {
+            sawHeatPump = true
+            sgSecondsByState[SGState.allCases.firstIndex(of: s)!] += dt
+        }
     }
 
     public mutating func recordSetpoint(point: String, amps: Double) {

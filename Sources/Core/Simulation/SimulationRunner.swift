@@ -92,14 +92,21 @@ public final class SimulationRunner {
 public final class BaselineBrain: SimBrain {
     public let baseline: SimBaseline
     let setpoints: [String: Double]
+    private var perPoint: [Double]?
+    private var reported = false
     public var wantsTelegrams: Bool { false }
     public init(_ baseline: SimBaseline, config: SiteConfig) {
         self.baseline = baseline
         self.setpoints = baseline.setpoints(config)
     }
     public func step(now: Date, telegram: [UInt8]?, site: SimSite, meter: VirtualMeterState) -> [String: Double] {
-        for p in site.points { try? p.writeCurrent(setpoints[p.config.id] ?? 0) }
+        let amps = perPoint ?? site.points.map { setpoints[$0.config.id] ?? 0 }
+        perPoint = amps
+        for (i, p) in site.points.enumerated() { try? p.writeCurrent(amps[i]) }
         site.boiler?.on = true
+        // The setpoints never change: the recorder needs them once.
+        if reported { return [:] }
+        reported = true
         return setpoints
     }
 }
