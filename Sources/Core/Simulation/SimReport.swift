@@ -115,7 +115,9 @@ public struct SimRecorder {
             per_car: perCar,
             baselines: nil,
             hours: round3(hours),
-            steps: steps)
+            steps: steps,
+            quarter_kw: meter.completedQuarters.map { round3($0.kw) },
+            first_quarter: meter.completedQuarters.first?.start)
     }
 }
 
@@ -170,4 +172,7 @@ public struct SimReport: Sendable, Codable, Equatable {
     /// Telegrams the hub decoded from the virtual meter and those rejected (Kwartier's run only).
     public var telegrams: Int? = nil
     public var crc_failures: Int? = nil
+    /// Every completed quarter-hour average (kW) as the meter measured it, from `first_quarter`.
+    public var quarter_kw: [Double]? = nil
+    public var first_quarter: Date? = nil
 }

@@ -127,7 +127,10 @@ public final class SimSite {
         return MeterMeasurement(currents: i, voltages: .all(voltage), powers: i * voltage, powerW: (i * voltage).sum)
     }
 
-    /// Cars still to arrive or present, and those gone.
+    /// Every car of the run, in arrival order, whether it came yet or not.
+    public var allCarsScheduled: [SimCar] { schedule.map(\.car) }
+
+    /// Cars present, gone, or turned away (not those still to come).
     public var allCars: [SimCar] {
         points.flatMap { p in p.finishedCars + (p.car.map { [$0] } ?? []) } + turnedAway
     }

@@ -48,15 +48,13 @@ public struct VirtualMeterState: Sendable, Equatable {
         return c
     }
 
-    /// Start of the quarter holding `t` (local wall clock :00/:15/:30/:45).
+    /// Start of the quarter holding `t` (local wall clock :00/:15/:30/:45): `t` less the
+    /// minutes past the quarter and the seconds (right in the repeated autumn hour too).
     public func quarterStart(of t: Date) -> Date {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: t)
-        var q = c
-        q.minute = ((c.minute ?? 0) / 15) * 15
-        q.second = 0
-        // Local times repeat on the autumn DST day: take the candidate not after t.
-        let d = calendar.date(from: q) ?? t
-        return d > t ? d.addingTimeInterval(-3600) : d
+        let c = calendar.dateComponents([.minute, .second], from: t)
+        let into = Double((c.minute ?? 0) % 15 * 60 + (c.second ?? 0))
+        let whole = t.timeIntervalSince1970.rounded(.down)
+        return Date(timeIntervalSince1970: whole - into)
     }
 
     func monthStart(of t: Date) -> Date {

@@ -8,11 +8,15 @@ public struct VirtualP1Meter: Sendable {
     public init(style: TelegramEncoder.Style = .emucs) { encoder = TelegramEncoder(style: style) }
 
     public func state(site: SimSite, meter: VirtualMeterState, at now: Date) -> P1MeterState {
+        state(gridPhaseW: site.flows.gridPhaseW, voltage: site.config.site.voltage, meter: meter, at: now)
+    }
+
+    func state(gridPhaseW: PhaseValues, voltage: Double, meter: VirtualMeterState, at now: Date) -> P1MeterState {
         var s = P1MeterState(time: now)
         s.importKWh = meter.importKWh
         s.exportKWh = meter.exportKWh
         s.tariff = meter.tariff
-        s.setLines(signedPowerW: site.flows.gridPhaseW, voltage: .all(site.config.site.voltage))
+        s.setLines(signedPowerW: gridPhaseW, voltage: .all(voltage))
         s.quarterAverageKW = meter.currentAverageKW
         s.monthPeakKW = meter.monthPeakKW
         s.monthPeakTime = meter.monthPeakTime
