@@ -27,7 +27,7 @@ struct SimulateCommand: ParsableCommand {
           kwartier simulate --scenario carpark-20-tight --json | tail -1 | jq .violations
           kwartier simulate --scenario my-site.yaml --days 30
           kwartier simulate --config kwartier.yaml --days 2  # try a configuration before driving hardware
-          kwartier simulate --trace-file /tmp/trace.jsonl --hours 3
+          kwartier simulate --start "2026-06-15 07:00" --hours 3 --trace-file /tmp/trace.jsonl
           kwartier simulate --list
         """)
 
@@ -39,6 +39,8 @@ struct SimulateCommand: ParsableCommand {
     var days: Int?
     @Option(help: ArgumentHelp("Simulate only this many hours from the start instead of whole days.", valueName: "h"))
     var hours: Double?
+    @Option(help: ArgumentHelp("Start at this day, or day and time, instead of the scenario's (e.g. \"2026-06-15 07:00\").", valueName: "when"))
+    var start: String?
     @Flag(help: "End standard output with the report as one JSON object (the last line).")
     var json = false
     @Flag(help: "Write every decision with its explanations as JSON lines (to standard output, before the report).")
@@ -129,6 +131,8 @@ struct SimulateCommand: ParsableCommand {
             }
             if let d = days { sc.days = d; sc.hours = nil }
             if let h = hours { sc.hours = h }
+            if let st = start { sc.start = st }
+            try sc.validate()
             // Cars named by point must exist on the site (a scenario run with another --config).
             _ = try SimSiteBuilder.build(config: SimSiteBuilder.simulated(cfg), scenario: sc)
             return (sc, cfg)
