@@ -149,15 +149,20 @@ public final class SimChargePoint: ChargePointDevice {
 
     public func readStatus() throws -> ChargePointStatus {
         guard live.pointee.reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
-        return status(live.pointee)
-    }
-
-    private func status(_ x: borrowing Live) -> ChargePointStatus {
-        let state: ChargeState = x.car == nil ? .noCar : (x.drawA > 0.1 ? .charging : .connected)
-        var terminals = PhaseValues.zero
-        for i in 0..<carPhases(x) { terminals[Phase(rawValue: i)!] = x.drawA }
-        return ChargePointStatus(state: state, currents: terminals, powerW: x.powerW, energyKWh: x.totalKWh,
-                                 sessionKWh: x.sessionKWh, appliedSetpointA: effectiveSetpoint(x), activePhases: x.activePhases)
+        let x = live
+        let hasCar = x.pointee.car != nil
+        let drawA = x.pointee.drawA
+        let n = hasCar ? min(x.pointee.car!.phases, x.pointee.activePhases, maxWiredPhases) : 0
+        let state: ChargeState = !hasCar ? .noCar : (drawA > 0.1 ? .charging : .connected)
+        let terminals = PhaseValues(n > 0 ? drawA : 0, n > 1 ? drawA : 0, n > 2 ? drawA : 0)
+        var applied = x.pointee.setpointA
+        if let w = x.pointee.lastWrite {
+            if x.pointee.now.timeIntervalSince(w) > (watchdogS ?? .infinity) { applied = safeA }
+        } else {
+            applied = safeA
+        }
+        return ChargePointStatus(state: state, currents: terminals, powerW: x.pointee.powerW, energyKWh: x.pointee.totalKWh,
+                                 sessionKWh: x.pointee.sessionKWh, appliedSetpointA: applied, activePhases: x.pointee.activePhases)
     }
 
     public func writeCurrent(_ amps: Double) throws {
