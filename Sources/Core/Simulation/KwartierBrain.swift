@@ -14,7 +14,10 @@ public final class KwartierBrain: SimBrain {
     public private(set) var outputs: [String: Bool] = [:]
     /// Commands from the dashboard, applied before the next decision.
     private var pending: [UserCommand] = []
+    private var hasPending = false
     private let lock = NSLock()
+    /// Relay contacts changed since they were last carried to the simulated devices.
+    private var contactsDirty = true
 
     public init(config: SiteConfig, settings: RuntimeSettings? = nil, start: Date) {
         controller = SiteController(config: config, settings: settings, start: start)
@@ -22,7 +25,7 @@ public final class KwartierBrain: SimBrain {
     }
 
     /// Thread-safe: queue a user command for the next step.
-    public func enqueue(_ cmd: UserCommand) { lock.lock(); pending.append(cmd); lock.unlock() }
+    public func enqueue(_ cmd: UserCommand) { lock.lock(); pending.append(cmd); hasPending = true; lock.unlock() }
 
     /// Results of the commands applied in the last step (for the log).
     public private(set) var commandResults: [Result<String, SiteController.CommandError>] = []
@@ -31,8 +34,8 @@ public final class KwartierBrain: SimBrain {
     public var telegrams: Int { decoder.telegrams }
 
     public func step(now: Date, telegram: [UInt8]?, site: SimSite, meter: VirtualMeterState) -> [String: Double] {
-        lock.lock(); let cmds = pending; pending.removeAll(); lock.unlock()
-        commandResults = cmds.map { controller.apply($0) }
+        lock.lock(); let cmds = pending; let any = hasPending; pending.removeAll(); hasPending = false; lock.unlock()
+        if any || !commandResults.isEmpty { commandResults = cmds.map { controller.apply($0) } }
         let mono = now.timeIntervalSince1970
         if let bytes = telegram {
             for t in decoder.push(bytes) { controller.updateGrid(t.reading.gridMeasurement(hostTime: now), at: mono) }
@@ -41,8 +44,8 @@ public final class KwartierBrain: SimBrain {
             do { controller.updatePoint(p.config.id, status: try p.readStatus(), reachable: true, watchdogS: p.capabilities.watchdogS, at: mono) }
             catch { controller.updatePoint(p.config.id, status: nil, reachable: false, error: "\(error)", at: mono) }
         }
-        for lvl in site.config.boards {
-            if case .device(let mid) = lvl.meter { controller.updateMeter(mid, site.boardMeter(lvl.id), at: mono) }
+        for (i, lvl) in site.config.boards.enumerated() {
+            if case .device(let mid) = lvl.meter { controller.updateMeter(mid, site.boardMeter(level: i + 1), at: mono) }
         }
         if site.pv != nil || site.battery != nil {
             controller.updateInverter("sim-inverter", InverterMeasurement(pvPowerW: site.flows.pvW, batteryPowerW: site.battery == nil ? nil : site.flows.batteryW,
@@ -51,13 +54,13 @@ public final class KwartierBrain: SimBrain {
         let s = controller.step(now: now, mono: mono)
         lastStep = s
         var written: [String: Double] = [:]
-        for pd in s.decision.points where pd.send {
-            guard let p = site.point(pd.id) else { continue }
+        for (i, pd) in s.decision.points.enumerated() where pd.send {
+            guard let p = site.point(pd.id, at: i) else { continue }
             if let ph = pd.phases { try? p.switchPhases(ph) }
             if (try? p.writeCurrent(pd.setpointA)) != nil { written[pd.id] = pd.setpointA }
         }
-        for r in s.relays where r.changed { apply(relay: r) }
-        applyContacts(to: site)
+        for r in s.relays where r.changed { apply(relay: r); contactsDirty = true }
+        if contactsDirty { applyContacts(to: site); contactsDirty = false }
         trace?(s, now)
         return written
     }

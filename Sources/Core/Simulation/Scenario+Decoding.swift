@@ -69,7 +69,7 @@ extension SimScenario.CarGenerator {
 
 extension SimScenario {
     enum CodingKeys: String, CodingKey {
-        case name, description, config, start, days, seed, slider_kw, pv, house, battery, boiler, cars, generate
+        case name, description, config, start, days, hours, seed, slider_kw, pv, house, battery, boiler, cars, generate
     }
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
@@ -78,6 +78,7 @@ extension SimScenario {
         config = try c.decodeIfPresent(String.self, forKey: .config)
         start = try c.value(.start, or: "2026-06-15")
         days = try c.value(.days, or: 1)
+        hours = try c.decodeIfPresent(Double.self, forKey: .hours)
         seed = try c.value(.seed, or: 1)
         slider_kw = try c.decodeIfPresent(Double.self, forKey: .slider_kw)
         pv = try c.decodeIfPresent(PVSpec.self, forKey: .pv)

@@ -56,9 +56,12 @@ public struct SimScenario: Sendable, Codable, Equatable {
     public var description: String?
     /// A configuration file (relative to the scenario) or nil for the built-in demo site.
     public var config: String?
-    /// First day, "YYYY-MM-DD" (local midnight in the site's time zone).
+    /// First day, "YYYY-MM-DD" (local midnight in the site's time zone), or "YYYY-MM-DD HH:MM"
+    /// to begin later that day (car times stay relative to the first day's midnight).
     public var start: String = "2026-06-15"
     public var days: Int = 1
+    /// Run only this many hours from the start instead of whole days (short tests, a busy morning).
+    public var hours: Double? = nil
     public var seed: UInt64 = 1
     public var slider_kw: Double?
     public var pv: PVSpec?
@@ -69,11 +72,15 @@ public struct SimScenario: Sendable, Codable, Equatable {
     public var generate: CarGenerator?
 
     public init(name: String, description: String?, config: String?, start: String, days: Int, seed: UInt64, slider_kw: Double?,
-                pv: PVSpec?, house: HouseSpec, battery: BatterySpec?, boiler: BoilerSpec?, cars: [CarSpec]?, generate: CarGenerator?) {
+                pv: PVSpec?, house: HouseSpec, battery: BatterySpec?, boiler: BoilerSpec?, cars: [CarSpec]?, generate: CarGenerator?,
+                hours: Double? = nil) {
         self.name = name; self.description = description; self.config = config; self.start = start; self.days = days
         self.seed = seed; self.slider_kw = slider_kw; self.pv = pv; self.house = house; self.battery = battery
-        self.boiler = boiler; self.cars = cars; self.generate = generate
+        self.boiler = boiler; self.cars = cars; self.generate = generate; self.hours = hours
     }
+
+    /// Seconds the scenario runs: `hours` when set, else whole days.
+    public var durationS: Double { hours.map { $0 * 3600 } ?? Double(max(1, days)) * 86_400 }
 
     public static func parse(yaml: String) throws -> SimScenario {
         try YAMLDecoder().decode(SimScenario.self, from: yaml)

@@ -22,6 +22,8 @@ public struct SimCar: Sendable, Equatable, Codable {
     public var deliveredKWh: Double = 0
     /// Times charging started (a stop-start cycle counts once more).
     public var starts: Int = 0
+    /// Times charging stopped while the car was plugged in and not yet full (interruptions).
+    public var stops: Int = 0
 
     public init(name: String, arrival: Date, departure: Date, batteryKWh: Double, socPercent: Double,
                 targetSocPercent: Double = 100, phases: Int, minA: Double = 6, maxA: Double = 16) {

@@ -6,95 +6,174 @@ import Foundation
 public final class SimChargePoint: ChargePointDevice {
     public let config: ChargePointConfig
     public let capabilities: ChargePointCapabilities
-    public private(set) var car: SimCar?
-    /// Setpoint written by the hub (A) and when.
-    public private(set) var setpointA: Double
-    private var lastWrite: Date?
-    /// Actual per-phase current the car draws (A, same on each of its phases).
-    public private(set) var drawA: Double = 0
-    public private(set) var sessionKWh: Double = 0
-    public private(set) var totalKWh: Double = 0
-    public private(set) var activePhases: Int = 3
-    /// Seconds to reach a higher setpoint; decreases take `rampDownS`.
-    public var rampUpS: Double = 3
-    public var rampDownS: Double = 1
-    public var reachable = true
-    public private(set) var now: Date
+
+    /// Everything that changes, in one value behind a pointer: a backtest touches every point
+    /// every second, and each access to a class's stored property costs a runtime exclusivity
+    /// check (more than the physics itself). A point is driven by one thread, as before.
+    struct Live {
+        var car: SimCar?
+        var setpointA: Double
+        var lastWrite: Date?
+        var drawA: Double = 0
+        var sessionKWh: Double = 0
+        var totalKWh: Double = 0
+        var activePhases: Int
+        var rampUpS: Double = 3
+        var rampDownS: Double = 1
+        var reachable = true
+        var now: Date
+        var starts = 0
+        var stops = 0
+        var wasCharging = false
+        /// What the point draws from the grid now (kept with the state it follows from).
+        var gridCurrents: PhaseValues = .zero
+        var powerW: Double = 0
+    }
+    private let live: UnsafeMutablePointer<Live>
     public private(set) var finishedCars: [SimCar] = []
-    public private(set) var starts = 0
-    private var wasCharging = false
+    private let phases: PhaseMap
+    private let maxWiredPhases: Int
+    private let safeA: Double
+    private let maxA: Double
+    private let watchdogS: Double?
 
     public init(config: ChargePointConfig, watchdogS: Double = 60, start: Date) {
         self.config = config
         self.capabilities = ChargePointCapabilities(watchdogS: watchdogS, phaseSwitching: config.phaseSwitching)
-        self.setpointA = config.safeA
-        self.now = start
-        self.activePhases = config.phases.chargerPhases
+        phases = config.phases
+        maxWiredPhases = config.phases.lineToLine ? 1 : config.phases.terminals.count
+        safeA = config.safeA
+        maxA = config.maxA
+        self.watchdogS = watchdogS
+        live = .allocate(capacity: 1)
+        live.initialize(to: Live(setpointA: config.safeA, activePhases: config.phases.chargerPhases, now: start))
     }
 
-    public func plugIn(_ c: SimCar) { car = c; sessionKWh = 0; wasCharging = false }
+    deinit {
+        live.deinitialize(count: 1)
+        live.deallocate()
+    }
+
+    public var car: SimCar? { live.pointee.car }
+    /// When the plugged-in car leaves (nil = no car).
+    public var carDeparture: Date? { live.pointee.car?.departure }
+    /// Setpoint written by the hub (A).
+    public var setpointA: Double { live.pointee.setpointA }
+    /// Actual per-phase current the car draws (A, same on each of its phases).
+    public var drawA: Double { live.pointee.drawA }
+    public var sessionKWh: Double { live.pointee.sessionKWh }
+    public var totalKWh: Double { live.pointee.totalKWh }
+    public var activePhases: Int { live.pointee.activePhases }
+    /// Seconds to reach a higher setpoint; decreases take `rampDownS`.
+    public var rampUpS: Double { get { live.pointee.rampUpS } set { live.pointee.rampUpS = newValue } }
+    public var rampDownS: Double { get { live.pointee.rampDownS } set { live.pointee.rampDownS = newValue } }
+    public var reachable: Bool { get { live.pointee.reachable } set { live.pointee.reachable = newValue } }
+    public var now: Date { live.pointee.now }
+    public var starts: Int { live.pointee.starts }
+    public var stops: Int { live.pointee.stops }
+
+    public func plugIn(_ c: SimCar) {
+        let x = live
+        x.pointee.car = c; x.pointee.sessionKWh = 0; x.pointee.wasCharging = false
+        refreshLoad(&x.pointee)
+    }
+
     public func unplug() {
-        if let c = car { finishedCars.append(c) }
-        car = nil; drawA = 0
+        let x = live
+        if let c = x.pointee.car { finishedCars.append(c) }
+        x.pointee.car = nil; x.pointee.drawA = 0
+        refreshLoad(&x.pointee)
     }
 
     /// Phases the car actually draws on through this charger.
-    public var carPhases: Int {
-        guard let c = car else { return 0 }
-        return min(c.phases, activePhases, config.phases.lineToLine ? 1 : config.phases.terminals.count)
+    public var carPhases: Int { carPhases(live.pointee) }
+
+    private func carPhases(_ x: borrowing Live) -> Int {
+        guard let c = x.car else { return 0 }
+        return min(c.phases, x.activePhases, maxWiredPhases)
     }
 
-    public var effectiveSetpoint: Double {
-        if let w = lastWrite, let wd = capabilities.watchdogS, now.timeIntervalSince(w) > wd { return config.safeA }
-        if lastWrite == nil { return config.safeA }
-        return setpointA
+    public var effectiveSetpoint: Double { effectiveSetpoint(live.pointee) }
+
+    private func effectiveSetpoint(_ x: borrowing Live) -> Double {
+        guard let w = x.lastWrite else { return safeA }
+        if let wd = watchdogS, x.now.timeIntervalSince(w) > wd { return safeA }
+        return x.setpointA
+    }
+
+    private func refreshLoad(_ x: inout Live) {
+        let n = carPhases(x)
+        x.gridCurrents = phases.gridCurrents(amps: x.drawA, carPhases: n)
+        x.powerW = x.drawA * Double(n) * 230
     }
 
     /// Advances the charger and its car by `dt` seconds.
-    public func advance(to t: Date) {
-        let dt = t.timeIntervalSince(now)
-        now = t
+    public func advance(to t: Date) { advance(&live.pointee, to: t) }
+
+    private func advance(_ x: inout Live, to t: Date) {
+        let dt = t.timeIntervalSince(x.now)
+        x.now = t
         guard dt > 0 else { return }
-        guard var c = car else { drawA = 0; return }
-        var target = min(effectiveSetpoint, c.acceptA, config.maxA)
+        // Move the car out and back (no copy of its name each second).
+        guard var c = x.car.take() else {
+            x.drawA = 0
+            refreshLoad(&x)
+            return
+        }
+        var target = min(effectiveSetpoint(x), c.acceptA, maxA)
         if target < c.minA { target = 0 }
-        if target > drawA { drawA = min(target, drawA + dt * max(c.maxA, 1) / rampUpS) }
-        else { drawA = max(target, drawA - dt * max(c.maxA, 1) / rampDownS) }
-        let charging = drawA > 0.1
-        if charging && !wasCharging { starts += 1; c.starts += 1 }
-        wasCharging = charging
-        let kw = drawA * Double(carPhases) * 230 / 1000
-        let kwh = kw * dt / 3600
+        if target > x.drawA { x.drawA = min(target, x.drawA + dt * max(c.maxA, 1) / x.rampUpS) }
+        else { x.drawA = max(target, x.drawA - dt * max(c.maxA, 1) / x.rampDownS) }
+        let charging = x.drawA > 0.1
+        if charging && !x.wasCharging { x.starts += 1; c.starts += 1 }
+        if !charging && x.wasCharging && !c.isFull { x.stops += 1; c.stops += 1 }
+        x.wasCharging = charging
+        let n = min(c.phases, x.activePhases, maxWiredPhases)
+        let kwh = x.drawA * Double(n) * 230 / 1000 * dt / 3600
         c.deliveredKWh += kwh
         c.socPercent = min(100, c.socPercent + kwh / c.batteryKWh * 100)
-        sessionKWh += kwh
-        totalKWh += kwh
-        car = c
+        x.sessionKWh += kwh
+        x.totalKWh += kwh
+        x.car = consume c
+        x.gridCurrents = phases.gridCurrents(amps: x.drawA, carPhases: n)
+        x.powerW = x.drawA * Double(n) * 230
     }
 
     /// Grid-line currents this point draws now.
-    public var gridCurrents: PhaseValues { config.phases.gridCurrents(amps: drawA, carPhases: carPhases) }
-    public var powerW: Double { drawA * Double(carPhases) * 230 }
+    public var gridCurrents: PhaseValues { live.pointee.gridCurrents }
+    public var powerW: Double { live.pointee.powerW }
+    /// Both at once (one access for the site's per-step sum).
+    var load: (grid: PhaseValues, powerW: Double) { (live.pointee.gridCurrents, live.pointee.powerW) }
 
     // MARK: ChargePointDevice
 
     public func readStatus() throws -> ChargePointStatus {
-        guard reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
-        let state: ChargeState = car == nil ? .noCar : (drawA > 0.1 ? .charging : .connected)
-        var terminals = PhaseValues.zero
-        for i in 0..<carPhases { terminals[Phase(rawValue: i)!] = drawA }
-        return ChargePointStatus(state: state, currents: terminals, powerW: powerW, energyKWh: totalKWh,
-                                 sessionKWh: sessionKWh, appliedSetpointA: effectiveSetpoint, activePhases: activePhases)
+        guard live.pointee.reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
+        let x = live
+        let hasCar = x.pointee.car != nil
+        let drawA = x.pointee.drawA
+        let n = hasCar ? min(x.pointee.car!.phases, x.pointee.activePhases, maxWiredPhases) : 0
+        let state: ChargeState = !hasCar ? .noCar : (drawA > 0.1 ? .charging : .connected)
+        let terminals = PhaseValues(n > 0 ? drawA : 0, n > 1 ? drawA : 0, n > 2 ? drawA : 0)
+        var applied = x.pointee.setpointA
+        if let w = x.pointee.lastWrite {
+            if x.pointee.now.timeIntervalSince(w) > (watchdogS ?? .infinity) { applied = safeA }
+        } else {
+            applied = safeA
+        }
+        return ChargePointStatus(state: state, currents: terminals, powerW: x.pointee.powerW, energyKWh: x.pointee.totalKWh,
+                                 sessionKWh: x.pointee.sessionKWh, appliedSetpointA: applied, activePhases: x.pointee.activePhases)
     }
 
     public func writeCurrent(_ amps: Double) throws {
-        guard reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
-        setpointA = amps
-        lastWrite = now
+        guard live.pointee.reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
+        live.pointee.setpointA = amps
+        live.pointee.lastWrite = live.pointee.now
     }
 
     public func switchPhases(_ phases: Int) throws {
         guard capabilities.phaseSwitching else { throw DeviceError.unsupported("1p/3p switching") }
-        activePhases = phases == 1 ? 1 : 3
+        live.pointee.activePhases = phases == 1 ? 1 : 3
+        refreshLoad(&live.pointee)
     }
 }

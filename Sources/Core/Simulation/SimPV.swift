@@ -10,6 +10,9 @@ public struct SimPV: Sendable {
     public var timeZone: TimeZone
     private var rng: SimRandom
     private var cloud: Double = 1
+    // Day of year of the UTC day last seen (a Calendar call once a day, not every second).
+    private var doyDay = Int.min
+    private var doy = 0.0
     public init(peakKW: Double, weather: Weather, timeZone: TimeZone, seed: UInt64) {
         self.peakKW = peakKW; self.weather = weather; self.timeZone = timeZone
         rng = SimRandom(seed: seed)
@@ -18,9 +21,16 @@ public struct SimPV: Sendable {
     /// Sine of the sun's elevation at `date` (≤ 0 at night). Solar noon taken at 12:00 UTC+1 wall time
     /// minus the DST hour; good enough for a simulated roof.
     public func sunSine(_ date: Date) -> Double {
+        sunSine(date, dayOfYear: Self.dayOfYear(date))
+    }
+
+    static func dayOfYear(_ date: Date) -> Double {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC")!
-        let doy = Double(cal.ordinality(of: .day, in: .year, for: date) ?? 172)
+        return Double(cal.ordinality(of: .day, in: .year, for: date) ?? 172)
+    }
+
+    func sunSine(_ date: Date, dayOfYear doy: Double) -> Double {
         let utcHours = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) / 3600
         let solarHours = utcHours + 4.0 / 60 * 4.4 // ~4.4° E (Belgium): 4 min per degree
         let decl = 23.44 * sin(2 * .pi * (284 + doy) / 365) * .pi / 180
@@ -31,7 +41,9 @@ public struct SimPV: Sendable {
 
     /// Output (W) at `date`, advancing the cloud state by `dt` seconds.
     public mutating func power(at date: Date, dt: Double) -> Double {
-        let s = sunSine(date)
+        let day = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        if day != doyDay { doyDay = day; doy = Self.dayOfYear(date) }
+        let s = sunSine(date, dayOfYear: doy)
         guard s > 0 else { return 0 }
         switch weather {
         case .clear: cloud = 1

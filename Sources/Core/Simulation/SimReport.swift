@@ -7,8 +7,11 @@ public struct SimRecorder {
     /// longer is a violation. Cars need a second or two to follow a lower setpoint.
     public var toleranceS: Double = 5
     public let config: SiteConfig
-    private var overSince: [String: Double] = [:]
-    private var counted: Set<String> = []
+    // Per level and phase (index level * 3 + phase): since when it is over its limit, and
+    // whether that overload was counted already.
+    private var overSince: [Double?]
+    private var counted: [Bool]
+    private let limits: [Double]
     public private(set) var violations: [String: Int] = [:]
     public private(set) var overloadSeconds: Double = 0
     public private(set) var maxLoadRatio: Double = 0
@@ -16,37 +19,55 @@ public struct SimRecorder {
     public private(set) var pvKWh: Double = 0
     public private(set) var exportKWh: Double = 0
     public private(set) var importKWh: Double = 0
-    public private(set) var sgSeconds: [String: Double] = [:]
+    private var sgSecondsByState = [Double](repeating: 0, count: SGState.allCases.count)
+    private var sawHeatPump = false
+    public var sgSeconds: [String: Double] {
+        guard sawHeatPump else { return [:] }
+        var out: [String: Double] = [:]
+        for (i, s) in SGState.allCases.enumerated() where sgSecondsByState[i] > 0 { out[s.rawValue] = sgSecondsByState[i] }
+        return out
+    }
     public private(set) var setpointChanges: [String: Int] = [:]
     private var lastSent: [String: Double] = [:]
 
-    public init(config: SiteConfig) { self.config = config }
+    public init(config: SiteConfig) {
+        self.config = config
+        limits = config.levels.map(\.limitA)
+        overSince = Array(repeating: nil, count: limits.count * 3)
+        counted = Array(repeating: false, count: limits.count * 3)
+    }
+
+    public private(set) var steps = 0
 
     public mutating func record(flows: SimFlows, dt: Double, heatPump: SGState?) {
         elapsed += dt
-        for lvl in config.levels {
-            let i = flows.levelCurrents[lvl.id] ?? .zero
+        steps += 1
+        for (l, limit) in limits.enumerated() {
+            let i = l < flows.levels.count ? flows.levels[l] : .zero
             for p in Phase.allCases {
-                let key = "\(lvl.id) \(p)"
+                let k = l * 3 + p.rawValue
                 let a = abs(i[p])
-                maxLoadRatio = max(maxLoadRatio, a / lvl.limitA)
-                if a > lvl.limitA + 0.05 {
+                maxLoadRatio = max(maxLoadRatio, a / limit)
+                if a > limit + 0.05 {
                     overloadSeconds += dt
-                    let since = overSince[key] ?? (elapsed - dt)
-                    overSince[key] = since
-                    if elapsed - since > toleranceS && !counted.contains(key) {
-                        violations[key, default: 0] += 1
-                        counted.insert(key)
+                    let since = overSince[k] ?? (elapsed - dt)
+                    overSince[k] = since
+                    if elapsed - since > toleranceS && !counted[k] {
+                        violations["\(config.levels[l].id) \(p)", default: 0] += 1
+                        counted[k] = true
                     }
                 } else {
-                    overSince[key] = nil
-                    counted.remove(key)
+                    overSince[k] = nil
+                    counted[k] = false
                 }
             }
         }
         pvKWh += flows.pvW * dt / 3_600_000
         if flows.gridW < 0 { exportKWh += -flows.gridW * dt / 3_600_000 } else { importKWh += flows.gridW * dt / 3_600_000 }
-        if let s = heatPump { sgSeconds[s.rawValue, default: 0] += dt }
+        if let s = heatPump {
+            sawHeatPump = true
+            sgSecondsByState[SGState.allCases.firstIndex(of: s)!] += dt
+        }
     }
 
     public mutating func recordSetpoint(point: String, amps: Double) {
@@ -61,9 +82,10 @@ public struct SimRecorder {
         // What a car could take while it was plugged in is what was asked of the hub.
         let requested = cars.reduce(0) { $0 + $1.requestedKWh }
         let maxQ = meter.completedQuarters.map(\.kw).max() ?? meter.currentAverageKW
-        let perCar = cars.map {
+        let perCar = cars.sorted { ($0.arrival, $0.name) < ($1.arrival, $1.name) }.map {
             SimReport.Car(name: $0.name, requested_kwh: round3($0.requestedKWh), delivered_kwh: round3($0.deliveredKWh),
-                          unmet_kwh: round3(max(0, $0.requestedKWh - $0.deliveredKWh)), starts: $0.starts, phases: $0.phases)
+                          unmet_kwh: round3(max(0, $0.requestedKWh - $0.deliveredKWh)), starts: $0.starts, phases: $0.phases,
+                          stops: $0.stops, arrival: $0.arrival, departure: $0.departure)
         }
         let changes = setpointChanges.values.reduce(0, +)
         return SimReport(
@@ -81,15 +103,21 @@ public struct SimRecorder {
             cars_served_fully: perCar.filter { $0.unmet_kwh < 0.05 }.count,
             cars: perCar.count,
             starts: cars.reduce(0) { $0 + $1.starts },
+            stops: cars.reduce(0) { $0 + $1.stops },
             setpoint_changes: changes,
             setpoint_changes_per_point_hour: round3(Double(changes) / Double(max(1, site.points.count)) / max(hours, 1e-9)),
+            setpoint_changes_by_point: setpointChanges,
             pv_kwh: round3(pvKWh),
             pv_self_consumption: pvKWh > 0 ? round3(max(0, min(1, 1 - exportKWh / pvKWh))) : nil,
             import_kwh: round3(importKWh),
             export_kwh: round3(exportKWh),
             heat_pump_seconds: sgSeconds.isEmpty ? nil : sgSeconds,
             per_car: perCar,
-            baselines: nil)
+            baselines: nil,
+            hours: round3(hours),
+            steps: steps,
+            quarter_kw: meter.completedQuarters.map { round3($0.kw) },
+            first_quarter: meter.completedQuarters.first?.start)
     }
 }
 
@@ -104,6 +132,12 @@ public struct SimReport: Sendable, Codable, Equatable {
         public var unmet_kwh: Double
         public var starts: Int
         public var phases: Int
+        /// Interruptions: charging stopped while the car was plugged in and not full.
+        public var stops: Int = 0
+        public var arrival: Date?
+        public var departure: Date?
+        /// The point the car used (the part of its name after "@").
+        public var point: String { name.split(separator: "@").last.map(String.init) ?? "" }
     }
     public var violations: Int
     public var violations_by_level: [String: Int]
@@ -119,8 +153,12 @@ public struct SimReport: Sendable, Codable, Equatable {
     public var cars_served_fully: Int
     public var cars: Int
     public var starts: Int
+    /// Interruptions of charging cars that were not full (start/stop cycles).
+    public var stops: Int = 0
     public var setpoint_changes: Int
     public var setpoint_changes_per_point_hour: Double
+    /// Setpoint changes per point over the run (points never changed are absent).
+    public var setpoint_changes_by_point: [String: Int]? = nil
     public var pv_kwh: Double
     public var pv_self_consumption: Double?
     public var import_kwh: Double
@@ -128,4 +166,13 @@ public struct SimReport: Sendable, Codable, Equatable {
     public var heat_pump_seconds: [String: Double]?
     public var per_car: [Car]?
     public var baselines: [String: SimReport]?
+    /// Simulated time (h) and the number of steps (decisions) it took.
+    public var hours: Double = 0
+    public var steps: Int = 0
+    /// Telegrams the hub decoded from the virtual meter and those rejected (Kwartier's run only).
+    public var telegrams: Int? = nil
+    public var crc_failures: Int? = nil
+    /// Every completed quarter-hour average (kW) as the meter measured it, from `first_quarter`.
+    public var quarter_kw: [Double]? = nil
+    public var first_quarter: Date? = nil
 }

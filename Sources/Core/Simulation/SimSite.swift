@@ -18,6 +18,14 @@ public final class SimSite {
     public private(set) var flows = SimFlows()
     private let voltage: Double
     private let timeZone: TimeZone
+    private var clock: LocalClock
+    // The fuse tree as indices, built once: each point's level, each level's parent.
+    private let levelIds: [String]
+    private let pointLevel: [Int]
+    private let levelParent: [Int]
+    /// Levels ordered children before parents, so one pass sums every subtree.
+    private let bottomUp: [Int]
+    private var hourNow: Double = 0
 
     public init(config: SiteConfig, start: Date, cars: [(point: Int, car: SimCar)], house: SimHouse,
                 pv: SimPV? = nil, battery: SimBattery? = nil, heatPump: SimHeatPump? = nil, boiler: SimBoiler? = nil,
@@ -29,57 +37,57 @@ public final class SimSite {
         self.house = house; self.pv = pv; self.battery = battery; self.heatPump = heatPump; self.boiler = boiler
         self.voltage = config.site.voltage
         self.timeZone = TimeZone(identifier: config.site.timeZone) ?? TimeZone(identifier: "Europe/Brussels")!
+        self.clock = LocalClock(timeZone: timeZone)
+        let ids = config.levels.map(\.id)
+        levelIds = ids
+        pointLevel = config.chargepoints.map { ids.firstIndex(of: $0.board) ?? -1 }
+        levelParent = config.levels.map { l in l.parent.flatMap { ids.firstIndex(of: $0) } ?? -1 }
+        let depth = config.levels.map { config.depth(ofLevel: $0.id) }
+        bottomUp = ids.indices.sorted { (depth[$0], $1) > (depth[$1], $0) }
+        hourNow = clock.hour(start)
         flows = computeFlows(dt: 0)
     }
 
     public func point(_ id: String) -> SimChargePoint? { points.first { $0.config.id == id } }
 
-    /// Local wall-clock hour (fractional) at `now`.
-    public var localHour: Double {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        let c = cal.dateComponents([.hour, .minute, .second], from: now)
-        return Double(c.hour ?? 0) + Double(c.minute ?? 0) / 60 + Double(c.second ?? 0) / 3600
+    /// The point at `index` when its id is `id` (decisions list points in configuration order), else by id.
+    func point(_ id: String, at index: Int) -> SimChargePoint? {
+        index < points.count && points[index].config.id == id ? points[index] : point(id)
     }
+
+    /// Local wall-clock hour (fractional, whole seconds) at `now`.
+    public var localHour: Double { hourNow }
 
     /// Moves the whole site to `t`.
     public func advance(to t: Date) {
         let dt = t.timeIntervalSince(now)
         guard dt > 0 else { return }
-        let oldHour = localHour
+        let oldHour = hourNow
         now = t
+        hourNow = clock.hour(t)
         // Departures, then arrivals (a car waits for a free point only until its departure).
-        for p in points { if let c = p.car, c.departure <= t { p.unplug() } }
+        for p in points { if let d = p.carDeparture, d <= t { p.unplug() } }
         while nextArrival < schedule.count && schedule[nextArrival].car.arrival <= t {
             let (i, car) = schedule[nextArrival]
             nextArrival += 1
-            if i < points.count, points[i].car == nil, car.departure > t { points[i].plugIn(car) } else { turnedAway.append(car) }
+            if i < points.count, points[i].carDeparture == nil, car.departure > t { points[i].plugIn(car) } else { turnedAway.append(car) }
         }
         for p in points { p.advance(to: t) }
-        if localHour < oldHour { boiler?.useWater() }  // a new day: the tank was used
+        if hourNow < oldHour { boiler?.useWater() }  // a new day: the tank was used
         flows = computeFlows(dt: dt)
     }
 
     func computeFlows(dt: Double) -> SimFlows {
         var f = SimFlows()
         f.time = now
-        var pointsAt: [String: PhaseValues] = [:]
-        for p in points {
-            let g = p.gridCurrents
-            pointsAt[p.config.board, default: .zero] += g
-            f.chargeParkW += p.powerW
+        // Each level: the points directly under it plus its child boards (children first).
+        var sums = [PhaseValues](repeating: .zero, count: levelIds.count)
+        for (i, p) in points.enumerated() {
+            let load = p.load
+            if pointLevel[i] >= 0 { sums[pointLevel[i]] += load.grid }
+            f.chargeParkW += load.powerW
         }
-        // Each level: the points directly under it plus its child boards.
-        var levels: [String: PhaseValues] = [:]
-        func total(_ id: String, depth: Int) -> PhaseValues {
-            if let v = levels[id] { return v }
-            var sum = pointsAt[id] ?? .zero
-            if depth < 8 { for b in config.boards where b.parent == id { sum += total(b.id, depth: depth + 1) } }
-            levels[id] = sum
-            return sum
-        }
-        for l in config.levels { _ = total(l.id, depth: 0) }
-        let hourNow = localHour
+        for l in bottomUp where levelParent[l] >= 0 { sums[levelParent[l]] += sums[l] }
         let houseW = dt > 0 ? house.power(at: now, dt: dt, hour: hourNow) : house.baseW
         f.houseW = houseW.sum
         f.pvW = dt > 0 ? (pv?.power(at: now, dt: dt) ?? 0) : 0
@@ -93,9 +101,10 @@ public final class SimSite {
             battery = b
             otherW += PhaseValues.all(f.batteryW / 3)
         }
-        let gridCurrents = (levels["grid"] ?? .zero) + otherW * (1 / voltage)
-        levels["grid"] = gridCurrents
-        f.levelCurrents = levels
+        let gridCurrents = sums[0] + otherW * (1 / voltage)
+        sums[0] = gridCurrents
+        f.levelIds = levelIds
+        f.levels = sums
         f.gridW = otherW.sum + f.chargeParkW
         f.gridPhaseW = gridCurrents * voltage
         return f
@@ -103,17 +112,25 @@ public final class SimSite {
 
     /// The main meter's view (signed currents: negative = exporting on that line).
     public var mainMeter: MeterMeasurement {
-        let i = flows.levelCurrents["grid"] ?? .zero
+        let i = flows.levels.first ?? .zero
         return MeterMeasurement(currents: i, voltages: .all(voltage), powers: i * voltage, powerW: flows.gridW)
     }
 
     /// What a real meter on board `id` would read.
     public func boardMeter(_ id: String) -> MeterMeasurement {
-        let i = flows.levelCurrents[id] ?? .zero
+        boardMeter(level: levelIds.firstIndex(of: id) ?? Int.max)
+    }
+
+    /// The same by index in `config.levels` (grid = 0).
+    func boardMeter(level: Int) -> MeterMeasurement {
+        let i = level < flows.levels.count ? flows.levels[level] : .zero
         return MeterMeasurement(currents: i, voltages: .all(voltage), powers: i * voltage, powerW: (i * voltage).sum)
     }
 
-    /// Cars still to arrive or present, and those gone.
+    /// Every car of the run, in arrival order, whether it came yet or not.
+    public var allCarsScheduled: [SimCar] { schedule.map(\.car) }
+
+    /// Cars present, gone, or turned away (not those still to come).
     public var allCars: [SimCar] {
         points.flatMap { p in p.finishedCars + (p.car.map { [$0] } ?? []) } + turnedAway
     }
@@ -130,6 +147,17 @@ public struct SimFlows: Sendable, Equatable {
     public var heatPumpW: Double = 0
     public var boilerW: Double = 0
     public var chargeParkW: Double = 0
-    /// Per-level signed per-phase current (A), grid included.
-    public var levelCurrents: [String: PhaseValues] = [:]
+    /// Per-level signed per-phase current (A), in `config.levels` order (grid first), and the
+    /// level ids: arrays, not a dictionary built every simulated second.
+    public var levels: [PhaseValues] = []
+    public var levelIds: [String] = []
+    /// Per-level signed per-phase current (A), grid included, by level id.
+    public var levelCurrents: [String: PhaseValues] {
+        get { Dictionary(zip(levelIds, levels), uniquingKeysWith: { a, _ in a }) }
+        set {
+            levelIds = Array(newValue.keys)
+            levels = levelIds.map { newValue[$0]! }
+        }
+    }
+    public init() {}
 }

@@ -12,15 +12,30 @@ public enum SimSiteBuilder {
         TimeZone(identifier: config.site.timeZone) ?? TimeZone(identifier: "Europe/Brussels")!
     }
 
-    public static func startDate(_ scenario: SimScenario, _ tz: TimeZone) throws -> Date {
-        let p = scenario.start.split(separator: "-").compactMap { Int($0) }
-        guard p.count == 3 else { throw BuildError(message: "scenario start '\(scenario.start)' is not YYYY-MM-DD") }
+    /// Local midnight of the scenario's first day (car times "HH:MM" count from it).
+    public static func firstDay(_ scenario: SimScenario, _ tz: TimeZone) throws -> Date {
+        let datePart = scenario.start.split(separator: " ").first.map(String.init) ?? ""
+        let p = datePart.split(separator: "-").compactMap { Int($0) }
+        guard p.count == 3, (1...12).contains(p[1]), (1...31).contains(p[2]) else {
+            throw BuildError(message: "scenario start '\(scenario.start)' is not YYYY-MM-DD (or YYYY-MM-DD HH:MM)")
+        }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = tz
         guard let d = cal.date(from: DateComponents(year: p[0], month: p[1], day: p[2])) else {
             throw BuildError(message: "scenario start '\(scenario.start)' is not a date")
         }
         return d
+    }
+
+    /// The instant the simulation starts: the first day's midnight, or the time given with it.
+    public static func startDate(_ scenario: SimScenario, _ tz: TimeZone) throws -> Date {
+        let day0 = try firstDay(scenario, tz)
+        let parts = scenario.start.split(separator: " ")
+        guard parts.count > 1 else { return day0 }
+        guard parts.count == 2, let t = time(String(parts[1]), day0: day0, tz: tz) else {
+            throw BuildError(message: "scenario start '\(scenario.start)': the time of day must be HH:MM")
+        }
+        return t
     }
 
     /// "HH:MM" or "D+n HH:MM" relative to the first day's local midnight.
@@ -40,7 +55,8 @@ public enum SimSiteBuilder {
 
     public static func build(config: SiteConfig, scenario: SimScenario) throws -> SimSite {
         let tz = timeZone(config)
-        let day0 = try startDate(scenario, tz)
+        let day0 = try firstDay(scenario, tz)
+        let start = try startDate(scenario, tz)
         var rng = SimRandom(seed: scenario.seed)
         var cars: [(Int, SimCar)] = []
         let ids = config.chargepoints.map(\.id)
@@ -58,7 +74,9 @@ public enum SimSiteBuilder {
         if let g = scenario.generate {
             guard let w = TimeWindow(parse: g.arrive) else { throw BuildError(message: "generate.arrive '\(g.arrive)' is not HH:MM-HH:MM") }
             var count = 0
-            for d in 0..<max(1, scenario.days) {
+            // Enough days to cover the run (a run of `hours` may cross midnight).
+            let genDays = max(1, Int((start.timeIntervalSince(day0) + scenario.durationS - 1) / 86_400) + 1)
+            for d in 0..<genDays {
                 for i in ids.indices {
                     var cal = Calendar(identifier: .gregorian)
                     cal.timeZone = tz
@@ -105,7 +123,7 @@ public enum SimSiteBuilder {
             }
         }
         let battery = scenario.battery.map { SimBattery(capacityKWh: $0.kwh, maxW: $0.kw * 1000) }
-        return SimSite(config: config, start: day0, cars: cars.map { (point: $0.0, car: $0.1) }, house: house, pv: pv,
+        return SimSite(config: config, start: start, cars: cars.map { (point: $0.0, car: $0.1) }, house: house, pv: pv,
                        battery: battery, heatPump: hp, boiler: boiler)
     }
 

@@ -26,6 +26,8 @@ public final class SimulationRunner {
     let makeTelegram: TelegramMaker?
     public private(set) var lastTelegram: [UInt8]?
     public let start: Date
+    /// Local midnight of the scenario's first day: weather changes at each local day from it.
+    let firstDay: Date
     private var day = 0
 
     public init(config: SiteConfig, scenario: SimScenario, brain: SimBrain, makeTelegram: TelegramMaker?, stepS: Double = 1) throws {
@@ -38,15 +40,18 @@ public final class SimulationRunner {
         self.stepS = stepS
         self.makeTelegram = makeTelegram
         self.start = site.now
+        self.firstDay = try SimSiteBuilder.firstDay(scenario, SimSiteBuilder.timeZone(config))
+        self.day = Int(start.timeIntervalSince(firstDay) / 86_400)
+        site.pv?.weather = SimSiteBuilder.weather(scenario, day: day)
     }
 
     public var now: Date { site.now }
-    public var end: Date { start.addingTimeInterval(Double(max(1, scenario.days)) * 86_400) }
+    public var end: Date { start.addingTimeInterval(scenario.durationS) }
 
     /// Advances one step: physics, meter, telegram, decision, recording.
     public func step() {
         let t = site.now.addingTimeInterval(stepS)
-        let newDay = Int(t.timeIntervalSince(start) / 86_400)
+        let newDay = Int(t.timeIntervalSince(firstDay) / 86_400)
         if newDay != day {
             day = newDay
             site.pv?.weather = SimSiteBuilder.weather(scenario, day: day)
@@ -87,14 +92,21 @@ public final class SimulationRunner {
 public final class BaselineBrain: SimBrain {
     public let baseline: SimBaseline
     let setpoints: [String: Double]
+    private var perPoint: [Double]?
+    private var reported = false
     public var wantsTelegrams: Bool { false }
     public init(_ baseline: SimBaseline, config: SiteConfig) {
         self.baseline = baseline
         self.setpoints = baseline.setpoints(config)
     }
     public func step(now: Date, telegram: [UInt8]?, site: SimSite, meter: VirtualMeterState) -> [String: Double] {
-        for p in site.points { try? p.writeCurrent(setpoints[p.config.id] ?? 0) }
+        let amps = perPoint ?? site.points.map { setpoints[$0.config.id] ?? 0 }
+        perPoint = amps
+        for (i, p) in site.points.enumerated() { try? p.writeCurrent(amps[i]) }
         site.boiler?.on = true
+        // The setpoints never change: the recorder needs them once.
+        if reported { return [:] }
+        reported = true
         return setpoints
     }
 }

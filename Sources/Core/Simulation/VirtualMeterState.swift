@@ -21,8 +21,17 @@ public struct VirtualMeterState: Sendable, Equatable {
     /// Quarter averages completed (kW), newest last — the site's ground truth for reports.
     public var completedQuarters: [(start: Date, kw: Double)] = []
     public let timeZone: TimeZone
+    // Per-step work without Calendar calls: the local clock, the month in progress [start, end).
+    private var clock: LocalClock
+    private var monthRange: (start: Date, end: Date)?
+    /// Quarters are whole multiples of 15 min of UTC time when the zone's offset is (all zones today).
+    private let quartersOnUTC: Bool
 
-    public init(timeZone: TimeZone) { self.timeZone = timeZone }
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+        clock = LocalClock(timeZone: timeZone)
+        quartersOnUTC = timeZone.secondsFromGMT() % 900 == 0
+    }
 
     public static func == (a: Self, b: Self) -> Bool {
         a.importKWh == b.importKWh && a.exportKWh == b.exportKWh && a.quarterImportKWh == b.quarterImportKWh
@@ -39,15 +48,13 @@ public struct VirtualMeterState: Sendable, Equatable {
         return c
     }
 
-    /// Start of the quarter holding `t` (local wall clock :00/:15/:30/:45).
+    /// Start of the quarter holding `t` (local wall clock :00/:15/:30/:45): `t` less the
+    /// minutes past the quarter and the seconds (right in the repeated autumn hour too).
     public func quarterStart(of t: Date) -> Date {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: t)
-        var q = c
-        q.minute = ((c.minute ?? 0) / 15) * 15
-        q.second = 0
-        // Local times repeat on the autumn DST day: take the candidate not after t.
-        let d = calendar.date(from: q) ?? t
-        return d > t ? d.addingTimeInterval(-3600) : d
+        let c = calendar.dateComponents([.minute, .second], from: t)
+        let into = Double((c.minute ?? 0) % 15 * 60 + (c.second ?? 0))
+        let whole = t.timeIntervalSince1970.rounded(.down)
+        return Date(timeIntervalSince1970: whole - into)
     }
 
     func monthStart(of t: Date) -> Date {
@@ -56,16 +63,16 @@ public struct VirtualMeterState: Sendable, Equatable {
 
     /// Integrates `gridW` (+ import) over `dt` seconds ending at `t`.
     public mutating func integrate(gridW: Double, dt: Double, at t: Date) {
-        let qs = quarterStart(of: t.addingTimeInterval(-0.001))
+        let qs = fastQuarterStart(of: t.addingTimeInterval(-0.001))
         if quarterStart == nil { quarterStart = qs }
-        if monthStart == nil { monthStart = monthStart(of: t.addingTimeInterval(-0.001)) }
-        let weekday = calendar.component(.weekday, from: t)
-        let hour = calendar.component(.hour, from: t)
+        if monthStart == nil { monthStart = cachedMonthStart(of: t.addingTimeInterval(-0.001)) }
+        let weekday = clock.weekday(t)
+        let hour = clock.secondsOfDay(t) / 3600
         tariff = (weekday == 1 || weekday == 7 || hour < 7 || hour >= 22) ? 2 : 1
         let kwh = abs(gridW) * dt / 3_600_000
         if gridW > 0 { importKWh[tariff - 1] += kwh; quarterImportKWh += kwh } else { exportKWh[tariff - 1] += kwh }
         // Close the quarter when the next sample belongs to a new one.
-        let nextQ = quarterStart(of: t)
+        let nextQ = fastQuarterStart(of: t)
         if let cur = quarterStart, nextQ != cur {
             closeQuarter(start: cur, end: t)
             quarterStart = nextQ
@@ -73,11 +80,26 @@ public struct VirtualMeterState: Sendable, Equatable {
         }
     }
 
+    /// `quarterStart(of:)` without a Calendar: a whole multiple of 900 s since the epoch.
+    func fastQuarterStart(of t: Date) -> Date {
+        guard quartersOnUTC else { return quarterStart(of: t) }
+        return Date(timeIntervalSince1970: (t.timeIntervalSince1970 / 900).rounded(.down) * 900)
+    }
+
+    /// `monthStart(of:)`, asking the Calendar only when `t` leaves the month last seen.
+    mutating func cachedMonthStart(of t: Date) -> Date {
+        if let r = monthRange, t >= r.start, t < r.end { return r.start }
+        let s = monthStart(of: t)
+        let e = calendar.date(byAdding: .month, value: 1, to: s) ?? t.addingTimeInterval(86_400)
+        monthRange = (s, e)
+        return s
+    }
+
     mutating func closeQuarter(start: Date, end: Date) {
         let kw = quarterImportKWh / 0.25
         completedQuarters.append((start, kw))
         if completedQuarters.count > 20_000 { completedQuarters.removeFirst(10_000) }
-        let ms = monthStart(of: start)
+        let ms = cachedMonthStart(of: start)
         if let cur = monthStart, ms != cur {
             history.append(MonthPeak(monthStart: cur, peakTime: monthPeakTime, kw: monthPeakKW))
             if history.count > 13 { history.removeFirst(history.count - 13) }

@@ -8,11 +8,15 @@ public struct VirtualP1Meter: Sendable {
     public init(style: TelegramEncoder.Style = .emucs) { encoder = TelegramEncoder(style: style) }
 
     public func state(site: SimSite, meter: VirtualMeterState, at now: Date) -> P1MeterState {
+        state(gridPhaseW: site.flows.gridPhaseW, voltage: site.config.site.voltage, meter: meter, at: now)
+    }
+
+    func state(gridPhaseW: PhaseValues, voltage: Double, meter: VirtualMeterState, at now: Date) -> P1MeterState {
         var s = P1MeterState(time: now)
         s.importKWh = meter.importKWh
         s.exportKWh = meter.exportKWh
         s.tariff = meter.tariff
-        s.setLines(signedPowerW: site.flows.gridPhaseW, voltage: .all(site.config.site.voltage))
+        s.setLines(signedPowerW: gridPhaseW, voltage: .all(voltage))
         s.quarterAverageKW = meter.currentAverageKW
         s.monthPeakKW = meter.monthPeakKW
         s.monthPeakTime = meter.monthPeakTime
@@ -24,8 +28,15 @@ public struct VirtualP1Meter: Sendable {
         encoder.encode(state(site: site, meter: meter, at: now))
     }
 
-    /// The `TelegramMaker` the simulation runner calls.
-    public var maker: TelegramMaker { { site, meter, now in self.telegram(site: site, meter: meter, at: now) } }
+    /// The `TelegramMaker` the simulation runner calls. For e-MUCS it writes the very bytes of
+    /// `telegram(site:meter:at:)` through a faster writer that keeps the monthly lines ready.
+    public var maker: TelegramMaker {
+        guard encoder.style == .emucs else { return { site, meter, now in self.telegram(site: site, meter: meter, at: now) } }
+        let w = EMUCSWriter(header: encoder.header)
+        return { site, meter, now in
+            w.telegram(gridPhaseW: site.flows.gridPhaseW, voltage: site.config.site.voltage, meter: meter, at: now)
+        }
+    }
 }
 
 /// The hub's side of a byte stream: frames telegrams and parses them (what the P1 reader does

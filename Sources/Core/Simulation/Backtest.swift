@@ -1,0 +1,55 @@
+import Foundation
+
+/// One `kwartier simulate` run: Kwartier's control and the baselines on the same simulated days.
+/// Every run builds its own site from the same scenario and seed, so the cars, the weather and
+/// the house are identical; only the brain differs.
+public struct Backtest {
+    /// The site with every device simulated and the scenario's slider applied.
+    public let config: SiteConfig
+    public let scenario: SimScenario
+
+    public init(config: SiteConfig, scenario: SimScenario) {
+        var c = SimSiteBuilder.simulated(config)
+        if let s = scenario.slider_kw { c.site.sliderKW = s }
+        self.config = c
+        self.scenario = scenario
+    }
+
+    /// The runner driven by Kwartier's own control, reading real telegram bytes.
+    public func kwartierRunner(settings: RuntimeSettings? = nil) throws -> (SimulationRunner, KwartierBrain) {
+        let start = try SimSiteBuilder.startDate(scenario, SimSiteBuilder.timeZone(config))
+        let brain = KwartierBrain(config: config, settings: settings, start: start)
+        let runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker)
+        return (runner, brain)
+    }
+
+    public func baselineRunner(_ b: SimBaseline) throws -> SimulationRunner {
+        try SimulationRunner(config: config, scenario: scenario, brain: BaselineBrain(b, config: config), makeTelegram: nil)
+    }
+
+    /// Kwartier's report with its P1 counters.
+    public static func report(_ runner: SimulationRunner, brain: KwartierBrain) -> SimReport {
+        var r = runner.report()
+        r.telegrams = brain.telegrams
+        r.crc_failures = brain.crcFailures
+        return r
+    }
+
+    /// Kwartier's report with the baselines' reports under `baselines`.
+    public static func combine(_ kwartier: SimReport, baselines: [SimBaseline: SimReport]) -> SimReport {
+        var r = kwartier
+        r.baselines = Dictionary(uniqueKeysWithValues: baselines.map { ($0.key.rawValue, $0.value) })
+        return r
+    }
+
+    /// Runs Kwartier, then every baseline, one after the other (the CLI runs them in parallel).
+    /// `progress` gets Kwartier's fraction done; `trace` every decision.
+    public func run(progress: ((Double) -> Void)? = nil, trace: ((SiteStep, Date) -> Void)? = nil) throws -> SimReport {
+        let (runner, brain) = try kwartierRunner()
+        brain.trace = trace
+        _ = runner.run(progress: progress)
+        var base: [SimBaseline: SimReport] = [:]
+        for b in SimBaseline.allCases { base[b] = try baselineRunner(b).run() }
+        return Self.combine(Self.report(runner, brain: brain), baselines: base)
+    }
+}

@@ -1,0 +1,176 @@
+"""`kwartier simulate`: the JSON contract, the human report, traces, scenario lookup and errors.
+Runs are short windows (a debug build simulates a few thousand steps a second)."""
+import json
+import shutil
+import subprocess
+
+from conftest import run, ROOT
+
+KEYS = ["violations", "max_quarter_kw", "slider_kw", "energy_delivered_kwh", "energy_requested_kwh"]
+MORNING = ["--start", "2026-06-15 10:00", "--hours", "0.5"]
+
+
+def last_json(stdout):
+    lines = stdout.rstrip("\n").split("\n")
+    return json.loads(lines[-1]), lines[:-1]
+
+
+def test_json_contract_last_line(kwartier):
+    r = run(kwartier, "simulate", *MORNING, "--json")
+    assert r.returncode == 0, r.stderr
+    rep, before = last_json(r.stdout)
+    assert before == []
+    for k in KEYS:
+        assert isinstance(rep[k], (int, float)), k
+    assert isinstance(rep["violations"], int)
+    assert set(rep["baselines"]) == {"uncontrolled", "static"}
+    for b in rep["baselines"].values():
+        for k in KEYS:
+            assert isinstance(b[k], (int, float)), k
+        assert b["slider_kw"] == rep["slider_kw"] == 15
+    # Figures that must agree with each other (an oracle inside the report).
+    assert rep["steps"] == 1800 and rep["hours"] == 0.5
+    assert rep["telegrams"] == rep["steps"] and rep["crc_failures"] == 0
+    assert rep["violations"] == sum(rep["violations_by_level"].values()) == 0
+    assert len(rep["per_car"]) >= 3 and rep["energy_delivered_kwh"] > 5
+    assert abs(rep["energy_delivered_kwh"] - sum(c["delivered_kwh"] for c in rep["per_car"])) < 0.01
+    assert abs(rep["energy_requested_kwh"] - sum(c["requested_kwh"] for c in rep["per_car"])) < 0.01
+    assert rep["max_quarter_kw"] == max(rep["quarter_kw"]) and len(rep["quarter_kw"]) == 2
+    assert rep["max_quarter_kw"] <= rep["slider_kw"]
+    # The baselines run the very same cars.
+    names = [c["name"] for c in rep["per_car"]]
+    for b in rep["baselines"].values():
+        assert [c["name"] for c in b["per_car"]] == names
+        assert b["energy_requested_kwh"] == rep["energy_requested_kwh"]
+        assert b["pv_kwh"] == rep["pv_kwh"]
+
+
+def test_runs_are_deterministic(kwartier):
+    a = run(kwartier, "simulate", *MORNING, "--json")
+    b = run(kwartier, "simulate", *MORNING, "--json")
+    assert a.returncode == b.returncode == 0
+    assert a.stdout == b.stdout
+
+
+def test_human_report_has_baselines_side_by_side(kwartier):
+    r = run(kwartier, "simulate", *MORNING)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Scenario demo: 0.5 h from 2026-06-15 10:00" in out
+    header = next(l for l in out.split("\n") if "kwartier" in l and "uncontrolled" in l)
+    assert header.split() == ["kwartier", "uncontrolled", "static"]
+    row = next(l for l in out.split("\n") if l.startswith("limit violations (must be 0)"))
+    assert len(row.split()) == 5 + 3 and row.split()[5] == "0"
+    for label in ["max quarter-hour peak (kW)", "energy delivered (kWh)", "charging starts", "PV self-consumption",
+                  "heat pump off/normal/comfort/boost", "Per car"]:
+        assert label in out, label
+    assert "decisions, 1800 telegrams decoded (0 CRC failures)" in out
+    assert r.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_trace_lines_then_report(kwartier):
+    r = run(kwartier, "simulate", "--start", "2026-06-15 08:00", "--hours", "0.05", "--trace", "--json")
+    assert r.returncode == 0, r.stderr
+    rep, lines = last_json(r.stdout)
+    assert len(lines) == rep["steps"] == 180
+    first, last = json.loads(lines[0]), json.loads(lines[-1])
+    assert first["time"] == "2026-06-15T08:00:01+02:00" and last["time"] == "2026-06-15T08:03:00+02:00"
+    for p in last["points"]:
+        assert set(p) >= {"id", "setpoint_a", "phases", "kind", "text", "send"}
+    assert set(last) >= {"time", "safe_state", "points", "quarter", "relays"}
+    assert [x["id"] for x in last["relays"]] == ["heatpump", "boiler"]
+
+
+def test_trace_file(kwartier, tmp_path):
+    path = tmp_path / "trace.jsonl"
+    r = run(kwartier, "simulate", "--start", "2026-06-15 08:00", "--hours", "0.05", "--trace-file", str(path), "--json")
+    assert r.returncode == 0, r.stderr
+    rep, before = last_json(r.stdout)
+    assert before == []
+    lines = path.read_text().splitlines()
+    assert len(lines) == 180
+    assert all(json.loads(l)["points"] for l in lines)
+    bad = run(kwartier, "simulate", "--hours", "0.01", "--trace-file", str(tmp_path / "no/such/dir/t.jsonl"))
+    assert bad.returncode == 2 and "cannot be written" in bad.stderr
+
+
+def test_scenario_by_name_from_anywhere(kwartier, tmp_path):
+    # Not in the repository: the name is found above the executable's real path.
+    r = subprocess.run([kwartier, "simulate", "--scenario", "seed-two-cars-share", "--start", "2026-11-02 08:25", "--hours", "0.1",
+                        "--json"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    rep, _ = last_json(r.stdout)
+    assert [c["name"] for c in rep["per_car"]] == ["car1@cp1", "car2@cp2"]
+
+
+def test_scenario_file_with_config_relative_to_it(kwartier, tmp_path):
+    shutil.copy(ROOT / "examples/home.yaml", tmp_path / "site.yaml")
+    (tmp_path / "evening.yaml").write_text(
+        "name: evening\nconfig: site.yaml\nstart: \"2026-06-15 18:00\"\nhours: 0.5\n"
+        "cars:\n  - { point: car, arrive: \"18:00\", leave: \"23:00\", soc: 20 }\n")
+    r = run(kwartier, "simulate", "--scenario", str(tmp_path / "evening.yaml"), "--json")
+    assert r.returncode == 0, r.stderr
+    rep, _ = last_json(r.stdout)
+    assert rep["slider_kw"] == 5 and rep["cars"] == 1 and rep["violations"] == 0
+    assert rep["max_quarter_kw"] <= 5
+
+
+def test_config_without_scenario_runs_the_demo_day_on_that_site(kwartier):
+    r = run(kwartier, "simulate", "--config", str(ROOT / "examples/carpark20.yaml"), *MORNING)
+    assert r.returncode == 0, r.stderr
+    assert "Site: Office car park" in r.stdout
+    assert "slider (kW)                              20.00" in r.stdout
+
+
+def test_list_scenarios(kwartier):
+    r = run(kwartier, "simulate", "--list")
+    assert r.returncode == 0, r.stderr
+    for name in ["home-car-heatpump", "carpark-20-tight", "sunny-week", "dark-week", "seed-third-waits"]:
+        assert name in r.stdout
+
+
+def test_unknown_scenario_lists_the_available_ones(kwartier):
+    r = run(kwartier, "simulate", "--scenario", "sunny-weak")
+    assert r.returncode == 2
+    assert "unknown scenario 'sunny-weak'" in r.stderr
+    assert "sunny-week" in r.stderr and "carpark-20-tight" in r.stderr
+
+
+def test_bad_scenario_file_names_the_key(kwartier, tmp_path):
+    f = tmp_path / "bad.yaml"
+    f.write_text("name: bad\nsed: 3\n")
+    r = run(kwartier, "simulate", "--scenario", str(f))
+    assert r.returncode == 2
+    assert f"{f}: sed: unknown key (line 2) — did you mean 'seed'?" in r.stderr
+    f.write_text("name: bad\ncars:\n  - { point: cp99, arrive: \"08:00\", leave: \"09:00\" }\n")
+    r = run(kwartier, "simulate", "--scenario", str(f))
+    assert r.returncode == 2
+    assert "unknown point 'cp99'" in r.stderr
+    r = run(kwartier, "simulate", "--scenario", str(tmp_path / "missing.yaml"))
+    assert r.returncode == 2 and "no such scenario file" in r.stderr
+
+
+def test_bad_days_and_hours(kwartier):
+    for args, text in [(["--days", "0"], "--days 0 is out of range"), (["--days", "400"], "--days 400 is out of range"),
+                       (["--hours=-1"], "--hours -1.0 is out of range"), (["--days", "2", "--hours", "3"], "not both")]:
+        r = run(kwartier, "simulate", *args)
+        assert r.returncode != 0, args
+        assert text in r.stderr, (args, r.stderr)
+    r = run(kwartier, "simulate", "--start", "2026-13-01")
+    assert r.returncode == 2 and "is not YYYY-MM-DD" in r.stderr
+
+
+def test_bad_config(kwartier, tmp_path):
+    f = tmp_path / "k.yaml"
+    f.write_text("site: { name: x }\n")
+    r = run(kwartier, "simulate", "--config", str(f), "--hours", "0.01")
+    assert r.returncode == 2
+    assert "in " + str(f) in r.stderr
+
+
+def test_help_has_examples(kwartier):
+    r = run(kwartier, "simulate", "--help")
+    assert r.returncode == 0
+    assert "Examples:" in r.stdout and "--scenario sunny-week" in r.stdout
+    for opt in ["--config", "--scenario", "--days", "--json", "--trace", "--trace-file", "--hours", "--start", "--list"]:
+        assert opt in r.stdout, opt
