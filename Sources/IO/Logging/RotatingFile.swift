@@ -17,7 +17,7 @@ public final class RotatingFile: @unchecked Sendable {
     private func open() {
         let fm = FileManager.default
         try? fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        if !fm.fileExists(atPath: path) { fm.createFile(atPath: path, contents: nil) }
+        if !fm.fileExists(atPath: path) { _ = fm.createFile(atPath: path, contents: nil) }
         handle = FileHandle(forWritingAtPath: path)
         size = Int((try? handle?.seekToEnd()) ?? 0)
     }
