@@ -60,7 +60,7 @@ def test_points_screen_shows_a_points_current_and_explanation(pane_factory):
     pt = st["points"][2]
     row = (f"> {pt['name']:<11} {pt['state']:<9} {pt['mode']:<6} {pt['priority']:>2} "
            f"{pt['phases'] if pt['phases'] else '-':>2} " + " ".join(f"{a:4.1f}" for a in pt["currents"]) +
-           f" {kw(pt['powerW']):>5} {pt['setpointA']:4.0f} {pt['sessionKWh']:5.1f} ")
+           f" {kw(pt['powerW']):>5} {pt['setpointA']:4.1f} {pt['sessionKWh']:5.1f} ")
     assert row in text, row
     assert f" cp03 {pt['name']} [{pt['board']}] prio {pt['priority']}: {pt['explanation']}" in text
 
@@ -112,7 +112,7 @@ def test_keys_change_the_site_and_the_screen_shows_it(pane_factory):
     # The points table shows the new mode, priority and setpoint.
     p.literal("2")
     text = p.wait_text("Name        State")
-    row = re.search(r"▸ Fleet 2 +(\S+) +manual +1 +3 .* +7 +\S+ manual 7 A", text)
+    row = re.search(r"▸ Fleet 2 +(\S+) +manual +1 +3 .* +7\.0 +\S+ manual 7 A", text)
     assert row, text
     p.wait_text(" cp12 Fleet 2 [office] prio 1, manual 7 A: manual 7 A")
 

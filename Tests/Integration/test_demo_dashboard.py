@@ -29,6 +29,11 @@ def f0(v):
     return s[1:] if s == "-0" else s
 
 
+def f1(v):
+    s = f"{v:.1f}"
+    return s[1:] if s == "-0.0" else s
+
+
 def hm(iso):
     return DemoPane.clock(iso)[:5]
 
@@ -83,7 +88,7 @@ LIMITS = {"grid": "40", "garage-a": "32", "garage-b": "25"}
 def row_pattern(pid, sel, mode, prio, setpoint):
     """A Points-table row up to the setpoint column: the values the core decides or keeps."""
     return (rf"{re.escape(sel)} {re.escape(NAMES[pid])} +(no car|connected|charging|waiting|error|lost) +{mode} +{prio} "
-            rf"+[-\d] +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +{re.escape(f0(setpoint))} +[\d.]+")
+            rf"+[-\d] +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +{re.escape(f1(setpoint))} +[\d.]+")
 
 
 def check_points_screen(text, st, settings, selected, sel_glyph, two_line, detail=True):

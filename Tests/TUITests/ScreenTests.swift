@@ -66,11 +66,11 @@ final class ScreenTests: XCTestCase {
         // 4 points at 80x24: room for two lines each, the explanation whole under its row.
         XCTAssertTrue(t.contains("""
               Name        State     Mode   Pr Ph   L1   L2   L3    kW  Set   kWh
-              Visitor 1   charging  auto    0  3 10.0 10.0 10.0   6.9   10   4.2
+              Visitor 1   charging  auto    0  3 10.0 10.0 10.0   6.9 10.0   4.2
                 board garage L2 31.6/32 A
-            > Visitor 2   waiting   manual  3  3  0.0  0.0  0.0   0.0    0   4.2
+            > Visitor 2   waiting   manual  3  3  0.0  0.0  0.0   0.0  0.0   4.2
                 board garage L2 31.6/32 A
-              Visitor 3   charging  auto    0  3 10.0 10.0 10.0   6.9   10   4.2
+              Visitor 3   charging  auto    0  3 10.0 10.0 10.0   6.9 10.0   4.2
             """), t)
         XCTAssertEqual(c.roles(5)[10], .selected)                 // the selection covers both lines
         XCTAssertTrue(t.contains(" cp02 Visitor 2 [garage] prio 3, manual 8 A: board garage L2 31.6/32 A"), t)
@@ -81,10 +81,10 @@ final class ScreenTests: XCTestCase {
         s.points[1] = Fixture.point(2, state: .waiting, mode: .manual, priority: 3, manualA: 8, setpoint: 0, powerW: 0)
         let t = frame(s, .points) { $0.selectedPoint = 1 }.text()
         XCTAssertTrue(t.contains("  Name        State     Mode   Pr Ph   L1   L2   L3    kW  Set   kWh Why\n"), t)
-        XCTAssertTrue(t.contains("> Visitor 2   waiting   manual  3  3  0.0  0.0  0.0   0.0    0   4.2 board gara~"), t)
+        XCTAssertTrue(t.contains("> Visitor 2   waiting   manual  3  3  0.0  0.0  0.0   0.0  0.0   4.2 board gara~"), t)
         // Wide enough for the Why column: one line per point even when two would fit.
         let wide = frame(Fixture.snapshot(points: 4), .points, w: 120, h: 30).text()
-        XCTAssertTrue(wide.contains("> Visitor 1   charging  auto    0  3 10.0 10.0 10.0   6.9   10   4.2 board garage L2 31.6/32 A\n"
+        XCTAssertTrue(wide.contains("> Visitor 1   charging  auto    0  3 10.0 10.0 10.0   6.9 10.0   4.2 board garage L2 31.6/32 A\n"
                                     + "  Visitor 2 "), wide)
     }
 

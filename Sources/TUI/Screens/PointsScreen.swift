@@ -23,7 +23,7 @@ enum PointsScreen {
             var cells = [i == st.selectedPoint ? g : "", p.name, p.state.rawValue, p.mode.rawValue,
                          "\(p.priority)", p.phasesInUse > 0 ? "\(p.phasesInUse)" : "-",
                          Fmt.amps(cur.l1), Fmt.amps(cur.l2), Fmt.amps(cur.l3),
-                         Fmt.kW(p.powerW), Fmt.ampsInt(p.setpointA), Fmt.kWh(p.sessionKWh)]
+                         Fmt.kW(p.powerW), Fmt.amps(p.setpointA), Fmt.kWh(p.sessionKWh)]
             if !detailLines { cells.append(p.explanation) }
             return Table.Row(cells, roles: [.normal, .label, stateRole(p.state), p.mode == .auto ? .normal : .warn,
                                             .normal, .normal, .value, .value, .value, .value, .value, .normal, .dim],
