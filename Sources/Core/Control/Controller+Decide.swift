@@ -150,8 +150,15 @@ extension ControlEngine {
         points.reserveCapacity(n)
         for i in 0..<n {
             let r = i < np ? input.points[i] : .none
-            let ex = explain(i, reading: r, gridAgeS: input.gridAgeS, gridKnown: grid != nil,
-                             quarter: quarter, rotationLeft: rotationLeft, input: input, now: now)
+            let key = explainKey(i, reading: r, gridAgeS: input.gridAgeS, gridKnown: grid != nil,
+                                 quarter: quarter, rotationLeft: rotationLeft, input: input, now: now)
+            let ex: Explanation
+            if memoizeExplanations && key == explainKeys[i] {
+                ex = explanations[i]
+            } else {
+                ex = render(key, point: i)
+                explainKeys[i] = key; explanations[i] = ex
+            }
             let lost = scratch.role[i] == .lost
             points.append(PointDecision(id: site.pointIds[i], setpointA: lost ? site.safeA[i] : scratch.final[i],
                                         phases: scratch.switched[i] ? scratch.phasesCmd[i] : nil,

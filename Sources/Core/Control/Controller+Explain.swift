@@ -4,106 +4,229 @@ extension ControlEngine {
     static let lineNames = ["L1", "L2", "L3"]
 
     /// The binding constraint of a point right now, in words and numbers.
+    ///
+    /// Built in two steps so unchanged texts are not rebuilt on every decision: `explainKey`
+    /// captures everything the text shows (its template and the numbers as printed), and
+    /// `render` makes the text from that key alone (plus the site, which never changes).
+    /// `decide` keeps each point's last key and explanation and reuses the explanation when the
+    /// key is the same.
     func explain(_ i: Int, reading r: PointReading, gridAgeS: Double, gridKnown: Bool,
                  quarter: QuarterStatus?, rotationLeft: [Int: Double], input: ControlInput, now: Date) -> Explanation {
+        render(explainKey(i, reading: r, gridAgeS: gridAgeS, gridKnown: gridKnown, quarter: quarter,
+                          rotationLeft: rotationLeft, input: input, now: now), point: i)
+    }
+
+    /// What point i's explanation shows, without building its text.
+    func explainKey(_ i: Int, reading r: PointReading, gridAgeS: Double, gridKnown: Bool,
+                    quarter: QuarterStatus?, rotationLeft: [Int: Double], input: ControlInput, now: Date) -> ExplainKey {
+        var k = ExplainKey()
         switch scratch.role[i] {
         case .lost:
             var b = 0.0
             for p in 0..<3 { b = max(b, scratch.budget[i * 3 + p]) }
-            let what = scratch.badReading[i] ? "unreadable currents" : r.status == nil ? "no reading yet"
-                : (r.reachable ? "no reading for \(secs(r.ageS)) s" : "lost")
-            return Explanation(.lost, "\(what), budgeted at \(fmt1(b)) A")
+            if scratch.badReading[i] { k.t = .lostUnreadable } else if r.status == nil { k.t = .lostNoReading }
+            else if r.reachable { k.t = .lostAge; k.n0 = secs(r.ageS) } else { k.t = .lost }
+            k.setTenths(1, b)
+            return k
         case .inactive:
             switch scratch.inactive[i] {
-            case .noCar: return Explanation(.noCar, "no car")
-            case .off: return Explanation(.off, "off")
-            case .error: return Explanation(.other, "charger error" + (r.status?.errorText.map { ": " + $0 } ?? ""))
+            case .noCar: k.t = .noCar
+            case .off: k.t = .off
+            case .error: k.t = .error; k.str = r.status?.errorText
             case .paused:
                 let left = tunables.minPauseS - (mem[i].stoppedAt.map { now.timeIntervalSince($0) } ?? 0)
-                return Explanation(.pause, "paused after a stop, restart possible in \(fmtDuration(left))")
+                k.t = .paused; k.n0 = durationKey(left)
             }
+            return k
         case .candidate:
             break
         }
         let v = scratch.final[i]
         if scratch.safeOnly[i] {
             let l = scratch.staleLevel[i]
-            var why: String
             if l == 0 {
-                why = gridKnown && gridAgeS.isFinite ? "meter stale \(secs(gridAgeS)) s" : "no main-meter reading yet"
+                if gridKnown && gridAgeS.isFinite { k.t = .staleGrid; k.n0 = secs(gridAgeS) } else { k.t = .staleGridNone }
             } else if l > 0 {
                 let age = l < input.meters.count ? input.meters[l].ageS : .infinity
-                why = age.isFinite ? "\(site.levelName(l)) meter stale \(secs(age)) s"
-                                   : "\(site.levelName(l)) meter: no reading yet"
+                k.n0 = l
+                if age.isFinite { k.t = .staleLevel; k.n1 = secs(age) } else { k.t = .staleLevelNone }
             } else {
-                why = "meter stale"
+                k.t = .stale
             }
-            if v > 0 { why += ": held at minimum" }
-            return Explanation(.stale, why)
+            if v > 0 { k.s |= ExplainKey.heldAtMinimum }
+            return k
         }
         if !scratch.admitted[i] || v == 0 {
-            var text = waitingText(i)
-            var kind = Explanation.Kind.waiting
+            waitingKey(i, &k)
             if let left = rotationLeft[priority[i]], mode[i] == .auto {
-                text += "; next turn in \(fmtDuration(left))"
-                kind = .rotation
+                k.s |= ExplainKey.nextTurn; k.n4 = durationKey(left)
             }
-            return Explanation(kind, text)
+            return k
         }
-        var ex: Explanation
         if scratch.graced[i] {
             let short = scratch.waitNeed[i] - scratch.waitFree[i]
             let since = mem[i].sliderShortSince.map { now.timeIntervalSince($0) } ?? 0
-            ex = Explanation(.slider, "slider short \(fmt1(short / 1000)) kW for \(secs(since)) s: held at minimum")
+            k.t = .sliderShort; k.setTenths(0, short / 1000); k.n1 = secs(since)
         } else if scratch.hold[i] == 1 {
-            ex = Explanation(.rateLimit, "ramping up to \(fmt1(scratch.rampTarget[i])) A")
+            k.t = .ramp; k.setTenths(0, scratch.rampTarget[i])
         } else {
-            ex = bindingText(i, quarter: quarter)
+            bindingKey(i, quarter: quarter, &k)
         }
         if scratch.switched[i] {
-            ex.text += scratch.phasesCmd[i] == 1 ? "; switched to 1 phase" : "; switched to 3 phases"
+            k.s |= scratch.phasesCmd[i] == 1 ? ExplainKey.switched1 : ExplainKey.switched3
         }
-        return ex
+        return k
     }
 
     /// Why an admitted point has the current it has.
-    private func bindingText(_ i: Int, quarter: QuarterStatus?) -> Explanation {
+    private func bindingKey(_ i: Int, quarter: QuarterStatus?, _ k: inout ExplainKey) {
         let b = fill.bind[i]
-        let isManual = mode[i] == .manual
         if b >= 0 {
-            let k = Int(b)
-            if k == site.powerConstraint, let q = quarter {
-                let label = q.targetKW > settings.sliderKW + 1e-9 ? "month peak" : "slider"
-                return Explanation(.slider, "\(label) \(fmt1(q.targetKW)) kW (\(fmt1(q.allowedKW)) kW allowed now)")
+            let c = Int(b)
+            if c == site.powerConstraint, let q = quarter {
+                k.t = .slider
+                k.n0 = q.targetKW > settings.sliderKW + 1e-9 ? 1 : 0
+                k.setTenths(1, q.targetKW); k.setTenths(2, q.allowedKW)
+                return
             }
-            let l = k / 3, p = k % 3
-            let text = "\(site.levelName(l)) \(ControlEngine.lineNames[p]) \(fmt1(scratch.load[k]))/\(fmtLimit(site.levelLimitA[l])) A"
-            if isManual {
-                return Explanation(.levelLimit, "manual \(fmtLimit(manualA[i] ?? site.maxA[i])) A cut by " + text)
+            k.n0 = c / 3; k.n1 = c % 3; k.setTenths(2, scratch.load[c])
+            if mode[i] == .manual {
+                k.t = .levelManual; k.n4 = Int(bitPattern: UInt((manualA[i] ?? site.maxA[i]).bitPattern))
+            } else {
+                k.t = .level
             }
-            return Explanation(.levelLimit, text)
+            return
         }
         switch scratch.hiReason[i] {
-        case 1: return Explanation(.manual, "manual \(fmt1(fill.hi[i])) A")
-        case 2: return Explanation(.other, "car not drawing: minimum kept offered")
-        case 3: return Explanation(.pointMax, "the car takes at most \(fmt1(fill.hi[i])) A")
-        default: return Explanation(.pointMax, "point max \(fmtLimit(site.maxA[i])) A")
+        case 1: k.t = .manual; k.setTenths(0, fill.hi[i])
+        case 2: k.t = .notDrawing
+        case 3: k.t = .carMax; k.setTenths(0, fill.hi[i])
+        default: k.t = .pointMax
         }
     }
 
     /// What a waiting (or stopped) car needs and what is free where it does not fit.
-    private func waitingText(_ i: Int) -> String {
-        let k = Int(scratch.waitK[i])
-        guard k >= 0 else { return "waiting" }
-        if k == site.powerConstraint {
-            return "needs \(fmt1(scratch.waitNeed[i] / 1000)) kW, \(fmt1(max(0, scratch.waitFree[i]) / 1000)) kW free under the slider"
+    private func waitingKey(_ i: Int, _ k: inout ExplainKey) {
+        let c = Int(scratch.waitK[i])
+        guard c >= 0 else { k.t = .waiting; return }
+        if c == site.powerConstraint {
+            k.t = .waitingSlider
+            k.setTenths(0, scratch.waitNeed[i] / 1000); k.setTenths(1, max(0, scratch.waitFree[i]) / 1000)
+            return
         }
-        let l = k / 3, p = k % 3
-        if scratch.levelBlind[l] { return "\(site.levelName(l)) meter: no reading yet" }
-        let who = l == 0 ? "the grid" : site.levelName(l)
-        return "needs \(fmt1(scratch.waitNeed[i])) A on \(ControlEngine.lineNames[p]), \(who) has \(fmt1(max(0, scratch.waitFree[i]))) A free"
+        let l = c / 3, p = c % 3
+        k.n0 = l
+        if scratch.levelBlind[l] { k.t = .waitingBlind; return }
+        k.t = .waitingLevel; k.n1 = p
+        k.setTenths(2, scratch.waitNeed[i]); k.setTenths(3, max(0, scratch.waitFree[i]))
+    }
+
+    /// The explanation a key stands for (point i: for its maximum, which the key leaves out).
+    func render(_ k: ExplainKey, point i: Int) -> Explanation {
+        var ex: Explanation
+        switch k.t {
+        case .none: ex = Explanation(.other, "")    // never produced by explainKey
+        case .lostUnreadable: ex = Explanation(.lost, "unreadable currents, budgeted at \(k.tenths(1)) A")
+        case .lostNoReading: ex = Explanation(.lost, "no reading yet, budgeted at \(k.tenths(1)) A")
+        case .lostAge: ex = Explanation(.lost, "no reading for \(k.n0) s, budgeted at \(k.tenths(1)) A")
+        case .lost: ex = Explanation(.lost, "lost, budgeted at \(k.tenths(1)) A")
+        case .noCar: return Explanation(.noCar, "no car")
+        case .off: return Explanation(.off, "off")
+        case .error: return Explanation(.other, "charger error" + (k.str.map { ": " + $0 } ?? ""))
+        case .paused:
+            return Explanation(.pause, "paused after a stop, restart possible in \(durationText(k.n0))")
+        case .staleGrid: ex = Explanation(.stale, "meter stale \(k.n0) s")
+        case .staleGridNone: ex = Explanation(.stale, "no main-meter reading yet")
+        case .staleLevel: ex = Explanation(.stale, "\(site.levelName(k.n0)) meter stale \(k.n1) s")
+        case .staleLevelNone: ex = Explanation(.stale, "\(site.levelName(k.n0)) meter: no reading yet")
+        case .stale: ex = Explanation(.stale, "meter stale")
+        case .waiting: ex = Explanation(.waiting, "waiting")
+        case .waitingSlider:
+            ex = Explanation(.waiting, "needs \(k.tenths(0)) kW, \(k.tenths(1)) kW free under the slider")
+        case .waitingBlind: ex = Explanation(.waiting, "\(site.levelName(k.n0)) meter: no reading yet")
+        case .waitingLevel:
+            let who = k.n0 == 0 ? "the grid" : site.levelName(k.n0)
+            ex = Explanation(.waiting, "needs \(k.tenths(2)) A on \(ControlEngine.lineNames[k.n1]), \(who) has \(k.tenths(3)) A free")
+        case .sliderShort:
+            ex = Explanation(.slider, "slider short \(k.tenths(0)) kW for \(k.n1) s: held at minimum")
+        case .ramp: ex = Explanation(.rateLimit, "ramping up to \(k.tenths(0)) A")
+        case .slider:
+            let label = k.n0 == 1 ? "month peak" : "slider"
+            ex = Explanation(.slider, "\(label) \(k.tenths(1)) kW (\(k.tenths(2)) kW allowed now)")
+        case .level, .levelManual:
+            let text = "\(site.levelName(k.n0)) \(ControlEngine.lineNames[k.n1]) \(k.tenths(2))/\(fmtLimit(site.levelLimitA[k.n0])) A"
+            if k.t == .levelManual {
+                let m = Double(bitPattern: UInt64(UInt(bitPattern: k.n4)))
+                ex = Explanation(.levelLimit, "manual \(fmtLimit(m)) A cut by " + text)
+            } else {
+                ex = Explanation(.levelLimit, text)
+            }
+        case .manual: ex = Explanation(.manual, "manual \(k.tenths(0)) A")
+        case .notDrawing: ex = Explanation(.other, "car not drawing: minimum kept offered")
+        case .carMax: ex = Explanation(.pointMax, "the car takes at most \(k.tenths(0)) A")
+        case .pointMax: ex = Explanation(.pointMax, "point max \(fmtLimit(site.maxA[i])) A")
+        }
+        if k.s & ExplainKey.heldAtMinimum != 0 { ex.text += ": held at minimum" }
+        if k.s & ExplainKey.nextTurn != 0 {
+            ex.text += "; next turn in \(durationText(k.n4))"
+            ex.kind = .rotation
+        }
+        if k.s & ExplainKey.switched1 != 0 { ex.text += "; switched to 1 phase" }
+        if k.s & ExplainKey.switched3 != 0 { ex.text += "; switched to 3 phases" }
+        return ex
     }
 }
+
+/// Everything one point's explanation shows: which text, and its numbers as printed (tenths for
+/// one-decimal figures, whole seconds, level and line indices). Equal keys give equal texts.
+struct ExplainKey: Equatable {
+    enum Template: UInt8 {
+        case none
+        case lostUnreadable, lostNoReading, lostAge, lost
+        case noCar, off, error, paused
+        case staleGrid, staleGridNone, staleLevel, staleLevelNone, stale
+        case waiting, waitingSlider, waitingBlind, waitingLevel
+        case sliderShort, ramp, slider, level, levelManual, manual, notDrawing, carMax, pointMax
+    }
+    static let heldAtMinimum: UInt8 = 1, nextTurn: UInt8 = 2, switched1: UInt8 = 4, switched3: UInt8 = 8
+
+    var t = Template.none
+    /// Suffix flags (above).
+    var s: UInt8 = 0
+    /// Bit j set: n_j holds a Double's bits for `fmt1` (not finite or too large for tenths).
+    var raw: UInt8 = 0
+    var n0 = 0, n1 = 0, n2 = 0, n3 = 0, n4 = 0
+    var str: String?
+
+    /// Stores x in slot j as `fmt1` prints it.
+    mutating func setTenths(_ j: Int, _ x: Double) {
+        let v: Int
+        if x.isFinite && abs(x) < 1e15 { v = Int((x * 10).rounded()) }
+        else { v = Int(bitPattern: UInt(x.bitPattern)); raw |= 1 << UInt8(j) }
+        switch j {
+        case 0: n0 = v
+        case 1: n1 = v
+        case 2: n2 = v
+        default: n3 = v
+        }
+    }
+
+    /// Slot j as `fmt1` prints it.
+    func tenths(_ j: Int) -> String {
+        let v = j == 0 ? n0 : j == 1 ? n1 : j == 2 ? n2 : n3
+        if raw & (1 << UInt8(j)) != 0 { return fmt1(Double(bitPattern: UInt64(UInt(bitPattern: v)))) }
+        return fmtTenths(v)
+    }
+}
+
+/// `fmtDuration` in two steps: the number it prints (minutes stored as -1 - m), then the text.
+func durationKey(_ s: Double) -> Int {
+    let v = s.isFinite ? min(max(0, s), 1e9) : 0
+    if v < 120 { return Int(v.rounded(.up)) }
+    return -1 - Int((v / 60).rounded(.up))
+}
+
+func durationText(_ k: Int) -> String { k >= 0 ? String(k) + " s" : String(-1 - k) + " min" }
 
 extension PointDecision {
     /// One line for logs and `simulate --trace`: "cp3 7.0 A: board garage L2 31.6/32 A",

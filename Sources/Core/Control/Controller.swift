@@ -67,6 +67,12 @@ struct ControlEngine {
     var fill: ProgressiveFill
     var scratch: Scratch
 
+    /// Each point's last explanation and what it shows: reused while that stays the same, so
+    /// texts are not rebuilt on every decision (see `explainKey`). Off only in tests, to compare.
+    var explainKeys: [ExplainKey]
+    var explanations: [Explanation]
+    var memoizeExplanations = true
+
     init(config: SiteConfig, tunables: ControlTunables?, settings: RuntimeSettings?) {
         let t = tunables ?? ControlTunables(site: config.site)
         self.tunables = t
@@ -81,6 +87,8 @@ struct ControlEngine {
         lastLevelCurrents = Array(repeating: nil, count: site.levelCount)
         fill = ProgressiveFill(site: site)
         scratch = Scratch(points: n, constraints: site.constraintCount, levels: site.levelCount)
+        explainKeys = Array(repeating: ExplainKey(), count: n)
+        explanations = Array(repeating: Explanation(.other, ""), count: n)
         apply(settings: s)
     }
 

@@ -5,10 +5,28 @@
 func fmt1(_ x: Double) -> String {
     guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
     guard abs(x) < 1e15 else { return String(x) }
-    let r = Int((x * 10).rounded())
+    return fmtTenths(Int((x * 10).rounded()))
+}
+
+/// A whole number of tenths with one decimal: 316 → "31.6", -5 → "-0.5", 0 → "0.0".
+/// The text `fmt1` gives for every finite x with |x| < 1e15, from r = (x * 10).rounded(); built
+/// in one small buffer (explanations are made for every point on every decision).
+func fmtTenths(_ r: Int) -> String {
     if r == 0 { return "0.0" }
-    let a = abs(r)
-    return (r < 0 ? "-" : "") + String(a / 10) + "." + String(a % 10)
+    var a = r.magnitude
+    // 20 digits for UInt64, a sign and a point.
+    return String(unsafeUninitializedCapacity: 22) { buf in
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &tmp) { rev in
+            var n = 0
+            rev[n] = UInt8(ascii: "0") &+ UInt8(a % 10); n += 1; a /= 10
+            rev[n] = UInt8(ascii: "."); n += 1
+            repeat { rev[n] = UInt8(ascii: "0") &+ UInt8(a % 10); n += 1; a /= 10 } while a > 0
+            if r < 0 { rev[n] = UInt8(ascii: "-"); n += 1 }
+            for j in 0..<n { buf[j] = rev[n - 1 - j] }
+            return n
+        }
+    }
 }
 
 /// A limit as configured: whole numbers without decimals ("32"), else one decimal ("31.5").
