@@ -22,3 +22,19 @@ def run(kwartier, *args, input=None, timeout=60, env=None):
         e.update(env)
     return subprocess.run([kwartier, *args], input=input, capture_output=True, text=True,
                           timeout=timeout, env=e)
+
+
+@pytest.fixture
+def pane_factory(kwartier, tmp_path):
+    """Dashboard panes in a private tmux server (dashboard_tmux.Pane), closed after the test."""
+    from dashboard_tmux import Pane
+    panes = []
+
+    def make(**kw):
+        p = Pane(kwartier, tmp_path, **kw)
+        panes.append(p)
+        return p
+
+    yield make
+    for p in panes:
+        p.close()

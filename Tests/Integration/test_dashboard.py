@@ -5,21 +5,8 @@ import re
 
 import pytest
 
-from dashboard_tmux import Pane
 
 
-@pytest.fixture
-def pane_factory(kwartier, tmp_path):
-    panes = []
-
-    def make(**kw):
-        p = Pane(kwartier, tmp_path, **kw)
-        panes.append(p)
-        return p
-
-    yield make
-    for p in panes:
-        p.close()
 
 
 def kw(v):

@@ -4,23 +4,10 @@ import re
 
 import pytest
 
-from dashboard_tmux import Pane
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;5;\d+|48;5;\d+|9[0-7])[;m]")
 
 
-@pytest.fixture
-def pane_factory(kwartier, tmp_path):
-    panes = []
-
-    def make(**kw):
-        p = Pane(kwartier, tmp_path, **kw)
-        panes.append(p)
-        return p
-
-    yield make
-    for p in panes:
-        p.close()
 
 
 @pytest.mark.parametrize("term", ["vt100", "linux", "screen-256color", "xterm-256color"])
