@@ -60,22 +60,10 @@ public struct SimTrace {
             offsetHour = hour
             offsetS = timeZone.secondsFromGMT(for: d)
         }
-        let local = t + offsetS
-        var days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let secs = local - days * 86_400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let c = P1Calendar.civil(fromEpochSeconds: t + offsetS)
         let sign = offsetS < 0 ? "-" : "+"
         let off = abs(offsetS)
-        return "\(year)-\(pad(month))-\(pad(day))T\(pad(secs / 3600)):\(pad(secs / 60 % 60)):\(pad(secs % 60))\(sign)\(pad(off / 3600)):\(pad(off / 60 % 60))"
+        return "\(c.year)-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))\(sign)\(pad(off / 3600)):\(pad(off / 60 % 60))"
     }
 
     private func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
