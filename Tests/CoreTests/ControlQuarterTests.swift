@@ -80,6 +80,24 @@ final class ControlQuarterTests: XCTestCase {
         XCTAssertEqual(d.point("cp2")!.line, "cp2 8.3 A: slider 9.0 kW (12.0 kW allowed now)")
     }
 
+    /// A quarter run exactly at the slider keeps the slider's power to its last second (it used to
+    /// collapse toward 0 in the last 30 s and cut every car at every quarter's end); a quarter
+    /// ahead of its budget still gets less, spread over the 30 s floor, not over the seconds left.
+    func testLastSecondsOfAQuarterOnTarget() {
+        let c = site(slider: 9, points: 1, buffer: 0)
+        var m = Meter()
+        let t0 = brussels(2025, 5, 6, 11, 0)
+        run(c, &m, from: t0, to: t0.addingTimeInterval(890), powerW: 9000)
+        let d = decideWithCars(c, &m, at: t0.addingTimeInterval(890), houseW: 9000, cars: ["cp1": car(0, state: .connected)])
+        XCTAssertEqual(d.quarter!.allowedKW, 9.0, accuracy: 1e-6)
+        // 890 s at 12 kW: 2.9667 kWh of 2.25 allowed; 10 s left: (2.25 - 2.9667 + 9 × 20 / 3600) × 3600 / 30 = -80 kW.
+        let c2 = site(slider: 9, points: 1, buffer: 0)
+        var m2 = Meter()
+        run(c2, &m2, from: t0, to: t0.addingTimeInterval(890), powerW: 12_000)
+        let d2 = decideWithCars(c2, &m2, at: t0.addingTimeInterval(890), houseW: 12_000, cars: ["cp1": car(0, state: .connected)])
+        XCTAssertEqual(d2.quarter!.allowedKW, (2.25 - 12.0 * 890 / 3600 + 9 * 20.0 / 3600) * 3600 / 30, accuracy: 1e-6)
+    }
+
     /// The autumn DST day in Brussels has 100 quarters, the spring day 92, each 900 s long and
     /// starting at :00/:15/:30/:45 on the wall clock; the hour repeated at 02:00 is two sets.
     func testDSTDays() {

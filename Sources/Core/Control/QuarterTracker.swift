@@ -177,8 +177,16 @@ public struct QuarterTracker: Sendable {
             note = "meter 1-0:1.4.0 implies \(fmt1(me / 0.25)) kW for the quarter so far, the core counts \(fmt1(energy / 0.25)) kW"
         }
         let assumed = energy + target * unknown / 3600
-        let horizon = max(left, tunables.quarterHorizonFloorS)
-        let allowed = (target * 0.25 - assumed) * 3600 / horizon
+        // Energy still allowed, spread over the time left but over at least the floor, so the
+        // last seconds of a light quarter do not promise megawatts. Inside the floor the seconds
+        // that are not left any more are counted as spent at the target: a quarter on its target
+        // keeps the target power to its last second instead of collapsing toward 0 (which cut
+        // every car at every quarter's end), and the value stays smooth (no division by the few
+        // seconds left, where the energy register's 1 Wh steps would make it jump).
+        let floor = tunables.quarterHorizonFloorS
+        let remaining = target * 0.25 - assumed
+        let allowed = left >= floor ? remaining * 3600 / left
+                                    : (remaining + target * (floor - left) / 3600) * 3600 / floor
         let average = elapsed > 0 ? assumed * 3600 / elapsed : max(0, importPowerW) / 1000
         let forecast = (assumed + max(0, importPowerW) / 1000 * left / 3600) / 0.25
         let q = QuarterStatus(start: start, end: end, importedKWh: energy, averageKW: average, forecastKW: forecast,
