@@ -15,6 +15,18 @@ def kwartier():
     return path
 
 
+def stop_process(proc, timeout=5):
+    """SIGTERM a helper process (peer, socat, kwartier) and wait; kill it if it does not stop."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def run(kwartier, *args, input=None, timeout=60, env=None):
     """Runs kwartier with args; returns the CompletedProcess (text mode)."""
     e = dict(os.environ)

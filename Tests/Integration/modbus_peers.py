@@ -9,7 +9,7 @@ import subprocess
 import threading
 import time
 
-from conftest import ROOT
+from conftest import ROOT, stop_process
 
 PYTHON = str(ROOT / ".venv/bin/python")
 PEER = str(ROOT / "Tests/Peers/modbus_peer.py")
@@ -106,11 +106,7 @@ class PtyPair:
             time.sleep(0.02)
 
     def close(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
 
     def __enter__(self):
         return self
@@ -191,12 +187,7 @@ class Watch:
         raise AssertionError(f"condition not reached in {timeout} s; last cycle: {seen[-1] if seen else None}")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_process(self.proc)
 
     def __enter__(self):
         return self

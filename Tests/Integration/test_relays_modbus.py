@@ -4,7 +4,6 @@ relay 1 = SG0 : relay 2 = SG1), readable errors, a pulse counter register, and t
 replayed on a simulated clock with the coils following the seed dwell times."""
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import time
 import pytest
 from pymodbus.client import ModbusTcpClient
 
-from conftest import ROOT, run
+from conftest import ROOT, run, stop_process
 
 PEER = ROOT / "Tests/Peers/relay_module.py"
 PATTERN = {"off": [True, False], "normal": [False, False], "comfort": [False, True], "boost": [True, True]}
@@ -63,13 +62,7 @@ class Module:
             c.close()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 TCP, through libmodbus' RTU framing (socat honours the baud rate, not the parity)."""
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 
 import pytest
 
-from conftest import run
+from conftest import run, stop_process
 from test_relays_modbus import PATTERN, PEER
 
 
@@ -27,12 +26,7 @@ def rtu_module(tmp_path):
     time.sleep(0.8)   # no port to poll on a pty: give the server its start-up time
     yield a, log
     for p in (peer, socat):
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+        stop_process(p)
 
 
 def writes(log):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import run
+from conftest import run, stop_process
 from modbus_peers import Peers
 from p1_server import P1Server
 from p1_support import wait_for
@@ -59,12 +59,7 @@ def rig(kwartier, tmp_path):
         try:
             yield peers, p1, cfg, proc, tmp_path
         finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            stop_process(proc, timeout=10)
             p1.close()
 
 
