@@ -62,9 +62,12 @@ struct DemoCommand: ParsableCommand {
         let store = SettingsStore(dataDir: dir)
         let settings = store.load(defaults: RuntimeSettings.defaults(for: siteConfig))
         for m in store.loadMessages { printErr(m) }
-        let brain = KwartierBrain(config: siteConfig, settings: settings, start: day0)
-        let runner = try SimulationRunner(config: siteConfig, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker)
-        let host = DemoHost(runner: runner, brain: brain, speed: speed, dataDir: dir)
+        let feed = SnapshotFeed()
+        var publish: (@Sendable (SiteSnapshot) -> Void)? = nil
+        var printLine: (@Sendable (SiteStep, String) -> Void)? = nil
+        if useDashboard { publish = { s in feed.publish(s) } } else { printLine = { _, line in print(line); fflush(stdout) } }
+        let host = try DemoHost(config: siteConfig, scenario: scenario, settings: settings, start: day0, speed: speed,
+                                onSnapshot: publish, onStep: printLine)
         let startMinute = TimeWindow.minutes(start)!
         if startMinute > 0 {
             if !useDashboard { printErr("kwartier demo: simulating the day up to \(start)…") }
@@ -72,8 +75,7 @@ struct DemoCommand: ParsableCommand {
         }
 
         if useDashboard {
-            let feed = SnapshotFeed(initial: host.snapshot())
-            host.onSnapshot = { feed.publish($0) }
+            feed.publish(host.snapshot())
             var ui = siteConfig.ui
             if let t = theme { ui.theme = t }
             if let r = refreshHz { ui.refreshHz = r }
@@ -93,7 +95,6 @@ struct DemoCommand: ParsableCommand {
             return
         }
         // Headless: one line a simulated second.
-        host.onStep = { step, runner in print(DemoLine.render(step, runner: runner)); fflush(stdout) }
         let done = DispatchSemaphore(value: 0)
         let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
             signal(sig, SIG_IGN)
@@ -106,24 +107,5 @@ struct DemoCommand: ParsableCommand {
         if let s = seconds { _ = done.wait(timeout: .now() + s) } else { done.wait() }
         host.stop()
         withExtendedLifetime(signals) {}
-    }
-}
-
-/// One headless line: time, grid, quarter, and each point's current.
-enum DemoLine {
-    static func render(_ s: SiteStep, runner: SimulationRunner) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "HH:mm:ss"
-        f.timeZone = SimSiteBuilder.timeZone(runner.config)
-        let flows = runner.site.flows
-        var line = f.string(from: runner.now) + String(format: " grid %+.1f kW pv %.1f kW", flows.gridW / 1000, flows.pvW / 1000)
-        if let q = s.decision.quarter {
-            line += String(format: " | quarter %.1f→%.1f/%.1f kW %3.0fs", q.averageKW, q.forecastKW, q.targetKW, q.secondsLeft(at: runner.now))
-        }
-        if s.decision.safeState { line += " | SAFE STATE" }
-        line += " |"
-        for p in s.decision.points { line += String(format: " %@ %.1f", p.id, p.setpointA) }
-        for r in s.relays { line += " | \(r.id) \(r.state.text)" }
-        return line
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import KwartierCore
 import KwartierIO
 import KwartierTUI
@@ -36,9 +37,13 @@ struct RunCommand: ParsableCommand {
                                      level: level)
         let log = Logger(label: "run")
         for w in warnings { log.warning("\(w.description)") }
+        let feed = SnapshotFeed()
+        let setpoints = SetpointLog(log: log)
         let runtime: SiteRuntime
         do {
-            runtime = try SiteRuntime(config: config)
+            var publish: (@Sendable (SiteSnapshot) -> Void)? = nil
+            if useDashboard { publish = { s in feed.publish(s) } }
+            runtime = try SiteRuntime(config: config, onSnapshot: publish, onStep: { setpoints.record($0) })
             try runtime.start()
         } catch let e as SiteRuntime.StartError {
             printErr("kwartier run: \(e.description)")
@@ -47,16 +52,7 @@ struct RunCommand: ParsableCommand {
             printErr("kwartier run: \(error)")
             throw ExitCode(3)
         }
-        var lastSent: [String: Double] = [:]
-        runtime.onStep = { step in
-            for p in step.decision.points where p.send && lastSent[p.id] != p.setpointA {
-                lastSent[p.id] = p.setpointA
-                log.info("\(p.id) → \(String(format: "%.1f", p.setpointA)) A: \(p.explanation.text)")
-            }
-        }
         if useDashboard {
-            let feed = SnapshotFeed()
-            runtime.onSnapshot = { feed.publish($0) }
             var ui = config.ui
             if let t = theme { ui.theme = t }
             if ascii { ui.ascii = true }
@@ -85,5 +81,22 @@ struct RunCommand: ParsableCommand {
         }
         if let s = seconds { _ = done.wait(timeout: .now() + s) } else { done.wait() }
         withExtendedLifetime(sources) {}
+    }
+}
+
+/// Logs each setpoint change once, with its explanation (headless `run` shows what it does).
+final class SetpointLog: Sendable {
+    let log: Logger
+    let lastSent = Mutex<[String: Double]>([:])
+    init(log: Logger) { self.log = log }
+    func record(_ step: SiteStep) {
+        for p in step.decision.points where p.send {
+            let changed = lastSent.withLock { m -> Bool in
+                guard m[p.id] != p.setpointA else { return false }
+                m[p.id] = p.setpointA
+                return true
+            }
+            if changed { log.info("\(p.id) → \(String(format: "%.1f", p.setpointA)) A: \(p.explanation.text)") }
+        }
     }
 }

@@ -1,10 +1,44 @@
 import Foundation
+import Synchronization
 
-/// Kwartier's own control driving the simulated site — through the same path as a real site:
-/// the virtual meter's telegram bytes are framed and parsed, charge points are read and written
-/// through the device protocol, relays through their contacts (the heat pump reads its SG pattern).
+/// User commands handed from another thread (the dashboard) to the thread that steps the
+/// simulation; taken in order before each step.
+public final class CommandMailbox: Sendable {
+    private let box = Mutex<(next: UInt64, queued: [(UserCommand, UInt64)])>((1, []))
+    public init() {}
+
+    /// Queues a command; returns its ticket (the `commandResult` effect that answers it carries it).
+    @discardableResult
+    public func post(_ cmd: UserCommand) -> UInt64 {
+        box.withLock { b in
+            let t = b.next
+            b.next += 1
+            b.queued.append((cmd, t))
+            return t
+        }
+    }
+
+    func take() -> [(UserCommand, UInt64)] {
+        box.withLock { b in
+            guard !b.queued.isEmpty else { return [] }
+            defer { b.queued.removeAll() }
+            return b.queued
+        }
+    }
+}
+
+/// The simulated shell: Kwartier's site loop driving the simulated site, synchronously, through
+/// the same path as a real site. The virtual meter's telegram bytes are framed, checked and
+/// parsed like a real meter's; every read and write the loop asks for is carried out at once on
+/// the simulated devices; relays drive the simulated heat pump and boiler through their contacts.
+/// Effects that leave the site (files, alerts, the log, published decisions) go to `outbox`,
+/// which the demo gives and a backtest leaves out.
 public final class KwartierBrain: SimBrain {
     public let controller: SiteController
+    public let commands = CommandMailbox()
+    public private(set) var loop: SiteLoop?
+    let outbox: ((SiteEffect) -> Void)?
+    let clock: ManualClock
     var decoder = P1StreamDecoder()
     public var wantsTelegrams: Bool { true }
     public private(set) var lastStep: SiteStep?
@@ -12,61 +46,144 @@ public final class KwartierBrain: SimBrain {
     public var trace: ((SiteStep, Date) -> Void)?
     /// Contacts of the simulated relay outputs.
     public private(set) var outputs: [String: Bool] = [:]
-    /// Commands from the dashboard, applied before the next decision.
-    private var pending: [UserCommand] = []
-    private var hasPending = false
-    private let lock = NSLock()
     /// Relay contacts changed since they were last carried to the simulated devices.
     private var contactsDirty = true
+    private var site: SimSite?
+    private var boardLevel: [Int] = []
+    private var events: [SiteEvent] = []
+    private var timers: [(due: Double, timer: SiteTimer)] = []
+    private var written: [String: Double] = [:]
 
-    public init(config: SiteConfig, settings: RuntimeSettings? = nil, start: Date) {
-        controller = SiteController(config: config, settings: settings, start: start)
-        for d in controller.relays.startDecisions { apply(relay: d) }
+    public init(config: SiteConfig, settings: RuntimeSettings? = nil, state: ControllerState? = nil, start: Date,
+                options: LoopOptions = LoopOptions(), outbox: ((SiteEffect) -> Void)? = nil) {
+        controller = SiteController(config: config, settings: settings, state: state, start: start)
+        clock = ManualClock(now: start, mono: start.timeIntervalSince1970)
+        self.outbox = outbox
+        self.options = options
     }
-
-    /// Thread-safe: queue a user command for the next step.
-    public func enqueue(_ cmd: UserCommand) { lock.lock(); pending.append(cmd); hasPending = true; lock.unlock() }
-
-    /// Results of the commands applied in the last step (for the log).
-    public private(set) var commandResults: [Result<String, SiteController.CommandError>] = []
+    let options: LoopOptions
 
     public var crcFailures: Int { decoder.crcFailures }
     public var telegrams: Int { decoder.telegrams }
 
-    public func step(now: Date, telegram: [UInt8]?, site: SimSite, meter: VirtualMeterState) -> [String: Double] {
-        lock.lock(); let cmds = pending; let any = hasPending; pending.removeAll(); hasPending = false; lock.unlock()
-        if any || !commandResults.isEmpty { commandResults = cmds.map { controller.apply($0) } }
-        let mono = now.timeIntervalSince1970
-        if let bytes = telegram {
-            for t in decoder.push(bytes) { controller.updateGrid(t.reading.gridMeasurement(hostTime: now), at: mono) }
-        }
-        for p in site.points {
-            do { controller.updatePoint(p.config.id, status: try p.readStatus(), reachable: true, watchdogS: p.capabilities.watchdogS, at: mono) }
-            catch { controller.updatePoint(p.config.id, status: nil, reachable: false, error: "\(error)", at: mono) }
-        }
+    /// The loop's devices on the simulated site: every charge point, each board meter, one
+    /// inverter for the PV and battery.
+    func makeLoop(_ site: SimSite) -> SiteLoop {
+        var meters: [String] = []
         for (i, lvl) in site.config.boards.enumerated() {
-            if case .device(let mid) = lvl.meter { controller.updateMeter(mid, site.boardMeter(level: i + 1), at: mono) }
+            if case .device(let mid) = lvl.meter { meters.append(mid); boardLevel.append(i + 1) }
         }
-        if site.pv != nil || site.battery != nil {
-            controller.updateInverter("sim-inverter", InverterMeasurement(pvPowerW: site.flows.pvW, batteryPowerW: site.battery == nil ? nil : site.flows.batteryW,
-                                                                          batterySoCPercent: site.battery?.socPercent), at: mono)
+        let devices = SiteDevices(points: site.points.map { .init(id: $0.config.id, capabilities: $0.capabilities) },
+                                  meters: meters, inverters: site.pv != nil || site.battery != nil ? ["sim-inverter"] : [])
+        return SiteLoop(site: controller, devices: devices, clock: clock, options: options)
+    }
+
+    public func step(now: Date, telegram: [UInt8]?, site: SimSite, meter: VirtualMeterState) -> [String: Double] {
+        clock.now = now
+        clock.mono = now.timeIntervalSince1970
+        written.removeAll(keepingCapacity: true)
+        let loop: SiteLoop
+        if let l = self.loop { loop = l } else {
+            loop = makeLoop(site)
+            self.loop = loop
+            self.site = site
+            run(.start, loop, site)
         }
-        let s = controller.step(now: now, mono: mono)
-        lastStep = s
-        var written: [String: Double] = [:]
-        for (i, pd) in s.decision.points.enumerated() where pd.send {
-            guard let p = site.point(pd.id, at: i) else { continue }
-            if let ph = pd.phases { try? p.switchPhases(ph) }
-            if (try? p.writeCurrent(pd.setpointA)) != nil { written[pd.id] = pd.setpointA }
+        // Commands go in right after the telegram, while its round waits for the chargers: the
+        // round's decision applies them (one decision a step, as on a real site).
+        var cmds = commands.take().map { SiteEvent.command($0.0, ticket: $0.1) }
+        if let bytes = telegram {
+            for t in decoder.push(bytes) {
+                run(.grid(t.reading.gridMeasurement(hostTime: now, nominalVoltage: controller.config.site.voltage)), then: cmds, loop, site)
+                cmds = []
+            }
         }
-        for r in s.relays where r.changed { apply(relay: r); contactsDirty = true }
+        for c in cmds { run(c, loop, site) }
+        fireTimers(loop, site)
         if contactsDirty { applyContacts(to: site); contactsDirty = false }
-        trace?(s, now)
         return written
     }
 
-    func apply(relay d: RelayDecision) {
-        for o in d.outputs { outputs[o.output] = o.on }
+    /// Stops the loop (state saved, relays safe, through the outbox).
+    public func stop() {
+        guard let loop, let site else { return }
+        run(.stop, loop, site)
+    }
+
+    func fireTimers(_ loop: SiteLoop, _ site: SimSite) {
+        var k = 0
+        while k < timers.count {
+            if timers[k].due <= clock.mono + 1e-9 {
+                let t = timers.remove(at: k).timer
+                // A round timeout for a round already closed does nothing: skip the call.
+                if case .roundTimeout = t, !loop.roundOpen { continue }
+                run(.timer(t), loop, site)
+            } else {
+                k += 1
+            }
+        }
+    }
+
+    /// Handles `first` and every event its effects cause, until nothing is left.
+    func run(_ first: SiteEvent, then next: [SiteEvent] = [], _ loop: SiteLoop, _ site: SimSite) {
+        events.removeAll(keepingCapacity: true)
+        events.append(first)
+        events += next
+        var k = 0
+        while k < events.count {
+            let effects = loop.handle(events[k])
+            k += 1
+            // The simulated inverter and meters answer before the chargers, as the physics of
+            // this step already happened for all of them.
+            for e in effects {
+                guard case .read(let ref) = e else { continue }
+                switch ref {
+                case .inverter(let i): events.append(.inverter(i, .success(inverterReading(site))))
+                case .meter(let i): events.append(.meter(i, .success(site.boardMeter(level: boardLevel[i]))))
+                case .point, .pulse: break
+                }
+            }
+            for e in effects { carryOut(e, site) }
+        }
+    }
+
+    func carryOut(_ e: SiteEffect, _ site: SimSite) {
+        switch e {
+        case .read(.point(let i)):
+            events.append(.point(i, readStatus(site.points[i])))
+        case .read(.pulse(let i)):
+            events.append(.pulse(i, .failure(DeviceFailure("the simulated site has no pulse inputs"))))
+        case .read(.meter), .read(.inverter):
+            break
+        case .write(let w):
+            let p = site.points[w.point]
+            if let ph = w.phases { try? p.switchPhases(ph) }
+            if (try? p.writeCurrent(w.amps)) != nil { written[p.config.id] = w.amps }
+            events.append(.point(w.point, readStatus(p)))
+        case .driveRelays(let ds):
+            for d in ds { for o in d.outputs { outputs[o.output] = o.on } }
+            contactsDirty = true
+        case .relaysSafe(let cmds):
+            for c in cmds { outputs[c.output] = c.on }
+            contactsDirty = true
+        case .schedule(let t, let after):
+            timers.append((clock.mono + after, t))
+        case .decided(let s):
+            lastStep = s
+            trace?(s, clock.now)
+            outbox?(e)
+        default:
+            outbox?(e)
+        }
+    }
+
+    func readStatus(_ p: SimChargePoint) -> Result<ChargePointStatus, DeviceFailure> {
+        do { return .success(try p.readStatus()) } catch { return .failure(DeviceFailure("\(error)")) }
+    }
+
+    func inverterReading(_ site: SimSite) -> InverterMeasurement {
+        InverterMeasurement(pvPowerW: site.flows.pvW, batteryPowerW: site.battery == nil ? nil : site.flows.batteryW,
+                            batterySoCPercent: site.battery?.socPercent)
     }
 
     /// The simulated devices behind the relays follow their contacts.

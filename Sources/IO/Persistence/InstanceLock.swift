@@ -5,7 +5,7 @@ import Glibc
 
 /// One process owns the hardware: an exclusive `flock` on `data_dir/kwartier.lock`.
 /// The kernel drops the lock when the process dies, so a crash never leaves a stale lock.
-public final class InstanceLock {
+public final class InstanceLock: Sendable {
     public struct Busy: Error, CustomStringConvertible {
         public let path: String
         public let holder: String

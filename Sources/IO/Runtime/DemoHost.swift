@@ -1,35 +1,43 @@
 import Foundation
+import Synchronization
 import Logging
 import KwartierCore
 
-/// Runs the simulated site in real time (or `speed` times faster) on its own thread: one step a
-/// simulated second, then a snapshot for the dashboard and the status file. Commands from the
-/// dashboard are queued and applied by the control loop in its next step, then persisted.
+/// `kwartier demo`: the simulated shell (`KwartierBrain`, the same site loop as `kwartier run`)
+/// stepped in real time (or `speed` times faster) on its own thread. Its effects that leave
+/// the site go through the same `SiteOutputs` as a real site's: settings, state, throttled
+/// status, history, the alert hook and the log. Commands from the dashboard go to the brain's
+/// mailbox and are taken before the next step.
 public final class DemoHost: @unchecked Sendable {
+    // The runner and the brain belong to the demo thread while it runs, to the caller otherwise.
     public let runner: SimulationRunner
     public let brain: KwartierBrain
     public let speed: Double
-    let settingsStore: SettingsStore
-    let dataDir: String
+    let outputs: SiteOutputs
     let log = Logger(label: "demo")
+    let onSnapshot: (@Sendable (SiteSnapshot) -> Void)?
+    let onStep: (@Sendable (SiteStep, String) -> Void)?
     private var thread: Thread?
-    private let lock = NSLock()
-    private var stopped = false
-    private var commandsQueued = 0
-    /// Called after every step with the new snapshot (on the demo thread).
-    public var onSnapshot: ((SiteSnapshot) -> Void)?
-    /// Called after every step with the step itself (headless printing).
-    public var onStep: ((SiteStep, SimulationRunner) -> Void)?
-    private let monoStart = ProcessInfo.processInfo.systemUptime
+    private let stopped = Mutex(false)
+    private let finished = DispatchSemaphore(value: 0)
     /// Simulated polls of each charger (every step reads every point) and failed ones, for the
     /// devices screen and the RS485 activity lights (a simulated bus has no bytes to count).
     private var polls: UInt64 = 0
     private var pollFailures: [String: UInt64] = [:]
     private var simTimeOfLog: [Date: Date] = [:]
 
-    public init(runner: SimulationRunner, brain: KwartierBrain, speed: Double, dataDir: String) {
-        self.runner = runner; self.brain = brain; self.speed = speed; self.dataDir = dataDir
-        settingsStore = SettingsStore(dataDir: dataDir)
+    /// Builds the simulated site of `config` with its loop. `onStep` gets each step with its
+    /// headless line; both callbacks run on the demo thread.
+    public init(config: SiteConfig, scenario: SimScenario, settings: RuntimeSettings, start: Date, speed: Double,
+                onSnapshot: (@Sendable (SiteSnapshot) -> Void)? = nil,
+                onStep: (@Sendable (SiteStep, String) -> Void)? = nil) throws {
+        let outputs = SiteOutputs(config: config, dataDir: config.site.dataDir, logLabel: "demo")
+        self.outputs = outputs
+        brain = KwartierBrain(config: config, settings: settings, start: start, outbox: { outputs.carryOut($0) })
+        runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker)
+        self.speed = speed
+        self.onSnapshot = onSnapshot
+        self.onStep = onStep
     }
 
     /// Steps the simulation without pacing until its clock reaches `t` (to open the demo at an
@@ -44,66 +52,48 @@ public final class DemoHost: @unchecked Sendable {
         for p in runner.site.points where !p.reachable { pollFailures[p.config.id, default: 0] += 1 }
     }
 
-    public func submit(_ cmd: UserCommand) {
-        brain.enqueue(cmd)
-        lock.lock(); commandsQueued += 1; lock.unlock()
-    }
+    public func submit(_ cmd: UserCommand) { brain.commands.post(cmd) }
 
     public func start() {
         let f = DateFormatter()
         f.dateFormat = "yyyy-MM-dd' from 'HH:mm"
         f.timeZone = SimSiteBuilder.timeZone(runner.config)
         log.notice("simulated day \(f.string(from: runner.now)) at \(String(format: "%g", speed))x real time")
-        let t = Thread { [weak self] in self?.loop() }
+        let t = Thread { [self] in
+            loop()
+            finished.signal()
+        }
         t.name = "kwartier-demo"
         thread = t
         t.start()
     }
 
+    /// Stops the thread, then the loop (state saved, status and history written, alert hook drained).
     public func stop() {
-        lock.lock(); stopped = true; lock.unlock()
-        while thread?.isFinished == false { usleep(10_000) }
+        stopped.withLock { $0 = true }
+        if thread != nil { finished.wait(); thread = nil }
+        brain.stop()
     }
 
-    var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    var isStopped: Bool { stopped.withLock { $0 } }
 
     private func loop() {
         let period = 1.0 / speed
-        var next = ProcessInfo.processInfo.systemUptime
+        var next = Monotonic.now
         publish()
         while !isStopped {
             next += period
-            let wait = next - ProcessInfo.processInfo.systemUptime
-            if wait > 0 { usleep(useconds_t(min(wait, 1) * 1_000_000)) } else { next = ProcessInfo.processInfo.systemUptime }
+            let wait = next - Monotonic.now
+            if wait > 0 { usleep(useconds_t(min(wait, 1) * 1_000_000)) } else { next = Monotonic.now }
             if isStopped { break }
             if runner.now >= runner.end {
                 log.notice("the simulated day is over; the demo stands still (restart it for another day)")
-                lock.lock(); stopped = true; lock.unlock()
                 break
             }
-            lock.lock(); let hadCommands = commandsQueued > 0; commandsQueued = 0; lock.unlock()
             stepOnce()
-            if hadCommands { persistCommands() }
-            if let s = brain.lastStep {
-                for w in s.newWarnings { log.warning("\(w)") }
-                for a in s.alerts { log.log(level: a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)") }
-                onStep?(s, runner)
-            }
+            if let s = brain.lastStep, let cb = onStep { cb(s, DemoLine.render(s, runner: runner)) }
             publish()
         }
-    }
-
-    private func persistCommands() {
-        var ok = false
-        for r in brain.commandResults {
-            switch r {
-            case .success(let text): log.notice("\(text)"); ok = true
-            case .failure(let e): log.error("command refused: \(e)")
-            }
-        }
-        guard ok else { return }
-        do { try settingsStore.save(brain.controller.settings) }
-        catch { log.error("settings not saved: \(error)") }
     }
 
     public func snapshot() -> SiteSnapshot {
@@ -144,15 +134,25 @@ public final class DemoHost: @unchecked Sendable {
     }
 
     private func publish() {
-        let snap = snapshot()
-        onSnapshot?(snap)
-        if let d = brain.controller.lastDecision {
-            let doc = StatusDocument(pid: getpid(), written: Date(), site: brain.controller.config.site.name,
-                                     sliderKW: brain.controller.settings.sliderKW,
-                                     meterAgeS: brain.controller.gridAgeS(mono: runner.now.timeIntervalSince1970), decision: d)
-            try? StatusFile.write(doc, dataDir: dataDir)
-        }
+        if let cb = onSnapshot { cb(snapshot()) }
     }
+}
 
-    public var settingsLoadMessages: [String] { settingsStore.loadMessages }
+/// One headless line: time, grid, quarter, and each point's current.
+public enum DemoLine {
+    public static func render(_ s: SiteStep, runner: SimulationRunner) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm:ss"
+        f.timeZone = SimSiteBuilder.timeZone(runner.config)
+        let flows = runner.site.flows
+        var line = f.string(from: runner.now) + String(format: " grid %+.1f kW pv %.1f kW", flows.gridW / 1000, flows.pvW / 1000)
+        if let q = s.decision.quarter {
+            line += String(format: " | quarter %.1f→%.1f/%.1f kW %3.0fs", q.averageKW, q.forecastKW, q.targetKW, q.secondsLeft(at: runner.now))
+        }
+        if s.decision.safeState { line += " | SAFE STATE" }
+        line += " |"
+        for p in s.decision.points { line += String(format: " %@ %.1f", p.id, p.setpointA) }
+        for r in s.relays { line += " | \(r.id) \(r.state.text)" }
+        return line
+    }
 }

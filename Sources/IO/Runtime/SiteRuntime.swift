@@ -1,366 +1,270 @@
 import Foundation
+import Synchronization
 import Logging
 import KwartierCore
 
-/// `kwartier run`: the real site. One serial control queue owns the `SiteController`; the P1
-/// reader and every Modbus worker run on their own threads and hand their readings to it. Each
-/// main-meter telegram triggers one decision for every point, and the setpoints go out at once,
-/// in parallel per bus/connection. A one-second tick decides too when no telegram comes (stale
-/// meter → safe state) and keeps charger watchdogs fed.
-public final class SiteRuntime: @unchecked Sendable {
+/// `kwartier run`: the real shell around the site loop. Every source — the P1 reader's thread,
+/// each Modbus worker, timers, the dashboard's commands — puts its events on one channel; one
+/// task takes them in order and owns the loop and everything it touches (`RealSiteShell`).
+/// This object only holds what any thread may use: the channel, the instance lock, and a way to
+/// wait for the end.
+public final class SiteRuntime: Sendable {
     public struct StartError: Error, CustomStringConvertible {
         public let description: String
     }
 
     public let config: SiteConfig
-    let controller: SiteController
-    let queue = DispatchQueue(label: "kwartier.control")
-    let relayQueue = DispatchQueue(label: "kwartier.relays")
-    let fileQueue = DispatchQueue(label: "kwartier.files")
-    let log = Logger(label: "run")
-    let dataDir: String
     let lock: InstanceLock
-    let settingsStore: SettingsStore
-    let history: HistoryStore?
-    let statePath: String
+    let events: AsyncStream<SiteEvent>
+    let channel: AsyncStream<SiteEvent>.Continuation
+    let finished = DispatchSemaphore(value: 0)
+    let started = Mutex(false)
+    let tickets = Mutex<UInt64>(0)
+    let onSnapshot: (@Sendable (SiteSnapshot) -> Void)?
+    let onStep: (@Sendable (SiteStep) -> Void)?
 
-    var p1: P1Reader?
-    var modbus: ModbusSite?
-    var relayDriver: RelayDriver?
-    var alertHook: AlertHook?
-    var timer: DispatchSourceTimer?
-    var lastDecisionMono: Double = 0
-    var lastStatusWrite: Double = 0
-    var lastStateSave: Double = 0
-    var currentQuarter: QuarterStatus?
-    var inFlight = Set<String>()
-    var pendingWrite: [String: PointDecision] = [:]
-    /// A decision round waits for fresh charger readings (taken right after the telegram, so
-    /// the meter and the chargers describe the same moment), at most `roundWaitS`.
-    var roundOpen = false
-    var roundWaiting = Set<String>()
-    var roundSerial = 0
-    let roundWaitS = 0.3
-    /// No decision before every charger has been read once (or failed): at start-up a car's
-    /// draw would otherwise count as house load.
-    var firstRoundDone = false
-    var stopped = false
-    var pulses: PulseInputs?
-    var pulseReadings: [String: Result<PulseReading, DeviceError>] = [:]
-    var lastEnergy: [String: Double] = [:]
-    var energyToday: [String: Double] = [:]
-    /// Called on the control queue after every decision with the dashboard's snapshot.
-    public var onSnapshot: ((SiteSnapshot) -> Void)?
-    /// Called on the control queue after every decision (headless printing, tests).
-    public var onStep: ((SiteStep) -> Void)?
-
-    public init(config: SiteConfig) throws {
+    /// Takes the data dir's lock (a second instance is refused). `onSnapshot` and `onStep` are
+    /// called on the loop's task after every decision.
+    public init(config: SiteConfig, onSnapshot: (@Sendable (SiteSnapshot) -> Void)? = nil,
+                onStep: (@Sendable (SiteStep) -> Void)? = nil) throws {
         self.config = config
-        dataDir = config.site.dataDir
-        do { lock = try InstanceLock(dataDir: dataDir) } catch { throw StartError(description: "\(error)") }
-        settingsStore = SettingsStore(dataDir: dataDir)
-        let settings = settingsStore.load(defaults: RuntimeSettings.defaults(for: config))
-        statePath = (dataDir as NSString).appendingPathComponent("state.json")
-        var state: ControllerState? = nil
-        if let data = FileManager.default.contents(atPath: statePath) {
-            let dec = JSONDecoder(); dec.dateDecodingStrategy = .iso8601
-            state = try? dec.decode(ControllerState.self, from: data)
-            if state == nil {
-                let aside = statePath + ".corrupt"
-                try? FileManager.default.removeItem(atPath: aside)
-                try? FileManager.default.moveItem(atPath: statePath, toPath: aside)
-                Logger(label: "run").error("control state \(statePath) is unreadable; moved aside to \(aside), the month peak starts again from the meter")
-            }
-        }
-        controller = SiteController(config: config, settings: settings, state: state, start: Date())
-        do { history = try HistoryStore.open(dataDir: dataDir) } catch {
-            history = nil
-            Logger(label: "run").error("history database unavailable: \(error)")
-        }
-        for m in settingsStore.loadMessages { log.error("\(m)") }
+        do { lock = try InstanceLock(dataDir: config.site.dataDir) } catch { throw StartError(description: "\(error)") }
+        (events, channel) = AsyncStream.makeStream(of: SiteEvent.self)
+        self.onSnapshot = onSnapshot
+        self.onStep = onStep
     }
 
-    // MARK: start / stop
-
+    /// Builds the devices (a configuration the factory cannot build is refused before anything
+    /// is driven), starts the meter reader and the loop.
     public func start() throws {
-        // Devices first: a configuration the factory cannot build is refused before anything is driven.
-        let site: ModbusSite
-        do { site = try DeviceFactory().build(config) } catch { throw StartError(description: "\(error)") }
-        modbus = site
+        let shell = try RealSiteShell(config: config, channel: channel, onSnapshot: onSnapshot, onStep: onStep)
+        try shell.startMeter()
+        started.withLock { $0 = true }
+        let events = events, finished = finished
+        Task.detached {
+            await shell.run(events)
+            finished.signal()
+        }
+        channel.yield(.start)
+    }
+
+    /// From any thread (the dashboard): applied before the next decision, then persisted.
+    public func submit(_ cmd: UserCommand) {
+        let t = tickets.withLock { $0 += 1; return $0 }
+        channel.yield(.command(cmd, ticket: t))
+    }
+
+    /// Stops: state saved, relays to their safe state, the alert hook drained, workers stopped.
+    /// The chargers fall back to their own safe current when their watchdog expires.
+    public func shutdown() {
+        guard started.withLock({ $0 }) else { return }
+        channel.yield(.stop)
+        finished.wait()
+        withExtendedLifetime(lock) {}
+    }
+}
+
+/// The wall clock and the host's monotonic clock.
+final class SystemClock: SiteClock {
+    var now: Date { Date() }
+    var mono: Double { Monotonic.now }
+}
+
+/// Owns the loop and carries out its effects on real devices and files. Used by one task only.
+final class RealSiteShell {
+    let config: SiteConfig
+    let loop: SiteLoop
+    let devices: SiteDeviceSet
+    let modbus: ModbusSite
+    let outputs: SiteOutputs
+    let channel: AsyncStream<SiteEvent>.Continuation
+    let onSnapshot: (@Sendable (SiteSnapshot) -> Void)?
+    let onStep: (@Sendable (SiteStep) -> Void)?
+    let relayDriver: RelayDriver?
+    let relayQueue = DispatchQueue(label: "kwartier.relays")
+    let log = Logger(label: "run")
+    var p1: P1Reader?
+    var relaysStarted = false
+    var done = false
+
+    init(config: SiteConfig, channel: AsyncStream<SiteEvent>.Continuation, onSnapshot: (@Sendable (SiteSnapshot) -> Void)?,
+         onStep: (@Sendable (SiteStep) -> Void)?) throws {
+        self.config = config
+        self.channel = channel
+        self.onSnapshot = onSnapshot
+        self.onStep = onStep
         let simulated = config.chargepoints.filter { $0.transport == .simulated }.map(\.id)
         if !simulated.isEmpty {
-            throw StartError(description: "charge points \(simulated.joined(separator: ", ")) are simulated: `kwartier run` drives real devices — use `kwartier demo --config FILE` to simulate a site")
+            throw SiteRuntime.StartError(description: "charge points \(simulated.joined(separator: ", ")) are simulated: `kwartier run` drives real devices — use `kwartier demo --config FILE` to simulate a site")
         }
-        try startRelays(site)
-        startPulseInputs()
-        if let hook = config.alerts.hook { alertHook = AlertHook(command: hook) }
-        try startMainMeter()
-        let t = DispatchSource.makeTimerSource(queue: queue)
-        t.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(50))
-        t.setEventHandler { [weak self] in self?.tick() }
-        t.resume()
-        timer = t
-        queue.async { self.pollAll() }
-        log.notice("driving \(config.site.name): \(config.chargepoints.count) charge points, \(site.workers.count) Modbus connections/buses")
+        do { modbus = try DeviceFactory().build(config) } catch { throw SiteRuntime.StartError(description: "\(error)") }
+        let dataDir = config.site.dataDir
+        outputs = SiteOutputs(config: config, dataDir: dataDir, logLabel: "run")
+        let relayFactory = RelayDeviceFactory(config: config)
+        devices = SiteDeviceSet.build(config: config, modbus: modbus, pulseFactory: relayFactory,
+                                      pulseQueue: QueueExecutor(label: "kwartier.pulses"))
+        for p in devices.problems { log.error("\(p)") }
+        if config.relays.isEmpty {
+            relayDriver = nil
+        } else {
+            var outs: [String: RelayOutputDevice] = [:]
+            var unavailable: [String: String] = [:]
+            for o in config.outputs {
+                if let coil = modbus.outputs[o.id] { outs[o.id] = coil; continue }
+                do { outs[o.id] = try relayFactory.output(o) } catch { unavailable[o.id] = "\(error)" }
+            }
+            relayDriver = RelayDriver(devices: outs, unavailable: unavailable)
+        }
+        let store = SettingsStore(dataDir: dataDir)
+        let settings = store.load(defaults: RuntimeSettings.defaults(for: config))
+        for m in store.loadMessages { log.error("\(m)") }
+        let state = SiteOutputs.loadState(dataDir: dataDir, log: log)
+        let site = SiteController(config: config, settings: settings, state: state, start: Date())
+        loop = SiteLoop(site: site, devices: devices.loopDevices, clock: SystemClock(),
+                        pulseStates: SiteOutputs.loadPulses(dataDir: dataDir, log: log))
     }
 
-    func startMainMeter() throws {
+    func startMeter() throws {
         guard case .device(let id) = config.grid.meter, let m = config.meter(id) else {
             log.warning("the grid level has no meter: the slider cannot be kept, only the fuses of measured boards")
             return
         }
-        switch m.kind {
-        case let .p1(source, pass, stale):
-            if source == .simulated {
-                throw StartError(description: "meters.\(id) is simulated: use `kwartier demo --config FILE` to simulate a site")
+        guard case let .p1(source, pass, stale) = m.kind else { return }   // a Modbus main meter is polled
+        if source == .simulated {
+            throw SiteRuntime.StartError(description: "meters.\(id) is simulated: use `kwartier demo --config FILE` to simulate a site")
+        }
+        let reader: P1Reader
+        do { reader = try P1Reader(source: source, passthrough: pass, staleAfterS: stale) } catch {
+            throw SiteRuntime.StartError(description: "\(error)")
+        }
+        let channel = channel, voltage = config.site.voltage, log = log
+        reader.onTelegram = { d in
+            channel.yield(.grid(d.telegram.reading.gridMeasurement(hostTime: d.receivedAt, nominalVoltage: voltage)))
+        }
+        reader.onEvent = { text in log.notice("p1: \(text)") }
+        do { try reader.start() } catch { throw SiteRuntime.StartError(description: "\(error)") }
+        p1 = reader
+        log.notice("driving \(config.site.name): \(config.chargepoints.count) charge points, \(modbus.workers.count) Modbus connections/buses")
+    }
+
+    func run(_ events: AsyncStream<SiteEvent>) async {
+        for await e in events {
+            for f in loop.handle(e) { perform(f) }
+            if done { break }
+        }
+    }
+
+    // MARK: effects
+
+    func perform(_ e: SiteEffect) {
+        switch e {
+        case .read(let ref): read(ref)
+        case .write(let w): write(w)
+        case .driveRelays(let ds):
+            guard let d = relayDriver else { break }
+            let first = !relaysStarted, log = log
+            relaysStarted = true
+            relayQueue.async { for f in (first ? d.start(ds) : d.apply(ds)) { log.error("\(f)") } }
+        case .relaysSafe(let cmds):
+            guard let d = relayDriver else { break }
+            relayQueue.sync { for f in d.shutdown(cmds) { log.error("\(f)") } }
+        case .decided(let step):
+            onStep?(step)
+            if let cb = onSnapshot { cb(snapshot()) }
+        case let .schedule(t, after):
+            let channel = channel
+            DispatchQueue.global().asyncAfter(deadline: .now() + after) { channel.yield(.timer(t)) }
+        case .commandResult:
+            break
+        case .stopped:
+            outputs.carryOut(e)
+            p1?.stop()
+            modbus.shutdown()
+            done = true
+            channel.finish()
+        default:
+            outputs.carryOut(e)
+        }
+    }
+
+    func read(_ ref: DeviceRef) {
+        let channel = channel
+        switch ref {
+        case .point(let i):
+            let d = devices.points[i].device
+            devices.points[i].executor.submit(timeout: 0.9, { try d.readStatus() }) { r in
+                channel.yield(.point(i, r.mapError(Self.failure)))
             }
-            let reader = try P1Reader(source: source, passthrough: pass, staleAfterS: stale)
-            reader.onTelegram = { [weak self] d in
-                guard let self else { return }
-                self.queue.async { self.onTelegram(d) }
+        case .meter(let i):
+            let d = devices.meters[i].device
+            devices.meters[i].executor.submit(timeout: 0.9, { try d.readMeter() }) { r in
+                channel.yield(.meter(i, r.mapError(Self.failure)))
             }
-            reader.onEvent = { [weak self] text in self?.log.notice("p1: \(text)") }
-            try reader.start()
-            p1 = reader
-        case .modbus:
-            break   // polled with the other meters; each reading triggers a decision
-        }
-    }
-
-    func startRelays(_ site: ModbusSite) throws {
-        guard !config.relays.isEmpty else { return }
-        let factory = RelayDeviceFactory(config: config)
-        var devices: [String: RelayOutputDevice] = [:]
-        var unavailable: [String: String] = [:]
-        for o in config.outputs {
-            if let coil = site.outputs[o.id] { devices[o.id] = coil; continue }
-            do { devices[o.id] = try factory.output(o) } catch { unavailable[o.id] = "\(error)" }
-        }
-        let driver = RelayDriver(devices: devices, unavailable: unavailable)
-        relayDriver = driver
-        let start = controller.relays.startDecisions
-        relayQueue.async { [log] in
-            for f in driver.start(start) { log.error("\(f)") }
-        }
-    }
-
-    /// Stops everything: relays to their safe state, state saved, workers stopped. The chargers
-    /// fall back to their own safe current when their watchdog expires.
-    public func shutdown() {
-        queue.sync {
-            stopped = true
-            timer?.cancel()
-            saveState()
-            flushEnergy()
-        }
-        if let pi = pulses { relayQueue.sync { do { try pi.save() } catch { log.error("pulse totals not saved: \(error)") } } }
-        p1?.stop()
-        if let d = relayDriver {
-            let safe = controller.relays.safeCommands
-            relayQueue.sync { for f in d.shutdown(safe) { log.error("\(f)") } }
-        }
-        modbus?.shutdown()
-        log.notice("stopped; chargers fall back to their safe current when their watchdog expires")
-    }
-
-    // MARK: commands
-
-    /// From the dashboard (any thread): applied before the next decision, then persisted.
-    public func submit(_ cmd: UserCommand) {
-        queue.async {
-            switch self.controller.apply(cmd) {
-            case .success(let text):
-                self.log.notice("\(text)")
-                do { try self.settingsStore.save(self.controller.settings) } catch { self.log.error("settings not saved: \(error)") }
-                self.requestDecision()
-            case .failure(let e):
-                self.log.error("command refused: \(e)")
+        case .inverter(let i):
+            let d = devices.inverters[i].device
+            devices.inverters[i].executor.submit(timeout: 2, { try d.readInverter() }) { r in
+                channel.yield(.inverter(i, r.mapError(Self.failure)))
             }
-        }
-    }
-
-    // MARK: readings (control queue)
-
-    func onTelegram(_ d: P1Delivery) {
-        guard !stopped else { return }
-        controller.updateGrid(d.telegram.reading.gridMeasurement(hostTime: d.receivedAt, nominalVoltage: config.site.voltage), at: d.monotonic)
-        requestDecision()
-    }
-
-    /// Reads every charger now, then decides when all have answered (or after `roundWaitS`).
-    func requestDecision() {
-        guard !roundOpen else { return }
-        roundOpen = true
-        roundSerial += 1
-        let serial = roundSerial
-        pollAll()
-        roundWaiting = Set(modbus?.chargePoints.keys.filter { inFlight.contains($0) } ?? [])
-        if roundWaiting.isEmpty { finishRound(); return }
-        let wait = firstRoundDone ? roundWaitS : 3.0
-        queue.asyncAfter(deadline: .now() + wait) { [weak self] in
-            guard let self, self.roundOpen, self.roundSerial == serial else { return }
-            self.finishRound()
-        }
-    }
-
-    func finishRound() {
-        roundOpen = false
-        roundWaiting.removeAll()
-        firstRoundDone = true
-        decideAndAct(now: Date())
-    }
-
-    /// Every second: poll devices, and decide if no telegram did in the last 1.5 s.
-    func tick() {
-        guard !stopped else { return }
-        if Monotonic.now - lastDecisionMono > 1.5 { requestDecision() } else { pollAll() }
-        pollPulses()
-    }
-
-    func pollAll() {
-        guard let site = modbus else { return }
-        for (id, cp) in site.chargePoints {
-            guard !inFlight.contains(id), let w = site.worker(for: id) else { continue }
-            inFlight.insert(id)
-            w.submit(timeout: 0.9, { try cp.readStatus() }) { [weak self] r in
-                guard let self else { return }
-                self.queue.async { self.pointResult(id, r, watchdogS: cp.capabilities.watchdogS) }
-            }
-        }
-        for (id, m) in site.meters {
-            guard !inFlight.contains(id), let w = site.worker(for: id) else { continue }
-            inFlight.insert(id)
-            w.submit(timeout: 0.9, { try m.readMeter() }) { [weak self] r in
-                guard let self else { return }
-                self.queue.async { self.meterResult(id, r) }
-            }
-        }
-        for (id, inv) in site.inverters {
-            guard !inFlight.contains(id), let w = site.worker(for: id) else { continue }
-            inFlight.insert(id)
-            w.submit(timeout: 2, { try inv.readInverter() }) { [weak self] r in
-                guard let self else { return }
-                self.queue.async {
-                    self.inFlight.remove(id)
-                    if case .success(let m) = r { self.controller.updateInverter(id, m, at: Monotonic.now) }
-                }
+        case .pulse(let i):
+            let d = devices.pulses[i].entry.device
+            devices.pulses[i].entry.executor.submit(timeout: 0.9, { try d.readCount() }) { r in
+                channel.yield(.pulse(i, r.mapError(Self.failure)))
             }
         }
     }
 
-    func pointResult(_ id: String, _ r: Result<ChargePointStatus, Error>, watchdogS: Double?) {
-        inFlight.remove(id)
-        switch r {
-        case .success(let st):
-            controller.updatePoint(id, status: st, reachable: true, watchdogS: watchdogS, at: Monotonic.now)
-            accountEnergy(id, st)
-        case .failure(let e):
-            // No fresh status, whatever the cause (silence, exception, lost-device backoff): the
-            // point is budgeted at its safe current or last draw until it answers again.
-            let wasReachable = controller.pointSlot(id)?.reachable ?? true
-            controller.updatePoint(id, status: nil, reachable: false, error: "\(e)", watchdogS: watchdogS, at: Monotonic.now)
-            if wasReachable { log.warning("\(e)") }
-        }
-        if let next = pendingWrite.removeValue(forKey: id) { write(next) }
-        if roundOpen && roundWaiting.remove(id) != nil && roundWaiting.isEmpty { finishRound() }
-    }
-
-    func meterResult(_ id: String, _ r: Result<MeterMeasurement, Error>) {
-        inFlight.remove(id)
-        guard case .success(let m) = r else {
-            if case .failure(let e) = r { log.debug("\(e)") }
-            return
-        }
-        if case .device(let gid) = config.grid.meter, gid == id {
-            controller.updateGrid(GridMeasurement(meterTime: Date(), meter: m), at: Monotonic.now)
-            requestDecision()
-        } else {
-            controller.updateMeter(id, m, at: Monotonic.now)
+    /// Writes the setpoint (phases first when they change), then reads the status back.
+    func write(_ w: SetpointWrite) {
+        let d = devices.points[w.point].device, channel = channel
+        devices.points[w.point].executor.submit(timeout: 0.9, { () -> ChargePointStatus in
+            if let ph = w.phases { try d.switchPhases(ph) }
+            try d.writeCurrent(w.amps)
+            return try d.readStatus()
+        }) { r in
+            channel.yield(.point(w.point, r.mapError(Self.failure)))
         }
     }
 
-    // MARK: decide and act (control queue)
+    static func failure(_ e: Error) -> DeviceFailure { DeviceFailure("\(e)") }
 
-    func decideAndAct(now: Date) {
-        guard !stopped else { return }
-        let mono = Monotonic.now
-        lastDecisionMono = mono
-        let step = controller.step(now: now, mono: mono)
-        for p in step.decision.points where p.send { write(p) }
-        if step.relays.contains(where: \.changed), let d = relayDriver {
-            let rd = step.relays
-            relayQueue.async { [log] in for f in d.apply(rd) { log.error("\(f)") } }
-        }
-        for w in step.newWarnings { log.warning("\(w)") }
-        for a in step.alerts {
-            log.log(level: a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)")
-            alertHook?.fire(a)
-        }
-        recordQuarter(step.decision.quarter)
-        onStep?(step)
-        if let cb = onSnapshot { cb(snapshot(now: now, mono: mono)) }
-        if mono - lastStatusWrite >= 1 { lastStatusWrite = mono; writeStatus(step.decision, mono: mono) }
-        if mono - lastStateSave >= 60 { saveState() }
-    }
+    // MARK: snapshot
 
-    /// Sends one setpoint on the point's worker; a newer one waits for the write in flight.
-    func write(_ p: PointDecision) {
-        guard let site = modbus, let cp = site.chargePoints[p.id], let w = site.worker(for: p.id) else { return }
-        if inFlight.contains(p.id) { pendingWrite[p.id] = p; return }
-        inFlight.insert(p.id)
-        let amps = p.setpointA, phases = p.phases
-        w.submit(timeout: 0.9, { () -> ChargePointStatus in
-            if let ph = phases { try cp.switchPhases(ph) }
-            try cp.writeCurrent(amps)
-            return try cp.readStatus()
-        }) { [weak self] r in
-            guard let self else { return }
-            self.queue.async { self.pointResult(p.id, r, watchdogS: cp.capabilities.watchdogS) }
-        }
-    }
-
-    func snapshot(now: Date, mono: Double) -> SiteSnapshot {
+    func snapshot() -> SiteSnapshot {
+        let site = loop.site
+        let now = Date(), mono = Monotonic.now
         var extras = SnapshotExtras()
         if let r = p1 {
             let s = r.stats
             extras.telegrams = s.telegrams
             extras.crcFailures = s.crcFailures
-            let age = s.ageS(nowMonotonic: p1Now())
+            let age = s.ageS(nowMonotonic: Monotonic.now)
             extras.devices.append(DeviceHealth(id: "p1", description: "P1 \(r.sourceLabel)" + (s.serialSettings.map { " \($0)" } ?? ""),
                                                status: s.connected ? ((age ?? 99) < r.staleAfterS ? .ok : .failing) : .lost,
                                                lastError: s.lastError, requests: UInt64(s.telegrams), failures: UInt64(s.crcFailures), bus: "p1"))
         }
-        extras.devices += modbus?.health() ?? []
-        pulseExtras(&extras)
+        extras.devices += modbus.health()
+        pulseExtras(&extras, mono: mono)
         extras.log = LogRing.shared.snapshot()
-        return controller.snapshot(now: now, mono: mono, extras: extras)
+        return site.snapshot(now: now, mono: mono, extras: extras)
     }
 
-    func writeStatus(_ d: Decision, mono: Double) {
-        let doc = StatusDocument(pid: getpid(), written: Date(), site: config.site.name, sliderKW: controller.settings.sliderKW,
-                                 meterAgeS: controller.gridAgeS(mono: mono), decision: d)
-        let dir = dataDir
-        fileQueue.async { try? StatusFile.write(doc, dataDir: dir) }
-    }
-
-    func saveState() {
-        lastStateSave = Monotonic.now
-        let enc = JSONEncoder(); enc.dateEncodingStrategy = .iso8601
-        do { try AtomicFile.write(try enc.encode(controller.state), to: statePath) }
-        catch { log.error("control state not saved: \(error)") }
-    }
-
-    /// Records each finished quarter in the history database.
-    func recordQuarter(_ q: QuarterStatus?) {
-        guard let q else { return }
-        if let cur = currentQuarter, cur.start != q.start, let h = history {
-            flushEnergy()
-            if let pi = pulses { relayQueue.async { [log] in do { try pi.save() } catch { log.error("pulse totals not saved: \(error)") } } }
-            let done = HistoryStore.Quarter(start: cur.start, averageKW: cur.importedKWh / 0.25, importKWh: cur.importedKWh)
-            fileQueue.async { [log] in
-                do { try h.recordQuarter(done) } catch { log.error("history: \(error)") }
+    /// A device line for each pulse input, and PV production from them when no inverter is read.
+    func pulseExtras(_ extras: inout SnapshotExtras, mono: Double) {
+        var production = 0.0, haveProduction = false
+        for (i, p) in devices.pulses.enumerated() {
+            guard i < loop.pulseReadings.count, let r = loop.pulseReadings[i] else { continue }
+            let cfg = p.config
+            switch r {
+            case .success(let reading):
+                extras.devices.append(DeviceHealth(id: cfg.id, description: String(format: "S0 %@: %.2f kW, %.3f kWh", cfg.measures,
+                                                                                    reading.powerW / 1000, reading.energyKWh),
+                                                   status: .ok, bus: "s0"))
+                if cfg.measures == "production" { production += reading.powerW; haveProduction = true }
+            case .failure(let e):
+                extras.devices.append(DeviceHealth(id: cfg.id, description: "S0 \(cfg.measures)", status: .failing,
+                                                   lastError: e.description, bus: "s0"))
             }
         }
-        currentQuarter = q
+        if haveProduction && loop.site.inverterTotals(mono: mono) == nil { extras.pvW = production }
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+
+/// A device the loop wants read, by its index in `SiteDevices`.
+public enum DeviceRef: Sendable, Hashable {
+    case point(Int)
+    case meter(Int)
+    case inverter(Int)
+    case pulse(Int)
+}
+
+/// A setpoint to write to a charger, then read back (the read acknowledges the write).
+public struct SetpointWrite: Sendable, Equatable {
+    public var point: Int
+    public var amps: Double
+    /// 1 or 3 when the phases must be switched first.
+    public var phases: Int?
+    public init(point: Int, amps: Double, phases: Int? = nil) { self.point = point; self.amps = amps; self.phases = phases }
+}
+
+public enum SiteLogLevel: String, Sendable {
+    case debug, info, notice, warning, error
+}
+
+/// What `status.json` holds besides the process id and the time of writing.
+public struct StatusReport: Sendable {
+    public var site: String
+    public var sliderKW: Double
+    public var meterAgeS: Double?
+    public var decision: Decision
+}
+
+/// A closed quarter for the history.
+public struct ClosedQuarter: Sendable, Equatable {
+    public var start: Date
+    public var averageKW: Double
+    public var importKWh: Double
+}
+
+/// Everything the loop asks its shell to do. The shell carries them out in order; device effects
+/// answer with events (`read` → `.point`/`.meter`/…, `write` → `.point`).
+public enum SiteEffect: Sendable {
+    case read(DeviceRef)
+    case write(SetpointWrite)
+    /// Drive the relay contacts of these decisions (changed ones, or all at start).
+    case driveRelays([RelayDecision])
+    /// At stop: every relay output to its safe state.
+    case relaysSafe([RelayOutputCommand])
+    /// A decision was taken: publish the snapshot (dashboard, clients), print, trace.
+    case decided(SiteStep)
+    case writeStatus(StatusReport)
+    case saveSettings(RuntimeSettings)
+    case saveState(ControllerState)
+    case savePulses([String: PulseMeterState])
+    case recordQuarter(ClosedQuarter)
+    /// Energy per device since the last record, for the local day `day` (yyyy-MM-dd).
+    case recordEnergy(day: String, kwh: [String: Double])
+    case alert(AlertEvent)
+    case log(SiteLogLevel, String)
+    case schedule(SiteTimer, afterS: Double)
+    case commandResult(ticket: UInt64, Result<String, SiteController.CommandError>)
+    /// The last effect of a stop: drain queues (alert hook, files) and release the site.
+    case stopped
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// What a device read or write failed with, as text (the shell turns its own error types into it
+/// so events stay plain Sendable values).
+public struct DeviceFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The loop's timers: the shell schedules them when the loop asks and hands them back when due.
+public enum SiteTimer: Sendable, Hashable {
+    /// The periodic tick: polls devices between telegrams, decides when the meter went quiet.
+    case tick
+    /// A decision round waited long enough for the chargers' answers (the round's serial).
+    case roundTimeout(Int)
+}
+
+/// Everything that can happen to the site loop. Device results carry the device's index in
+/// `SiteDevices` (the order the loop asked for them in).
+public enum SiteEvent: Sendable {
+    /// Start: first reads, relays to their defined state, the first tick.
+    case start
+    /// A main-meter reading (a P1 telegram or a polled Modbus main meter).
+    case grid(GridMeasurement)
+    /// A charger's status: from a read, or read back after a write.
+    case point(Int, Result<ChargePointStatus, DeviceFailure>)
+    case meter(Int, Result<MeterMeasurement, DeviceFailure>)
+    case inverter(Int, Result<InverterMeasurement, DeviceFailure>)
+    /// A pulse counter's total.
+    case pulse(Int, Result<UInt64, DeviceFailure>)
+    case timer(SiteTimer)
+    /// A user command (dashboard, control socket, CLI); answered with `commandResult(ticket:)`.
+    case command(UserCommand, ticket: UInt64)
+    /// Stop: state saved, relays to their safe state, the alert queue drained.
+    case stop
+}

@@ -1,0 +1,342 @@
+import Foundation
+
+/// The site loop: the one event-driven loop that `kwartier run`, `demo` and `simulate` share.
+///
+/// Events go in (a telegram, a device's answer, a tick, a round's timeout, a user command,
+/// stop); effects come out (read a device, write a setpoint, drive relays, publish, save,
+/// record, alert, log, schedule a timer). It does no I/O and reads time only from its injected
+/// clock, so a shell decides how effects are carried out: the real one on device workers and
+/// files, the simulated one synchronously against the simulated site, the tests by hand.
+///
+/// A decision round: a main-meter reading opens it and asks every charger for a fresh status
+/// (so the meter and the chargers describe the same moment); it closes when all have answered or
+/// after `roundWaitS`, then the core decides. A setpoint for a charger whose read is in flight
+/// waits for that read and goes out right after it. A write is acknowledged by the status read
+/// back in the same job. The tick polls devices between telegrams and decides on its own when no
+/// decision came for `decideWhenIdleS` (a silent meter reaches its stale limit and the core's
+/// safe state that way).
+///
+/// Not thread-safe by design: one owner (a task, a thread or a test) calls `handle`.
+public final class SiteLoop {
+    public let site: SiteController
+    public let devices: SiteDevices
+    public let options: LoopOptions
+    let clock: SiteClock
+
+    /// The index of the polled main meter in `devices.meters`, when the main meter is polled.
+    let mainMeter: Int?
+    /// Device index of each decided point (decision order), nil for a point with no device.
+    let deviceOfDecision: [Int?]
+
+    // Devices: a request in flight, and when each was last asked (mono).
+    var pointBusy: [Bool]
+    var pointAskedAt: [Double]
+    var meterBusy: [Bool]
+    var meterAskedAt: [Double]
+    var inverterBusy: [Bool]
+    var inverterAskedAt: [Double]
+    var pulseBusy: [Bool]
+    var pendingWrite: [SetpointWrite?]
+
+    // The decision round.
+    public private(set) var roundOpen = false
+    var roundMember: [Bool]
+    var roundWaiting = 0
+    var roundSerial = 0
+    var firstRoundDone = false
+
+    public private(set) var stopped = false
+    var lastDecisionMono = -Double.infinity
+    var lastStatusMono = -Double.infinity
+    var lastStateMono: Double
+    var lastPulsesSaveMono: Double
+    var currentQuarter: QuarterStatus?
+
+    // Energy counted per charger between two history records.
+    var lastEnergy: [Double?]
+    var energySinceRecord: [String: Double] = [:]
+    let calendar: Calendar
+
+    // Pulse inputs.
+    var pulseMeters: [PulseMeter]
+    /// The latest reading of each pulse input (nil before the first).
+    public private(set) var pulseReadings: [Result<PulseReading, DeviceFailure>?]
+
+    private var out: [SiteEffect] = []
+
+    public init(site: SiteController, devices: SiteDevices, clock: SiteClock, options: LoopOptions = LoopOptions(),
+                pulseStates: [String: PulseMeterState] = [:]) {
+        self.site = site
+        self.devices = devices
+        self.clock = clock
+        self.options = options
+        let n = devices.points.count
+        pointBusy = Array(repeating: false, count: n)
+        pointAskedAt = Array(repeating: -.infinity, count: n)
+        pendingWrite = Array(repeating: nil, count: n)
+        roundMember = Array(repeating: false, count: n)
+        lastEnergy = Array(repeating: nil, count: n)
+        meterBusy = Array(repeating: false, count: devices.meters.count)
+        meterAskedAt = Array(repeating: -.infinity, count: devices.meters.count)
+        inverterBusy = Array(repeating: false, count: devices.inverters.count)
+        inverterAskedAt = Array(repeating: -.infinity, count: devices.inverters.count)
+        pulseBusy = Array(repeating: false, count: devices.pulses.count)
+        pulseMeters = devices.pulses.map { PulseMeter(config: $0, state: pulseStates[$0.id] ?? PulseMeterState()) }
+        pulseReadings = Array(repeating: nil, count: devices.pulses.count)
+        if case .device(let id) = site.config.grid.meter { mainMeter = devices.meterIndex(id) } else { mainMeter = nil }
+        deviceOfDecision = site.controller.site.pointIds.map { devices.pointIndex($0) }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: site.config.site.timeZone) ?? TimeZone(identifier: "UTC")!
+        calendar = cal
+        lastStateMono = clock.mono
+        lastPulsesSaveMono = clock.mono
+    }
+
+    /// Handles one event and returns what the shell must do, in order.
+    public func handle(_ event: SiteEvent) -> [SiteEffect] {
+        out.removeAll(keepingCapacity: true)
+        if stopped {
+            if case .command(_, let ticket) = event {
+                out.append(.commandResult(ticket: ticket, .failure(SiteController.CommandError("the hub is stopping"))))
+            }
+            return out
+        }
+        switch event {
+        case .start: start()
+        case .grid(let g):
+            site.updateGrid(g, at: clock.mono)
+            requestDecision()
+        case let .point(i, r): pointAnswered(i, r)
+        case let .meter(i, r): meterAnswered(i, r)
+        case let .inverter(i, r):
+            inverterBusy[i] = false
+            if case .success(let m) = r { site.updateInverter(devices.inverters[i], m, at: clock.mono) }
+        case let .pulse(i, r):
+            pulseBusy[i] = false
+            switch r {
+            case .success(let count): pulseReadings[i] = .success(pulseMeters[i].update(count: count, at: clock.now))
+            case .failure(let e): pulseReadings[i] = .failure(e)
+            }
+        case .timer(.tick): tick()
+        case .timer(.roundTimeout(let serial)):
+            if roundOpen && serial == roundSerial { finishRound() }
+        case let .command(cmd, ticket): command(cmd, ticket: ticket)
+        case .stop: stop()
+        }
+        return out
+    }
+
+    /// The pulse totals to persist.
+    public var pulseStates: [String: PulseMeterState] {
+        var s: [String: PulseMeterState] = [:]
+        for (i, m) in pulseMeters.enumerated() { s[devices.pulses[i].id] = m.state }
+        return s
+    }
+
+    // MARK: events
+
+    func start() {
+        out.append(.driveRelays(site.relays.startDecisions))
+        pollAll()
+        out.append(.schedule(.tick, afterS: options.tickS))
+    }
+
+    func pointAnswered(_ i: Int, _ r: Result<ChargePointStatus, DeviceFailure>) {
+        pointBusy[i] = false
+        let p = devices.points[i]
+        let mono = clock.mono
+        switch r {
+        case .success(let st):
+            site.updatePoint(p.id, status: st, reachable: true, watchdogS: p.capabilities.watchdogS, at: mono)
+            accountEnergy(i, st)
+        case .failure(let e):
+            // No fresh status, whatever the cause (silence, exception, lost-device backoff): the
+            // point is budgeted at its safe current or last draw until it answers again.
+            let wasReachable = site.pointSlot(p.id)?.reachable ?? true
+            site.updatePoint(p.id, status: nil, reachable: false, error: e.description, watchdogS: p.capabilities.watchdogS, at: mono)
+            if wasReachable { out.append(.log(.warning, e.description)) }
+        }
+        if let w = pendingWrite[i] {
+            pendingWrite[i] = nil
+            write(w)
+        }
+        if roundOpen && roundMember[i] {
+            roundMember[i] = false
+            roundWaiting -= 1
+            if roundWaiting == 0 { finishRound() }
+        }
+    }
+
+    func meterAnswered(_ i: Int, _ r: Result<MeterMeasurement, DeviceFailure>) {
+        meterBusy[i] = false
+        switch r {
+        case .success(let m):
+            if i == mainMeter {
+                site.updateGrid(GridMeasurement(meterTime: clock.now, meter: m), at: clock.mono)
+                requestDecision()
+            } else {
+                site.updateMeter(devices.meters[i], m, at: clock.mono)
+            }
+        case .failure(let e):
+            out.append(.log(.debug, e.description))
+        }
+    }
+
+    func tick() {
+        let mono = clock.mono
+        if mono - lastDecisionMono > options.decideWhenIdleS { requestDecision() } else { poll(dueOnly: true) }
+        for i in pulseBusy.indices where !pulseBusy[i] {
+            pulseBusy[i] = true
+            out.append(.read(.pulse(i)))
+        }
+        if !pulseMeters.isEmpty && mono - lastPulsesSaveMono >= options.pulsesEveryS {
+            lastPulsesSaveMono = mono
+            out.append(.savePulses(pulseStates))
+        }
+        out.append(.schedule(.tick, afterS: options.tickS))
+    }
+
+    func command(_ cmd: UserCommand, ticket: UInt64) {
+        switch site.apply(cmd) {
+        case .success(let text):
+            out.append(.log(.notice, text))
+            out.append(.saveSettings(site.settings))
+            out.append(.commandResult(ticket: ticket, .success(text)))
+            // An open round's decision applies it; otherwise a round starts now.
+            requestDecision()
+        case .failure(let e):
+            out.append(.log(.error, "command refused: \(e)"))
+            out.append(.commandResult(ticket: ticket, .failure(e)))
+        }
+    }
+
+    func stop() {
+        stopped = true
+        roundOpen = false
+        out.append(.saveState(site.state))
+        flushEnergy(day: day(of: clock.now))
+        if !pulseMeters.isEmpty { out.append(.savePulses(pulseStates)) }
+        if !site.config.relays.isEmpty { out.append(.relaysSafe(site.relays.safeCommands)) }
+        out.append(.log(.notice, "stopped; chargers fall back to their safe current when their watchdog expires"))
+        out.append(.stopped)
+    }
+
+    // MARK: rounds
+
+    /// Reads every charger now, then decides when all have answered (or after the round's wait).
+    func requestDecision() {
+        guard !roundOpen else { return }
+        roundOpen = true
+        roundSerial += 1
+        pollAll()
+        roundWaiting = 0
+        for i in pointBusy.indices {
+            roundMember[i] = pointBusy[i]
+            if pointBusy[i] { roundWaiting += 1 }
+        }
+        if roundWaiting == 0 { finishRound(); return }
+        out.append(.schedule(.roundTimeout(roundSerial), afterS: firstRoundDone ? options.roundWaitS : options.firstRoundWaitS))
+    }
+
+    func finishRound() {
+        roundOpen = false
+        roundWaiting = 0
+        for i in roundMember.indices { roundMember[i] = false }
+        firstRoundDone = true
+        decideAndAct()
+    }
+
+    func pollAll() { poll(dueOnly: false) }
+
+    /// Asks every device with no request in flight (and, for `dueOnly`, not asked recently).
+    func poll(dueOnly: Bool) {
+        let mono = clock.mono
+        let minAge = dueOnly ? options.pollEveryS : -Double.infinity
+        for i in pointBusy.indices where !pointBusy[i] && mono - pointAskedAt[i] >= minAge {
+            pointBusy[i] = true; pointAskedAt[i] = mono
+            out.append(.read(.point(i)))
+        }
+        for i in meterBusy.indices where !meterBusy[i] && mono - meterAskedAt[i] >= minAge {
+            meterBusy[i] = true; meterAskedAt[i] = mono
+            out.append(.read(.meter(i)))
+        }
+        for i in inverterBusy.indices where !inverterBusy[i] && mono - inverterAskedAt[i] >= minAge {
+            inverterBusy[i] = true; inverterAskedAt[i] = mono
+            out.append(.read(.inverter(i)))
+        }
+    }
+
+    /// Sends one setpoint; one for a charger with a request in flight waits for its answer.
+    func write(_ w: SetpointWrite) {
+        if pointBusy[w.point] { pendingWrite[w.point] = w; return }
+        pointBusy[w.point] = true
+        pointAskedAt[w.point] = clock.mono
+        out.append(.write(w))
+    }
+
+    func decideAndAct() {
+        let now = clock.now, mono = clock.mono
+        lastDecisionMono = mono
+        let step = site.step(now: now, mono: mono)
+        for (k, p) in step.decision.points.enumerated() where p.send {
+            guard k < deviceOfDecision.count, let i = deviceOfDecision[k] else { continue }
+            write(SetpointWrite(point: i, amps: p.setpointA, phases: p.phases))
+        }
+        if step.relays.contains(where: \.changed) { out.append(.driveRelays(step.relays)) }
+        for w in step.newWarnings { out.append(.log(.warning, w)) }
+        for a in step.alerts {
+            out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
+            out.append(.alert(a))
+        }
+        recordQuarter(step.decision.quarter)
+        out.append(.decided(step))
+        if mono - lastStatusMono >= options.statusEveryS {
+            lastStatusMono = mono
+            out.append(.writeStatus(StatusReport(site: site.config.site.name, sliderKW: site.settings.sliderKW,
+                                                 meterAgeS: site.gridAgeS(mono: mono), decision: step.decision)))
+        }
+        if mono - lastStateMono >= options.stateEveryS {
+            lastStateMono = mono
+            out.append(.saveState(site.state))
+        }
+    }
+
+    // MARK: history
+
+    /// At each quarter's end: the closed quarter, the energy counted since the last one, the
+    /// pulse totals.
+    func recordQuarter(_ q: QuarterStatus?) {
+        guard let q else { return }
+        if let cur = currentQuarter, cur.start != q.start {
+            flushEnergy(day: day(of: cur.start))
+            if !pulseMeters.isEmpty {
+                lastPulsesSaveMono = clock.mono
+                out.append(.savePulses(pulseStates))
+            }
+            out.append(.recordQuarter(ClosedQuarter(start: cur.start, averageKW: cur.importedKWh / 0.25, importKWh: cur.importedKWh)))
+        }
+        currentQuarter = q
+    }
+
+    /// Adds a charger's energy since its last reading to the running total (a register that
+    /// jumps back or by more than 100 kWh is a reset or a glitch, not energy).
+    func accountEnergy(_ i: Int, _ st: ChargePointStatus) {
+        guard let e = st.energyKWh, e.isFinite else { return }
+        if let last = lastEnergy[i], e >= last, e - last < 100, e > last {
+            energySinceRecord[devices.points[i].id, default: 0] += e - last
+        }
+        lastEnergy[i] = e
+    }
+
+    func flushEnergy(day: String) {
+        guard !energySinceRecord.isEmpty else { return }
+        out.append(.recordEnergy(day: day, kwh: energySinceRecord))
+        energySinceRecord.removeAll()
+    }
+
+    /// The site's local day of `t`, yyyy-MM-dd.
+    func day(of t: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day], from: t)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+}
