@@ -46,7 +46,7 @@ public final class SiteRuntime: @unchecked Sendable {
     var firstRoundDone = false
     var stopped = false
     var pulses: PulseInputs?
-    var pulseReadings: [String: Result<PulseReading, DeviceError>] = [:]
+    var pulseReader: PulseCounterReader?
     var lastEnergy: [String: Double] = [:]
     var energyToday: [String: Double] = [:]
     /// Called on the control queue after every decision with the dashboard's snapshot.
@@ -92,7 +92,7 @@ public final class SiteRuntime: @unchecked Sendable {
             throw StartError(description: "charge points \(simulated.joined(separator: ", ")) are simulated: `kwartier run` drives real devices — use `kwartier demo --config FILE` to simulate a site")
         }
         try startRelays(site)
-        startPulseInputs()
+        startPulseInputs(site)
         if let hook = config.alerts.hook { alertHook = AlertHook(command: hook) }
         try startMainMeter()
         let t = DispatchSource.makeTimerSource(queue: queue)
@@ -129,13 +129,8 @@ public final class SiteRuntime: @unchecked Sendable {
 
     func startRelays(_ site: ModbusSite) throws {
         guard !config.relays.isEmpty else { return }
-        let factory = RelayDeviceFactory(config: config)
-        var devices: [String: RelayOutputDevice] = [:]
-        var unavailable: [String: String] = [:]
-        for o in config.outputs {
-            if let coil = site.outputs[o.id] { devices[o.id] = coil; continue }
-            do { devices[o.id] = try factory.output(o) } catch { unavailable[o.id] = "\(error)" }
-        }
+        // Modbus coils are the site's own (on their line's worker); the factory adds the others.
+        let (devices, unavailable) = RelayDeviceFactory(config: config, modbus: site).outputs()
         let driver = RelayDriver(devices: devices, unavailable: unavailable)
         relayDriver = driver
         let start = controller.relays.startDecisions
@@ -152,8 +147,8 @@ public final class SiteRuntime: @unchecked Sendable {
             timer?.cancel()
             saveState()
             flushEnergy()
+            if let pi = pulses { do { try pi.save() } catch { log.error("pulse totals not saved: \(error)") } }
         }
-        if let pi = pulses { relayQueue.sync { do { try pi.save() } catch { log.error("pulse totals not saved: \(error)") } } }
         p1?.stop()
         if let d = relayDriver {
             let safe = controller.relays.safeCommands
@@ -355,7 +350,7 @@ public final class SiteRuntime: @unchecked Sendable {
         guard let q else { return }
         if let cur = currentQuarter, cur.start != q.start, let h = history {
             flushEnergy()
-            if let pi = pulses { relayQueue.async { [log] in do { try pi.save() } catch { log.error("pulse totals not saved: \(error)") } } }
+            pulses?.save(on: fileQueue) { [log] e in log.error("pulse totals not saved: \(e)") }
             let done = HistoryStore.Quarter(start: cur.start, averageKW: cur.importedKWh / 0.25, importKWh: cur.importedKWh)
             fileQueue.async { [log] in
                 do { try h.recordQuarter(done) } catch { log.error("history: \(error)") }
