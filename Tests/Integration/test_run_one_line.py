@@ -7,7 +7,6 @@ starts a frame while a device is still answering (two writers on one line). TCP:
 behind a charger's host:port use the charger's connection; the endpoint counts the connections
 it accepts."""
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ import time
 import pytest
 
 from conftest import ROOT, stop_process
-from modbus_peers import PYTHON, Peers, PtyPair, profiles_json
+from modbus_peers import PYTHON, Peers, PtyPair, health, profiles_json, watch
 from p1_server import P1Server
 from p1_support import wait_for
 
@@ -103,14 +102,16 @@ pulse_inputs:
     try:
         # 25 A fuse, house 4/2/3 A: L1 leaves 21 A for both cars, 10.5 A each.
         limits = lambda: (peer.cmd(cmd="get", device="cp1")["limit_a"], peer.cmd(cmd="get", device="cp2")["limit_a"])  # noqa: E731
-        assert wait_for(lambda: limits() == (10.5, 10.5), 40), (limits(), proc.poll())
+        shared = wait_for(lambda: limits() == (10.5, 10.5), 40)
         time.sleep(5)   # keep every device busy on the line a while longer
         stats = peer.cmd(cmd="stats")
+        final = limits()
         err = stop_hub(proc)
     finally:
         stop_process(proc)
         p1.close()
-    assert stats["violations"] == [], stats["violations"][:5]
+    assert stats["violations"] == [], (len(stats["violations"]), stats["violations"][:3])
+    assert shared and final == (10.5, 10.5), (final, err[-2000:])
     assert stats["requests"]["pv"] >= 5, stats
     assert stats["requests"]["cp1"] >= 10 and stats["requests"]["cp2"] >= 10, stats
     assert "pulse input" not in err, err
@@ -205,3 +206,25 @@ pulse_inputs:
     saved = json.loads((data / "pulses.json").read_text())
     assert 0 < saved["pv"]["lastCount"] <= pv["count"] and 0 < saved["wp"]["lastCount"] <= wp["count"], saved
     assert front.accepted == 1, (front.accepted, err)
+
+
+def test_device_watch_reads_a_counter_on_its_chargers_connection(kwartier, tmp_path):
+    spec = {"tcp": [{"name": "cp1", "driver": "alfen-eve", "unit": 1, "group": "gw"},
+                    {"name": "pv", "counter": {"register": 16, "pulses_per_s": 100}, "unit": 2, "group": "gw"}]}
+    with Peers(kwartier, spec, tmp_path / "peers") as peers:
+        cfg = tmp_path / "kwartier.yaml"
+        cfg.write_text(f"""
+site: {{ name: Watch, voltage: 230 }}
+grid: {{ fuse_a: 25, meter: virtual }}
+chargepoints:
+  cp1: {{ board: grid, driver: alfen-eve, tcp: 127.0.0.1:{peers.ports['cp1']}, unit: 1, phases: L1L2L3 }}
+pulse_inputs:
+  pv: {{ pulses_per_kwh: 1000, modbus_counter: {{ tcp: "127.0.0.1:{peers.ports['pv']}", unit: 2, register: 16 }} }}
+""")
+        cycles = watch(kwartier, cfg, "--cycles", "2", "--interval", "0.3")
+        pv = peers.get("pv")
+    counts = [c["devices"]["pv"]["values"]["count"] for c in cycles]
+    assert 0 < counts[0] < counts[1] <= pv["count"], (counts, pv)
+    assert pv["requests"] == 2
+    assert [h["id"] for h in cycles[-1]["health"]] == ["cp1", "pv"]
+    assert health(cycles[-1], "pv")["status"] == "ok"
