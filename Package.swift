@@ -44,7 +44,7 @@ let package = Package(
                 path: "Sources/Bench", swiftSettings: swift5),
         .testTarget(name: "CoreTests", dependencies: ["KwartierCore"], path: "Tests/CoreTests",
                     resources: [.copy("Fixtures")], swiftSettings: swift5),
-        .testTarget(name: "IOTests", dependencies: ["KwartierIO", "KwartierCore"], path: "Tests/IOTests",
+        .testTarget(name: "IOTests", dependencies: ["KwartierIO", "KwartierCore", .product(name: "Logging", package: "swift-log")], path: "Tests/IOTests",
                     swiftSettings: swift5),
         .testTarget(name: "TUITests", dependencies: ["KwartierTUI", "KwartierCore"], path: "Tests/TUITests",
                     swiftSettings: swift5),

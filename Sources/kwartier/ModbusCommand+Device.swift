@@ -360,6 +360,11 @@ struct DeviceWatchCommand: ParsableCommand {
                     if let g = r.gridPowerW { v["grid_w"] = g }
                     return DeviceResult(ms: 0, summary: "pv \(Int(r.pvPowerW)) W", values: v)
                 }
+            } else if let counter = site.pulseCounters[id] {
+                job(id) {
+                    let n = try counter.readCount()
+                    return DeviceResult(ms: 0, summary: "\(n) pulses", values: ["count": Double(n)])
+                }
             }
         }
         _ = group.wait(timeout: .now() + budget + 5)

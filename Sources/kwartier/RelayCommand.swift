@@ -30,23 +30,30 @@ struct ModbusTarget: ParsableArguments {
     @Option(help: "Unit id (slave address).") var unit: Int = 1
     @Option(help: "Response timeout (s).") var timeout: Double = 1.0
 
-    func bus() throws -> LibmodbusCoilBus {
+    /// The module's channel on a worker of its own: the tools use the same Modbus path as `kwartier run`.
+    func channel() throws -> ModbusChannel {
+        var o = WorkerOptions()
+        o.connectTimeoutS = timeout; o.responseTimeoutS = timeout
+        o.lostAfter = 1_000_000   // one-shot tools: never skip a request
         if let dev = rtu {
             guard let p = Parity(rawValue: parity.uppercased()) else { throw ValidationError("--parity must be N, E or O") }
-            return LibmodbusCoilBus(.rtu(device: dev, serial: SerialSettings(baud: baud, parity: p)), timeoutS: timeout)
+            return cliChannel(.rtu(bus: "cli", address: unit, serial: SerialSettings(baud: baud, parity: p)), device: dev, options: o)
         }
         guard let t = tcp else { throw ValidationError("give the module with --tcp HOST:PORT or --rtu DEVICE") }
         let parts = t.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port), !parts[0].isEmpty else {
             throw ValidationError("'\(t)' is not HOST:PORT")
         }
-        return LibmodbusCoilBus(.tcp(host: String(parts[0]), port: port), timeoutS: timeout)
+        return cliChannel(.tcp(host: String(parts[0]), port: port, unit: unit), device: nil, options: o)
     }
 }
 
-/// Runs a device call; a device error is printed and exits with 1.
+/// Runs a device call; a device or Modbus error is printed and exits with 1.
 func relayTry<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as DeviceError {
+        printErr("error: \(e)")
+        throw ExitCode(1)
+    } catch let e as ModbusFailure {
         printErr("error: \(e)")
         throw ExitCode(1)
     }
@@ -66,7 +73,7 @@ struct RelaySet: ParsableCommand {
             out = CommandOutput(command: cmd, timeoutS: target.timeout)
         } else {
             guard let c = coil else { throw ValidationError("give --coil N (with --tcp) or --command PROGRAM") }
-            out = CoilBusOutput(bus: try target.bus(), unit: target.unit, coil: c)
+            out = ModbusCoilOutput(id: "coil \(c)", channel: try target.channel(), coil: c)
         }
         try relayTry { try out.set(on) }
         print("\(command ?? "coil \(coil!)"): \(on ? "on" : "off")")
@@ -83,13 +90,13 @@ struct RelaySG: ParsableCommand {
         guard let s = SGState(rawValue: state.lowercased()) else { throw ValidationError("state must be off, normal, comfort or boost") }
         let c = coils.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard c.count == 2 else { throw ValidationError("--coils takes two coil addresses, SG0 first: e.g. 0,1") }
-        let bus = try target.bus()
+        let ch = try target.channel()
         // Write in the order that never shows the pump a lock pattern on the way.
-        let from = (try? bus.readCoils(unit: target.unit, address: c[0], count: 1)).flatMap { a in
-            (try? bus.readCoils(unit: target.unit, address: c[1], count: 1)).map { a + $0 } } ?? SGState.normal.contacts
+        let from = (try? ch.readBits(.coil, address: c[0], count: 1)).flatMap { a in
+            (try? ch.readBits(.coil, address: c[1], count: 1)).map { a + $0 } } ?? SGState.normal.contacts
         let to = s.contacts
         let order = SGRules.writeOrder(from: from, to: to)
-        try relayTry { for i in order { try bus.writeCoil(unit: target.unit, address: c[i], on: to[i]) } }
+        try relayTry { for i in order { try ch.writeCoil(address: c[i], value: to[i]) } }
         print("SG-Ready \(s.title) (state \(s.labelNumber)): SG0 coil \(c[0]) \(to[0] ? "on" : "off"), SG1 coil \(c[1]) \(to[1] ? "on" : "off")")
     }
 }
@@ -105,7 +112,7 @@ struct RelayCounter: ParsableCommand {
     func run() throws {
         guard let f = ModbusCounterInput.Function(rawValue: function) else { throw ValidationError("function must be input or holding") }
         guard words == 1 || words == 2 else { throw ValidationError("words must be 1 or 2") }
-        let dev = ModbusCounterInput(bus: try target.bus(), unit: target.unit, register: register, words: words, function: f)
+        let dev = ModbusCounterInput(id: "counter", channel: try target.channel(), register: register, words: words, function: f)
         let n = try relayTry { try dev.readCount() }
         if let p = pulsesPerKwh, p > 0 { print("\(n) pulses = \(String(format: "%.3f", Double(n) / p)) kWh") } else { print(n) }
     }
@@ -135,14 +142,26 @@ struct RelayReplay: ParsableCommand {
         guard let t0 = ISO8601DateFormatter().date(from: start) else { throw ValidationError("--start '\(start)' is not ISO 8601") }
         guard step > 0 else { throw ValidationError("--step must be positive") }
         let segments = try Self.parse(profile)
-        let (devices, unavailable) = RelayDeviceFactory(config: config).outputs()
+        // The coils on the same Modbus path as `kwartier run` (one worker per module line).
+        var outputsOnly = config
+        outputsOnly.chargepoints = []; outputsOnly.meters = []; outputsOnly.inverters = []; outputsOnly.pulseInputs = []
+        let site: ModbusSite
+        do { site = try DeviceFactory().build(outputsOnly) } catch {
+            printErr("error: \(error)")
+            throw ExitCode(1)
+        }
+        defer { site.shutdown() }
+        let (devices, unavailable) = RelayDeviceFactory(config: config, modbus: site).outputs()
         let driver = RelayDriver(devices: devices, unavailable: unavailable)
         var controller = RelayController(config: config, start: t0)
         var failures = 0
-        var shown: [String: String] = [:]   // last error printed per output: report changes only
+        // An output that keeps failing is reported once (its retry text changes with the
+        // worker's backoff), and again if it fails after having worked.
+        var failing = Set<String>()
         func report(_ f: [RelayDriver.Failure]) {
-            for x in f where shown[x.output] != x.message { printErr("error: \(x)"); shown[x.output] = x.message }
+            for x in f where failing.insert(x.output).inserted { printErr("error: \(x)") }
             failures += f.count
+            for o in failing where driver.lastError[o] == nil { failing.remove(o) }
         }
         func show(_ t: Double, _ d: RelayDecision) {
             let bits = d.contacts.map { $0 ? "1" : "0" }.joined()

@@ -72,6 +72,30 @@ final class ConfigErrorTests: XCTestCase {
     func testTooManyTCPConnections() throws {
         try assertOnly("too_many_tcp", "too_many_tcp.yaml: site.max_tcp_connections: 21 Modbus TCP connections (one per host:port) exceed the maximum of 20 — move devices to Modbus RTU, share a gateway host:port with unit ids, or raise max_tcp_connections if the hub allows it")
     }
+    // Pulse inputs (S0 counters on a Modbus DI module) are checked like every Modbus device.
+    func testPulseInputOnAnUnknownBus() throws {
+        XCTAssertEqual(try problems("pulse_unknown_bus"), [
+            "pulse_unknown_bus.yaml:22: pulse_inputs.pv.modbus_counter.bus: unknown bus 'rs458' — did you mean 'rs485'? define it under `buses:` with its `device:`",
+            "pulse_unknown_bus.yaml:26: pulse_inputs.wp.modbus_counter.rtu.bus: unknown bus 'rs4855' — did you mean 'rs485'? define it under `buses:` with its `device:`",
+        ])
+    }
+    func testPulseInputAtAChargersRTUAddress() throws {
+        try assertOnly("pulse_duplicate_rtu", "pulse_duplicate_rtu.yaml:20: pulse_inputs.pv: same address as chargepoints.cp1: bus rs485 address 1 — each device needs its own address: change the unit/slave id or the host:port")
+    }
+    func testPulseInputAtAChargersTCPAddress() throws {
+        try assertOnly("pulse_duplicate_tcp", "pulse_duplicate_tcp.yaml:19: pulse_inputs.pv: same address as chargepoints.cp1: tcp 10.0.0.1:502 unit 1 — each device needs its own address: change the unit/slave id or the host:port")
+    }
+    /// pv shares cp2's host:port (no new connection); wp on a third endpoint is one too many.
+    func testPulseInputOnANewEndpointCountsAsATCPConnection() throws {
+        try assertOnly("pulse_too_many_tcp", "pulse_too_many_tcp.yaml:5: site.max_tcp_connections: 3 Modbus TCP connections (one per host:port) exceed the maximum of 2 — move devices to Modbus RTU, share a gateway host:port with unit ids, or raise max_tcp_connections if the hub allows it")
+        let url = Bundle.module.url(forResource: "Fixtures/config/pulse_too_many_tcp", withExtension: "yaml")!
+        var text = try String(contentsOf: url, encoding: .utf8)
+        // wp behind cp1's endpoint (another unit id): it shares that connection, and the site fits.
+        text = text.replacingOccurrences(of: "\"10.0.0.3:502\", unit: 1", with: "\"10.0.0.1:502\", unit: 7")
+        let (config, problems) = try ConfigLoader(knownDrivers: Self.drivers).load(yaml: text, file: "shared.yaml")
+        XCTAssertEqual(problems.map(\.description), [])
+        XCTAssertEqual(config.tcpEndpoints, ["10.0.0.1:502", "10.0.0.2:502"])
+    }
     func testVirtualMeterWithConsumers() throws {
         try assertOnly("virtual_with_consumers", "virtual_with_consumers.yaml:13: boards.garage: measured by a virtual meter but declares non-managed consumers — a virtual meter only sums the charge points and cannot see other loads: give this level a real meter")
     }

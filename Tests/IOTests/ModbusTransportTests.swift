@@ -128,6 +128,58 @@ final class ModbusTransportTests: XCTestCase {
         XCTAssertEqual(site.health().map(\.status), [.ok, .ok, .ok, .ok, .ok])
     }
 
+    /// One owner per line: pulse counters and coils are built on the worker of their endpoint or
+    /// bus, shared with the chargers there; a new endpoint gets its own worker.
+    func testFactoryPutsPulseCountersAndCoilsOnTheirLinesWorker() throws {
+        var c = SiteConfig(grid: LevelConfig(id: "grid", parent: nil, limitA: 100, meter: .virtual))
+        c.buses = [BusConfig.make(id: "rs485", device: "/dev/null")]
+        c.chargepoints = [
+            ChargePointConfig(id: "cp1", board: "grid", driver: "alfen-eve", transport: .tcp(host: "10.0.0.5", port: 502, unit: 1)),
+            ChargePointConfig(id: "cp4", board: "grid", driver: "mennekes-amtron-compact",
+                              transport: .rtu(bus: "rs485", address: 50, serial: SerialSettings(baud: 57600, stopBits: 2))),
+        ]
+        c.outputs = [OutputConfig(id: "r1", kind: .modbusCoil(transport: .rtu(bus: "rs485", address: 9, serial: SerialSettings(baud: 19200)), coil: 0))]
+        c.pulseInputs = [
+            PulseInputConfig(id: "pv", source: .modbusCounter(transport: .tcp(host: "10.0.0.5", port: 502, unit: 2), register: 16), pulsesPerKWh: 1000),
+            PulseInputConfig(id: "hp", source: .modbusCounter(transport: .rtu(bus: "rs485", address: 9, serial: SerialSettings(baud: 19200)), register: 3),
+                             pulsesPerKWh: 500, counterWords: 1, counterFunction: "holding"),
+            PulseInputConfig(id: "wp", source: .modbusCounter(transport: .tcp(host: "10.0.0.7", port: 1502, unit: 1), register: 0), pulsesPerKWh: 1000),
+            PulseInputConfig(id: "sim", source: .simulated, pulsesPerKWh: 1000),
+        ]
+        let site = try DeviceFactory().build(c)
+        defer { site.shutdown() }
+        XCTAssertEqual(site.workers.map(\.name), ["tcp 10.0.0.5:502", "rtu rs485 (/dev/null)", "tcp 10.0.0.7:1502"])
+        XCTAssertEqual(site.order, ["cp1", "cp4", "r1", "pv", "hp", "wp"])
+        XCTAssertEqual(Set(site.pulseCounters.keys), ["pv", "hp", "wp"])
+        XCTAssertTrue(site.worker(for: "pv") === site.worker(for: "cp1"))
+        XCTAssertTrue(site.worker(for: "hp") === site.worker(for: "cp4"))
+        XCTAssertTrue(site.worker(for: "r1") === site.worker(for: "cp4"))
+        XCTAssertTrue(site.pulseCounters["pv"]?.channel.worker === site.worker(for: "pv"))
+        XCTAssertNil(site.worker(for: "sim"))
+        let hp = try XCTUnwrap(site.pulseCounters["hp"])
+        XCTAssertEqual([hp.channel.unit, hp.register, hp.words], [9, 3, 1])
+        XCTAssertEqual(hp.function, .holding)
+        XCTAssertEqual(hp.channel.label, "hp (Modbus rs485 addr 9 @ 19200 8N1)")
+        XCTAssertEqual(site.pulseCounters["wp"]?.channel.label, "wp (Modbus 10.0.0.7:1502 unit 1)")
+        XCTAssertEqual(site.health().map(\.id), ["cp1", "cp4", "r1", "pv", "hp", "wp"])
+    }
+
+    func testFactoryRefusesAPulseCounterOnAnUnknownBusOrWithATakenId() {
+        var c = SiteConfig(grid: LevelConfig(id: "grid", parent: nil, limitA: 100, meter: .virtual))
+        c.chargepoints = [ChargePointConfig(id: "cp1", board: "grid", driver: "alfen-eve", transport: .tcp(host: "h", port: 502, unit: 1))]
+        c.pulseInputs = [
+            PulseInputConfig(id: "pv", source: .modbusCounter(transport: .rtu(bus: "nobus", address: 3, serial: SerialSettings(baud: 9600)), register: 0),
+                             pulsesPerKWh: 1000),
+            PulseInputConfig(id: "cp1", source: .modbusCounter(transport: .tcp(host: "h", port: 502, unit: 2), register: 0), pulsesPerKWh: 1000),
+        ]
+        XCTAssertThrowsError(try DeviceFactory().build(c)) { e in
+            XCTAssertEqual((e as? FactoryError)?.problems, [
+                "pv: bus 'nobus' is not defined under `buses:`",
+                "cp1: the id is used by another Modbus device; give each device its own id",
+            ])
+        }
+    }
+
     func testFactoryRefusesWithEveryProblem() {
         var c = SiteConfig(grid: LevelConfig(id: "grid", parent: nil, limitA: 100, meter: .virtual))
         c.chargepoints = [

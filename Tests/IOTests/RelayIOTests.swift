@@ -1,24 +1,24 @@
 import XCTest
+import Logging
 import KwartierCore
 @testable import KwartierIO
 
-/// Relay driver and devices without hardware: simulated outputs, a recording coil bus, the
-/// pulse inputs' persistence.
+/// Relay driver and devices without hardware: simulated outputs, recording coils, the factory
+/// (Modbus coils and counters only from the site's workers), the pulse inputs' persistence.
 final class RelayIOTests: XCTestCase {
-    /// A CoilBus that records writes and can be told to fail.
-    final class RecordingBus: CoilBus {
+    /// The coils of one module: records writes in order and can be told to fail.
+    final class RecordingModule {
         var writes: [(Int, Int, Bool)] = []
         var failCoils: Set<Int> = []
-        var registers: [Int: UInt16] = [:]
-        func writeCoil(unit: Int, address: Int, on: Bool) throws {
-            if failCoils.contains(address) { throw DeviceError.io("coil \(address) broken") }
-            writes.append((unit, address, on))
+        func coil(unit: Int, _ address: Int) -> RelayOutputDevice { Coil(module: self, unit: unit, address: address) }
+        final class Coil: RelayOutputDevice {
+            let module: RecordingModule, unit: Int, address: Int
+            init(module: RecordingModule, unit: Int, address: Int) { self.module = module; self.unit = unit; self.address = address }
+            func set(_ on: Bool) throws {
+                if module.failCoils.contains(address) { throw DeviceError.io("coil \(address) broken") }
+                module.writes.append((unit, address, on))
+            }
         }
-        func readCoils(unit: Int, address: Int, count: Int) throws -> [Bool] { [] }
-        func readInputRegisters(unit: Int, address: Int, count: Int) throws -> [UInt16] {
-            (0..<count).map { registers[address + $0] ?? 0 }
-        }
-        func readHoldingRegisters(unit: Int, address: Int, count: Int) throws -> [UInt16] { [] }
     }
 
     let t0 = Date(timeIntervalSince1970: 1_750_000_000)
@@ -29,9 +29,8 @@ final class RelayIOTests: XCTestCase {
     }
 
     func testDriverWritesStartChangesAndSafeState() {
-        let bus = RecordingBus()
-        let drv = RelayDriver(devices: ["r1": CoilBusOutput(bus: bus, unit: 9, coil: 0),
-                                        "r2": CoilBusOutput(bus: bus, unit: 9, coil: 1)])
+        let bus = RecordingModule()
+        let drv = RelayDriver(devices: ["r1": bus.coil(unit: 9, 0), "r2": bus.coil(unit: 9, 1)])
         var rc = RelayController(relays: pumpConfig(), timeZone: TimeZone(identifier: "UTC")!, start: t0)
         XCTAssertEqual(drv.start(rc.startDecisions), [])
         XCTAssertEqual(bus.writes.map { [$0.0, $0.1, $0.2 ? 1 : 0] }, [[9, 0, 0], [9, 1, 0]])
@@ -45,9 +44,8 @@ final class RelayIOTests: XCTestCase {
     }
 
     func testAFailedWriteStopsThatRelayAndIsRetried() {
-        let bus = RecordingBus()
-        let drv = RelayDriver(devices: ["r1": CoilBusOutput(bus: bus, unit: 1, coil: 0),
-                                        "r2": CoilBusOutput(bus: bus, unit: 1, coil: 1)])
+        let bus = RecordingModule()
+        let drv = RelayDriver(devices: ["r1": bus.coil(unit: 1, 0), "r2": bus.coil(unit: 1, 1)])
         var rc = RelayController(relays: pumpConfig(), timeZone: TimeZone(identifier: "UTC")!, start: t0)
         drv.start(rc.startDecisions)
         bus.failCoils = [1]
@@ -78,12 +76,18 @@ final class RelayIOTests: XCTestCase {
                         OutputConfig(id: "c", kind: .command(path: "/bin/true")),
                         OutputConfig(id: "d", kind: .gpio(chip: "/dev/gpiochip0", line: 4)),
                         OutputConfig(id: "e", kind: .simulated)]
-        let (devices, errors) = RelayDeviceFactory(config: site).outputs()
+        let modbus = try DeviceFactory().build(site)
+        defer { modbus.shutdown() }
+        let (devices, errors) = RelayDeviceFactory(config: site, modbus: modbus).outputs()
         XCTAssertEqual(Set(devices.keys), ["a", "b", "c", "e"])
-        let a = devices["a"] as! CoilBusOutput, b = devices["b"] as! CoilBusOutput
-        XCTAssertTrue(a.bus === b.bus)                    // one connection per module
-        XCTAssertEqual(a.unit, 3); XCTAssertEqual(b.coil, 1)
+        let a = devices["a"] as! ModbusCoilOutput, b = devices["b"] as! ModbusCoilOutput
+        XCTAssertTrue(a === modbus.outputs["a"] && b === modbus.outputs["b"])   // the site's own coils
+        XCTAssertTrue(a.channel.worker === b.channel.worker)                   // one connection per module
+        XCTAssertEqual(a.channel.unit, 3); XCTAssertEqual(b.coil, 1)
         XCTAssertTrue(errors["d"]!.contains("gpio is not supported in this build"))
+        // Without the site's devices a Modbus coil is refused, never given a connection of its own.
+        let (_, alone) = RelayDeviceFactory(config: site, modbus: nil).outputs()
+        XCTAssertEqual(alone["a"], "output a: its Modbus module was not built")
         XCTAssertNoThrow(try devices["c"]!.set(true))     // /bin/true on
         XCTAssertThrowsError(try CommandOutput(command: "/bin/false").set(true)) { e in
             XCTAssertEqual("\(e)", "command '/bin/false on' failed with exit status 1")
@@ -91,33 +95,26 @@ final class RelayIOTests: XCTestCase {
     }
 
     func testModbusCounterWords() throws {
-        let bus = RecordingBus()
-        bus.registers = [16: 0x0001, 17: 0x86A0]
-        XCTAssertEqual(try ModbusCounterInput(bus: bus, unit: 1, register: 16).readCount(), 100_000)
-        XCTAssertEqual(try ModbusCounterInput(bus: bus, unit: 1, register: 17, words: 1).readCount(), 0x86A0)
+        XCTAssertEqual(try ModbusCounterInput.count([0x0001, 0x86A0], words: 2, register: 16), 100_000)
+        XCTAssertEqual(try ModbusCounterInput.count([0x86A0], words: 1, register: 17), 0x86A0)
+        XCTAssertThrowsError(try ModbusCounterInput.count([0x0001], words: 2, register: 16)) { e in
+            XCTAssertEqual("\(e)", "counter register 16: got 1 of 2 words")
+        }
     }
 
-    func testSimulatedPulsesAndPersistedTotals() throws {
-        var now = t0
-        let counter = SimulatedPulseCounter(pulsesPerKWh: 1000, clock: { now })
-        counter.setPower(3600)                           // 1 pulse per second
+
+    func testPulseTotalsPersistThroughTheSiteOutputs() throws {
         let dir = NSTemporaryDirectory() + "kwartier-pulses-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let cfg = PulseInputConfig(id: "pv", source: .simulated, pulsesPerKWh: 1000)
-        let inputs = PulseInputs(inputs: [(cfg, counter)], dataDir: dir)
-        _ = inputs.poll(now: now)
-        now = now.addingTimeInterval(10)
-        let r = try inputs.poll(now: now)["pv"]!.get()
-        XCTAssertEqual(r.totalPulses, 10)
-        XCTAssertEqual(r.powerW, 3600, accuracy: 1e-3)
-        try inputs.save()
-        let again = PulseInputs(inputs: [(cfg, counter)], dataDir: dir)
-        XCTAssertNil(again.loadMessage)
-        XCTAssertEqual(again.states["pv"], PulseMeterState(totalPulses: 10, lastCount: 10))
+        var c = SiteConfig(grid: LevelConfig(id: "grid", parent: nil, limitA: 25, meter: .virtual))
+        c.site.dataDir = dir
+        let out = SiteOutputs(config: c, dataDir: dir, logLabel: "test")
+        out.carryOut(.savePulses(["pv": PulseMeterState(totalPulses: 10, lastCount: 10)]))
+        out.flush()
+        let log = Logger(label: "test")
+        XCTAssertEqual(SiteOutputs.loadPulses(dataDir: dir, log: log), ["pv": PulseMeterState(totalPulses: 10, lastCount: 10)])
         try "garbage".write(toFile: dir + "/pulses.json", atomically: true, encoding: .utf8)
-        let bad = PulseInputs(inputs: [(cfg, counter)], dataDir: dir)
-        XCTAssertNotNil(bad.loadMessage)
-        XCTAssertEqual(bad.states["pv"], PulseMeterState())
+        XCTAssertEqual(SiteOutputs.loadPulses(dataDir: dir, log: log), [:], "an unreadable file: totals start from 0")
     }
 }

@@ -6,12 +6,14 @@
 The register maps come from Kwartier's own profiles (`kwartier device list --json`, run with
 $KWARTIER_BIN unless --profiles is given), so the map is never written twice. SPEC:
 
-    {"tcp": [{"name": "cp1", "driver": "alfen-eve", "unit": 1, "port": 0, "group": "a", "params": {...}}],
+    {"tcp": [{"name": "cp1", "driver": "alfen-eve", "unit": 1, "port": 0, "group": "a", "params": {...}},
+             {"name": "pv", "counter": {"register": 16, "pulses_per_s": 10}, "unit": 2, "group": "a"}],
      "rtu": [{"port": "/tmp/x/peer", "hub": "/tmp/x/hub",
               "devices": [{"name": "m1", "driver": "socomec-countis-e3x", "unit": 5, "baud": 38400,
                            "parity": "N", "params": {...}}]}]}
 
-TCP devices with the same "group" share one port (a gateway, or the sockets of an Alfen Double);
+A "counter" is an S0 pulse counter on a DI module (sim_device.SimCounter) instead of a profile
+device. TCP devices with the same "group" share one port (a gateway, or the sockets of an Alfen Double);
 port 0 = an ephemeral port. RTU devices on one pty answer only when the hub's end of the line
 (`hub`, read with tcgetattr) is at their own baud rate, as on a real bus. (Parity cannot be
 checked: Linux ptys clear PARENB and force CS8 on every tcsetattr.)
@@ -48,7 +50,7 @@ from pymodbus.exceptions import NoSuchIdException                # noqa: E402
 from pymodbus.framer import FramerType                           # noqa: E402
 from pymodbus.server import ModbusSerialServer, ModbusTcpServer  # noqa: E402
 
-from sim_device import TABLE_OF_FC, SimDevice                    # noqa: E402
+from sim_device import TABLE_OF_FC, SimCounter, SimDevice        # noqa: E402
 
 BAUDS = {getattr(termios, f"B{b}"): b for b in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400)}
 
@@ -181,6 +183,11 @@ class Peer:
         self.fast = fast
 
     def make(self, d):
+        if "counter" in d:
+            c = d["counter"]
+            dev = SimCounter(d["name"], d["unit"], c["register"], c.get("pulses_per_s", 10))
+            self.by_name[d["name"]] = dev
+            return dev
         if d["driver"] not in self.profiles:
             raise SystemExit(f"unknown driver {d['driver']}")
         dev = SimDevice(self.profiles[d["driver"]], d["name"], d["unit"], d.get("params"))

@@ -346,3 +346,32 @@ class SimDevice:
                 setattr(self, {"pv_w": "pv", "grid_w": "grid", "battery_w": "battery"}[k], v)
             else:
                 raise ValueError(f"unknown parameter {k}")
+
+
+class SimCounter:
+    """An S0 pulse counter on a DI module: the count grows with time (`pulses_per_s`) and is read
+    as two input registers from `register`, high word first."""
+
+    def __init__(self, name, unit, register, pulses_per_s=10):
+        self.name, self.unit, self.register, self.rate = name, unit, register, pulses_per_s
+        self.t0 = time.monotonic()
+        self.requests = 0
+        self.mute, self.delay, self.exception, self.wrong_line = False, 0.0, None, 0
+
+    def count(self):
+        return int((time.monotonic() - self.t0) * self.rate) & 0xFFFFFFFF
+
+    def read(self, table, address, count):
+        if self.exception:
+            return self.exception
+        if table != "input" or address != self.register or count != 2:
+            return ILLEGAL_ADDRESS
+        self.requests += 1
+        c = self.count()
+        return [c >> 16, c & 0xFFFF]
+
+    def write(self, table, address, values):
+        return ILLEGAL_FUNCTION
+
+    def snapshot(self):
+        return {"name": self.name, "unit": self.unit, "requests": self.requests, "count": self.count()}

@@ -134,7 +134,10 @@ struct ConfigValidator {
                 k = "bus \(bus) address \(address)"
                 if !config.buses.contains(where: { $0.id == bus }) {
                     let hint = nearest(bus, in: config.buses.map(\.id)).map { "did you mean '\($0)'? " } ?? ""
-                    err(d.line, "\(d.key).rtu.bus", "unknown bus '\(bus)'", "\(hint)define it under `buses:` with its `device:`")
+                    // `rtu: { bus: … }`, or a module's short form `bus:` + `address:`.
+                    let keys = ["\(d.transportKey).rtu.bus", "\(d.transportKey).bus"]
+                    let key = keys.first { ctx.keyLines[$0] != nil } ?? keys[0]
+                    err(d.line, key, "unknown bus '\(bus)'", "\(hint)define it under `buses:` with its `device:`")
                 }
             case .simulated: continue
             }

@@ -4,6 +4,12 @@ extension SiteConfig {
         public var key: String
         public var line: Int
         public var transport: Transport
+        /// Where its transport keys (`tcp`, `rtu`, `bus` …) are: the entry itself, or its
+        /// `modbus_coil` / `modbus_counter` map.
+        public var transportKey: String
+        public init(key: String, line: Int, transport: Transport, transportKey: String? = nil) {
+            self.key = key; self.line = line; self.transport = transport; self.transportKey = transportKey ?? key
+        }
     }
 
     /// Every Modbus device: charge points, meters, inverters, relay modules and counter inputs.
@@ -16,12 +22,13 @@ extension SiteConfig {
         var modules = Set<String>()
         for o in outputs {
             if case .modbusCoil(let t, _) = o.kind, modules.insert("\(t)").inserted {
-                out.append(.init(key: "outputs.\(o.id)", line: o.line, transport: t))
+                out.append(.init(key: "outputs.\(o.id)", line: o.line, transport: t, transportKey: "outputs.\(o.id).modbus_coil"))
             }
         }
         for p in pulseInputs {
             if case .modbusCounter(let t, _) = p.source, modules.insert("\(t)").inserted {
-                out.append(.init(key: "pulse_inputs.\(p.id)", line: p.line, transport: t))
+                out.append(.init(key: "pulse_inputs.\(p.id)", line: p.line, transport: t,
+                                 transportKey: "pulse_inputs.\(p.id).modbus_counter"))
             }
         }
         return out

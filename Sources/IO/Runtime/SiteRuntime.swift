@@ -100,19 +100,14 @@ final class RealSiteShell {
         do { modbus = try DeviceFactory().build(config) } catch { throw SiteRuntime.StartError(description: "\(error)") }
         let dataDir = config.site.dataDir
         outputs = SiteOutputs(config: config, dataDir: dataDir, logLabel: "run")
-        let relayFactory = RelayDeviceFactory(config: config)
+        let relayFactory = RelayDeviceFactory(config: config, modbus: modbus)
         devices = SiteDeviceSet.build(config: config, modbus: modbus, pulseFactory: relayFactory,
                                       pulseQueue: QueueExecutor(label: "kwartier.pulses"))
         for p in devices.problems { log.error("\(p)") }
         if config.relays.isEmpty {
             relayDriver = nil
         } else {
-            var outs: [String: RelayOutputDevice] = [:]
-            var unavailable: [String: String] = [:]
-            for o in config.outputs {
-                if let coil = modbus.outputs[o.id] { outs[o.id] = coil; continue }
-                do { outs[o.id] = try relayFactory.output(o) } catch { unavailable[o.id] = "\(error)" }
-            }
+            let (outs, unavailable) = relayFactory.outputs()
             relayDriver = RelayDriver(devices: outs, unavailable: unavailable)
         }
         let store = SettingsStore(dataDir: dataDir)
@@ -254,15 +249,20 @@ final class RealSiteShell {
         for (i, p) in devices.pulses.enumerated() {
             guard i < loop.pulseReadings.count, let r = loop.pulseReadings[i] else { continue }
             let cfg = p.config
+            var line: DeviceHealth
             switch r {
             case .success(let reading):
-                extras.devices.append(DeviceHealth(id: cfg.id, description: String(format: "S0 %@: %.2f kW, %.3f kWh", cfg.measures,
-                                                                                    reading.powerW / 1000, reading.energyKWh),
-                                                   status: .ok, bus: "s0"))
+                line = DeviceHealth(id: cfg.id, description: String(format: "S0 %@: %.2f kW, %.3f kWh", cfg.measures,
+                                                                    reading.powerW / 1000, reading.energyKWh), status: .ok, bus: "s0")
                 if cfg.measures == "production" { production += reading.powerW; haveProduction = true }
             case .failure(let e):
-                extras.devices.append(DeviceHealth(id: cfg.id, description: "S0 \(cfg.measures)", status: .failing,
-                                                   lastError: e.description, bus: "s0"))
+                line = DeviceHealth(id: cfg.id, description: "S0 \(cfg.measures)", status: .failing, lastError: e.description, bus: "s0")
+            }
+            // A Modbus counter already has its line (with the line's health figures): it gets the reading.
+            if let k = extras.devices.firstIndex(where: { $0.id == cfg.id }) {
+                extras.devices[k].description = line.description
+            } else {
+                extras.devices.append(line)
             }
         }
         if haveProduction && loop.site.inverterTotals(mono: mono) == nil { extras.pvW = production }

@@ -1,20 +1,6 @@
 import Foundation
 import KwartierCore
 
-/// A relay contact on a Modbus coil (SPEC §5 `outputs: relayN: { modbus_coil: … }`). It shares
-/// the worker of its bus or TCP endpoint with the charge points there.
-public final class ModbusCoilOutput: RelayOutputDevice, @unchecked Sendable {
-    public let id: String
-    public let channel: ModbusChannel
-    public let coil: Int
-    public init(id: String, channel: ModbusChannel, coil: Int) { self.id = id; self.channel = channel; self.coil = coil }
-    public func set(_ on: Bool) throws {
-        try channel.worker.perform(timeout: channel.responseTimeoutS + channel.worker.options.connectTimeoutS) {
-            try self.channel.writeCoil(address: self.coil, value: on)
-        }
-    }
-}
-
 /// Every Modbus device of a site, built from its configuration and grouped by worker.
 public final class ModbusSite: @unchecked Sendable {
     /// One per TCP endpoint (host:port) and one per RS485 bus.
@@ -23,16 +9,19 @@ public final class ModbusSite: @unchecked Sendable {
     public let meters: [String: ProfileMeter]
     public let inverters: [String: ProfileInverter]
     public let outputs: [String: ModbusCoilOutput]
-    /// Device ids in configuration order (charge points, meters, inverters, outputs).
+    /// S0 counters on Modbus DI modules (`pulse_inputs: … modbus_counter`), on the worker of their module's line.
+    public let pulseCounters: [String: ModbusCounterInput]
+    /// Device ids in configuration order (charge points, meters, inverters, outputs, pulse counters).
     public let order: [String]
     private let workerOf: [String: ModbusWorker]
     private let channels: [String: ModbusChannel]
 
     init(workers: [ModbusWorker], chargePoints: [String: ProfileChargePoint], meters: [String: ProfileMeter],
-         inverters: [String: ProfileInverter], outputs: [String: ModbusCoilOutput], order: [String],
-         workerOf: [String: ModbusWorker], channels: [String: ModbusChannel]) {
+         inverters: [String: ProfileInverter], outputs: [String: ModbusCoilOutput], pulseCounters: [String: ModbusCounterInput],
+         order: [String], workerOf: [String: ModbusWorker], channels: [String: ModbusChannel]) {
         self.workers = workers; self.chargePoints = chargePoints; self.meters = meters; self.inverters = inverters
-        self.outputs = outputs; self.order = order; self.workerOf = workerOf; self.channels = channels
+        self.outputs = outputs; self.pulseCounters = pulseCounters; self.order = order; self.workerOf = workerOf
+        self.channels = channels
     }
 
     /// The worker that must run this device's calls.
@@ -53,9 +42,12 @@ public struct FactoryError: Error, CustomStringConvertible {
 }
 
 /// Builds the Modbus devices of a `SiteConfig`: a profile-driven device per configured charge
-/// point, Modbus meter, inverter and coil output, each on the worker of its TCP endpoint or RS485
-/// bus (several unit ids on one gateway share one connection; devices on one bus share one
-/// thread and the line is switched to each one's baud rate). Simulated devices are skipped.
+/// point, Modbus meter and inverter, and every relay coil and pulse counter on a Modbus module,
+/// each on the worker of its TCP endpoint or RS485 bus (several unit ids on one gateway share one
+/// connection; devices on one bus share one thread and the line is switched to each one's baud
+/// rate). This is the only place a site's Modbus connections are made: one owner per line, so
+/// no two threads ever put frames on one bus, and a device that takes few TCP connections (an
+/// Alfen takes two) is never asked for more. Simulated devices are skipped.
 ///
 /// How the control loop uses the result:
 /// ```swift
@@ -90,6 +82,7 @@ public struct DeviceFactory {
         var order: [String] = []
         var cps: [String: ProfileChargePoint] = [:], meters: [String: ProfileMeter] = [:]
         var invs: [String: ProfileInverter] = [:], outs: [String: ModbusCoilOutput] = [:]
+        var counters: [String: ModbusCounterInput] = [:]
         var keepAlive: [ObjectIdentifier: (Double, ProfileChargePoint)] = [:]
 
         func worker(for t: Transport, id: String) -> ModbusWorker? {
@@ -116,6 +109,10 @@ public struct DeviceFactory {
         }
 
         func channel(id: String, profile: DeviceProfile?, transport t: Transport) -> ModbusChannel? {
+            if channels[id] != nil {
+                problems.append("\(id): the id is used by another Modbus device; give each device its own id")
+                return nil
+            }
             guard let w = worker(for: t, id: id) else { return nil }
             let vendor = profile?.shortName ?? "Modbus"
             let label: String, unit: Int, serial: SerialSettings?
@@ -178,6 +175,12 @@ public struct DeviceFactory {
             guard let ch = channel(id: o.id, profile: nil, transport: t) else { continue }
             outs[o.id] = ModbusCoilOutput(id: o.id, channel: ch, coil: coil)
         }
+        for p in config.pulseInputs {
+            guard case let .modbusCounter(t, register) = p.source, t != .simulated else { continue }
+            guard let ch = channel(id: p.id, profile: nil, transport: t) else { continue }
+            counters[p.id] = ModbusCounterInput(id: p.id, channel: ch, register: register, words: p.counterWords,
+                                                function: p.counterFunction == "holding" ? .holding : .input)
+        }
         if !problems.isEmpty {
             for w in workerList { w.stop() }
             throw FactoryError(problems: problems)
@@ -186,7 +189,7 @@ public struct DeviceFactory {
             dev.channel.worker.addIdleTask(interval: interval) { [weak dev] in try? dev?.keepAlive() }
         }
         return ModbusSite(workers: workerList, chargePoints: cps, meters: meters, inverters: invs, outputs: outs,
-                          order: order, workerOf: workerOf, channels: channels)
+                          pulseCounters: counters, order: order, workerOf: workerOf, channels: channels)
     }
 
     /// A single device for the technician tools (`kwartier device probe`), on its own worker.
