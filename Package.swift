@@ -4,6 +4,7 @@ import PackageDescription
 // Layers: KwartierCore (pure domain + decisions) <- KwartierIO (P1, Modbus, serial, persistence)
 // <- KwartierTUI (ncursesw dashboard) <- kwartier (CLI). Core imports neither IO nor TUI.
 let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "Kwartier",
@@ -25,7 +26,7 @@ let package = Package(
                        providers: [.apt(["libmodbus-dev"])]),
         .target(name: "KwartierCore",
                 dependencies: [.product(name: "Yams", package: "Yams")],
-                path: "Sources/Core", swiftSettings: swift5),
+                path: "Sources/Core", swiftSettings: swift6),
         .target(name: "KwartierIO",
                 dependencies: ["KwartierCore", "CModbus", .product(name: "Logging", package: "swift-log"),
                                .product(name: "GRDB", package: "GRDB.swift"),
