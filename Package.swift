@@ -34,7 +34,7 @@ let package = Package(
                 path: "Sources/IO", resources: [.copy("Profiles")], swiftSettings: swift5),
         .target(name: "KwartierTUI",
                 dependencies: ["KwartierCore", "CNcursesw"],
-                path: "Sources/TUI", swiftSettings: swift5),
+                path: "Sources/TUI", swiftSettings: swift6),
         .executableTarget(name: "kwartier",
                 dependencies: ["KwartierCore", "KwartierIO", "KwartierTUI",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"),
