@@ -13,7 +13,7 @@ public enum TerminalCaps {
     }
     private static let localeOnce: Void = { setlocale(LC_ALL, "") }()
 
-    /// NO_COLOR counts only when set and non-empty (no-color.org).
+    /// NO_COLOR counts only when set and non-empty (the common convention: an empty value is unset).
     public static func noColorRequested(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         !(env["NO_COLOR"] ?? "").isEmpty
     }

@@ -174,15 +174,6 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
         try onWorker { try self.channel.write(amps, to: s.register) }
     }
 
-    /// Switches charging on or off where the charger has a release register.
-    public func setEnabled(_ on: Bool) throws {
-        guard let e = spec.enable else { throw DeviceError.unsupported("enable/disable (\(profile.name))") }
-        try onWorker {
-            try self.channel.write(on ? e.on : e.off, to: e.register)
-            self.enabled = on
-        }
-    }
-
     /// A cheap read that keeps an idle TCP connection open.
     public func keepAlive() throws {
         _ = try onWorker { try self.channel.read(self.spec.state.register) }
