@@ -10,7 +10,7 @@ out=fuzz-out
 bin=.build/fuzz/p1-fuzz
 mkdir -p "$out/corpus" "$out/seeds" "$out/crashes" .build/fuzz
 
-sources=(Sources/Core/P1/*.swift Sources/Core/Model/Phase.swift Sources/Core/Model/Measurements.swift
+sources=(Sources/Core/P1/*.swift Sources/Core/Model/Phase.swift Sources/Core/Model/Measurements.swift Sources/Core/Text/Format.swift
          Tests/Fuzz/P1FuzzTarget.swift)
 newest_src=$(ls -t "${sources[@]}" | head -1)
 if [ ! -x "$bin" ] || [ "$newest_src" -nt "$bin" ]; then
