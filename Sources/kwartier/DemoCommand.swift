@@ -48,7 +48,7 @@ struct DemoCommand: ParsableCommand {
             siteConfig = try ConfigLoader(knownDrivers: KnownDrivers.names).load(yaml: DemoSite.yaml, file: "built-in demo").0
         }
         siteConfig.site.dataDir = dir
-        let useDashboard = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let useDashboard = !headless && TerminalCaps.isInteractive()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         KwartierLogHandler.bootstrap(sink: useDashboard ? .file(RotatingFile(path: dir + "/kwartier.log")) : .stderr)
         let lock: InstanceLock

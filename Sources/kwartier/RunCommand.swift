@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let (config, warnings) = try loadConfigOrExit(options.config)
-        let useDashboard = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let useDashboard = !headless && TerminalCaps.isInteractive()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         try? FileManager.default.createDirectory(atPath: config.site.dataDir, withIntermediateDirectories: true)
         KwartierLogHandler.bootstrap(sink: useDashboard ? .file(RotatingFile(path: config.site.dataDir + "/kwartier.log")) : .stderr,
