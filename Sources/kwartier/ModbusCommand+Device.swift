@@ -96,17 +96,17 @@ struct DeviceShowCommand: ParsableCommand {
         for s in p.setup { print("set-up:     \(s)") }
         if let c = p.chargepoint {
             var line = "setpoint:   \(c.setpoint.unit.rawValue)"
-            if let m = c.setpoint.minA { line += ", min \(RegisterCodec.format(m)) A" }
+            if let m = c.setpoint.minA { line += ", min \(TextFormat.plain(m)) A" }
             line += ", pause by \(c.setpoint.pause == .zero ? "writing 0" : "disabling")"
-            if let w = c.setpoint.watchdogS { line += ", charger watchdog \(RegisterCodec.format(w)) s" }
-            if let r = c.setpoint.refreshS { line += ", rewritten every \(RegisterCodec.format(r)) s" }
-            if let h = c.heartbeat { line += ", heartbeat \(RegisterCodec.format(h.value)) every \(RegisterCodec.format(h.intervalS)) s" }
+            if let w = c.setpoint.watchdogS { line += ", charger watchdog \(TextFormat.plain(w)) s" }
+            if let r = c.setpoint.refreshS { line += ", rewritten every \(TextFormat.plain(r)) s" }
+            if let h = c.heartbeat { line += ", heartbeat \(TextFormat.plain(h.value)) every \(TextFormat.plain(h.intervalS)) s" }
             print(line)
         }
         print("registers:")
         for (name, spec) in p.allRegisters {
             var d = spec.description
-            if spec.scale != 1 { d += " ×\(RegisterCodec.format(spec.scale))" }
+            if spec.scale != 1 { d += " ×\(TextFormat.plain(spec.scale))" }
             if let u = spec.unit { d += " \(u)" }
             if spec.writeOnly { d += " (write-only)" } else if spec.writable { d += " (written)" }
             print("  " + pad(name, 34) + d)
@@ -170,7 +170,7 @@ struct DeviceProbeCommand: ParsableCommand {
             guard let cp = device as? ProfileChargePoint else { printErr("--write-current is for charge points"); throw ExitCode(2) }
             do {
                 try cp.writeCurrent(w)
-                lines.append(ProbeLine(name: "write setpoint", value: RegisterCodec.format(cp.effectiveSetpoint(w)), unit: "A", error: nil,
+                lines.append(ProbeLine(name: "write setpoint", value: TextFormat.plain(cp.effectiveSetpoint(w)), unit: "A", error: nil,
                                        register: cp.spec.setpoint.registers.map(\.description).joined(separator: ", ")))
             } catch {
                 lines.append(ProbeLine(name: "write setpoint", value: nil, unit: "A", error: "\(error)", register: ""))
@@ -345,7 +345,7 @@ struct DeviceWatchCommand: ParsableCommand {
                     if let a = sp { try cp.writeCurrent(a) }
                     let s = try cp.readStatus()
                     let sum = "\(s.state.rawValue) \(s.currents) A" + (s.powerW.map { " \(Int($0)) W" } ?? "")
-                        + (s.appliedSetpointA.map { " applied \(RegisterCodec.format($0)) A" } ?? "")
+                        + (s.appliedSetpointA.map { " applied \(TextFormat.plain($0)) A" } ?? "")
                     return DeviceResult(ms: 0, summary: sum, state: s.state.rawValue, currents: s.currents.values, powerW: s.powerW,
                                         values: s.appliedSetpointA.map { ["applied_a": $0] })
                 }

@@ -220,7 +220,7 @@ struct ModbusWriteCommand: ParsableCommand {
         }
         do {
             try ch.write(v, to: spec)
-            print("wrote \(spec) = \(RegisterCodec.format(v))")
+            print("wrote \(spec) = \(TextFormat.plain(v))")
         } catch {
             printErr("\(error)")
             throw modbusExitCode(for: error)

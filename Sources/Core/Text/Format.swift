@@ -46,6 +46,17 @@ public enum TextFormat {
         return fixed(hours, hours.rounded() == hours ? 0 : 1) + " h"
     }
 
+    /// A number as a person reads a setting or a register: whole numbers plain ("16", "-1020"),
+    /// others with at most `maxDecimals` decimals, trailing zeros dropped ("230.1", "0.013").
+    public static func plain(_ v: Double, maxDecimals: Int = 3) -> String {
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
+        guard v.isFinite else { return String(v) }
+        var s = fixed(v, maxDecimals)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
     /// 0...99 as two digits: 5 → "05".
     public static func twoDigits(_ v: Int) -> String { v < 10 && v >= 0 ? "0\(v)" : "\(v)" }
 }

@@ -58,7 +58,7 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
         for (i, c) in spec.currents.enumerated() { cur[i] = try number(c, img) ?? 0 }
         var phases: Int?
         if let a = spec.activePhases, let n = try number(a, img) {
-            if let m = spec.activePhasesMap { phases = m[RegisterCodec.format(n)] } else if n == 1 || n == 3 { phases = Int(n) }
+            if let m = spec.activePhasesMap { phases = m[TextFormat.plain(n)] } else if n == 1 || n == 3 { phases = Int(n) }
         }
         knownPhases = phases ?? knownPhases
         var state = Self.mapState(raw, spec.state)

@@ -88,7 +88,7 @@ public class ProfileDevice: @unchecked Sendable {
                 return ProbeLine(name: name, value: try value(v.terms[0], img).text, unit: nil, error: nil, register: where_)
             }
             let n = try number(v, img)
-            return ProbeLine(name: name, value: n.map(RegisterCodec.format) ?? "n/a", unit: v.unit, error: nil, register: where_)
+            return ProbeLine(name: name, value: n.map { TextFormat.plain($0) } ?? "n/a", unit: v.unit, error: nil, register: where_)
         } catch let f as ModbusFailure where optional && f.kind == .exception(2) {
             // Illegal data address: this firmware does not have the register.
             return ProbeLine(name: name, value: ProbeLine.notOnFirmware, unit: nil, error: nil, register: where_, absent: true)
