@@ -12,7 +12,7 @@ struct DashboardPreviewCommand: ParsableCommand {
         discussion: """
         Example:
           kwartier dashboard-preview --ascii --points 20
-          kwartier dashboard-preview --print-screens --ascii     # every screen as text, 80x24
+          kwartier dashboard-preview --print-screens --ascii   # each screen as text
         """,
         shouldDisplay: false)
 

@@ -58,7 +58,7 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
         for (i, c) in spec.currents.enumerated() { cur[i] = try number(c, img) ?? 0 }
         var phases: Int?
         if let a = spec.activePhases, let n = try number(a, img) {
-            if let m = spec.activePhasesMap { phases = m[RegisterCodec.format(n)] } else if n == 1 || n == 3 { phases = Int(n) }
+            if let m = spec.activePhasesMap { phases = m[TextFormat.plain(n)] } else if n == 1 || n == 3 { phases = Int(n) }
         }
         knownPhases = phases ?? knownPhases
         var state = Self.mapState(raw, spec.state)
@@ -172,15 +172,6 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
             throw DeviceError.unsupported("writing the safe current (\(profile.name): set it on the charger itself)")
         }
         try onWorker { try self.channel.write(amps, to: s.register) }
-    }
-
-    /// Switches charging on or off where the charger has a release register.
-    public func setEnabled(_ on: Bool) throws {
-        guard let e = spec.enable else { throw DeviceError.unsupported("enable/disable (\(profile.name))") }
-        try onWorker {
-            try self.channel.write(on ? e.on : e.off, to: e.register)
-            self.enabled = on
-        }
     }
 
     /// A cheap read that keeps an idle TCP connection open.

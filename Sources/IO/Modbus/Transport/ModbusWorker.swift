@@ -259,7 +259,7 @@ public final class ModbusWorker: @unchecked Sendable, CustomStringConvertible {
                     }
                     let kind: ModbusFailure.Kind = { if case .timeout = e.kind { return .timeout } else { return .io } }()
                     let f = ch.failure(kind, operation, address,
-                                       detail: kind == .timeout ? "within \(RegisterCodec.format(timeout)) s" : e.text)
+                                       detail: kind == .timeout ? "within \(TextFormat.plain(timeout)) s" : e.text)
                     ch.health.recordFailure(f.description, rttMs: nil, txBytes: txPDU + overhead, rxBytes: 0, now: t1)
                     ch.silent(f, options: options, rng: &rng)
                     throw f
