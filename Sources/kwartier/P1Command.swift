@@ -211,17 +211,17 @@ struct P1ListenCommand: ParsableCommand {
         signal(SIGTERM) { _ in p1ListenInterrupted = 1 }
         signal(SIGPIPE, SIG_IGN)
 
-        let started = p1Now()
+        let started = Monotonic.now
         var staleReported = false
         while p1ListenInterrupted == 0 {
             usleep(50_000)
             let s = reader.stats
             if count != nil && printer.done { break }
-            if let duration, p1Now() - started >= duration { break }
+            if let duration, Monotonic.now - started >= duration { break }
             if s.finished { break }
-            let stale = s.isStale(nowMonotonic: p1Now(), staleAfterS: staleAfter) && p1Now() - started > staleAfter
+            let stale = s.isStale(nowMonotonic: Monotonic.now, staleAfterS: staleAfter) && Monotonic.now - started > staleAfter
             if stale && !staleReported {
-                let age = s.ageS(nowMonotonic: p1Now()).map { "\(Int($0)) s" } ?? "ever"
+                let age = s.ageS(nowMonotonic: Monotonic.now).map { "\(Int($0)) s" } ?? "ever"
                 printErr("p1: STALE: no good telegram for \(age) (stale after \(Int(staleAfter)) s)")
             } else if !stale && staleReported {
                 printErr("p1: receiving again")

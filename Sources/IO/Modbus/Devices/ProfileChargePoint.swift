@@ -3,18 +3,16 @@ import KwartierCore
 
 /// A charge point driven by its profile (`ChargePointDevice` for the control core).
 ///
-/// Besides the plain reads and writes it keeps the charger's watchdog fed while the hub is
-/// alive: `readStatus` and `writeCurrent` rewrite the last setpoint once its `refresh_s` has
-/// passed and send the profile's heartbeat when due. They only do so when called, so if the
-/// control loop stops, the charger falls back to its own safe current as designed.
+/// The setpoint is rewritten only when the control core says so (it knows `refresh_s` from the
+/// capabilities): one owner for the charger's watchdog. Where the profile has a separate
+/// heartbeat register, `readStatus` and `writeCurrent` send it when due; they only do so when
+/// called, so if the control loop stops, the charger falls back to its own safe current.
 public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchecked Sendable {
     public let spec: ChargePointSpec
     /// Volts per phase, to turn amperes into watts for a setpoint in W.
     public var voltage: Double = 230
 
     // Worker thread only.
-    private var lastSetpointA: Double?
-    private var lastWriteAt: Double?
     private var lastHeartbeatAt: Double?
     private var enabled: Bool?
     private var knownPhases: Int?
@@ -26,14 +24,9 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
 
     public var capabilities: ChargePointCapabilities {
         ChargePointCapabilities(setpointInWatts: spec.setpoint.unit == .W,
-                                watchdogS: spec.setpoint.watchdogS,
+                                watchdogS: spec.setpoint.watchdogS, refreshS: spec.setpoint.refreshS,
                                 phaseSwitching: spec.phases != nil,
                                 enableDisable: spec.enable != nil)
-    }
-
-    /// How often the setpoint is rewritten even when unchanged (s).
-    public var refreshIntervalS: Double? {
-        spec.setpoint.refreshS ?? spec.setpoint.watchdogS.map { $0 / 2 }
     }
 
     var statusSpecs: [RegisterSpec] {
@@ -46,7 +39,7 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
 
     public func readStatus() throws -> ChargePointStatus {
         try onWorker {
-            try self.maintain()
+            try self.heartbeatIfDue()
             let img = try self.readImage(self.statusSpecs)
             return try self.status(from: img)
         }
@@ -111,8 +104,6 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
             let v = spec.setpoint.unit == .A ? a : a * voltage * Double(knownPhases ?? 3)
             try writeSetpointRegisters(v)
         }
-        lastSetpointA = a
-        lastWriteAt = Monotonic.now
         try heartbeatIfDue()
     }
 
@@ -128,15 +119,6 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
             try channel.writeRegisters(address: regs[0].address, values: words, multiple: true)
         } else {
             for r in regs { try channel.write(v, to: r) }
-        }
-    }
-
-    /// Refresh of the setpoint and heartbeat, when due.
-    func maintain() throws {
-        if let last = lastSetpointA, let at = lastWriteAt, let every = refreshIntervalS, Monotonic.now - at >= every {
-            try applyCurrent(last)
-        } else {
-            try heartbeatIfDue()
         }
     }
 

@@ -1,10 +1,6 @@
 import Foundation
 import KwartierCore
 
-/// Monotonic seconds (not wall time): deadlines, round trips, keep-alive.
-public enum Monotonic {
-    public static var now: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-}
 
 /// Tunables of the workers; defaults suit a real site, tests shorten them.
 public struct WorkerOptions: Sendable, Equatable {
