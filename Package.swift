@@ -40,6 +40,13 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                .product(name: "Logging", package: "swift-log")],
                 path: "Sources/kwartier", swiftSettings: swift5),
+        // Development only (not installed): the dashboard over a deterministic fake site.
+        .target(name: "KwartierPreview", dependencies: ["KwartierCore", "KwartierTUI"],
+                path: "Sources/Preview", swiftSettings: swift6),
+        .executableTarget(name: "kwartier-preview",
+                dependencies: ["KwartierCore", "KwartierTUI", "KwartierPreview",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                path: "Sources/PreviewTool", swiftSettings: swift5),
         .executableTarget(name: "kwartier-bench",
                 dependencies: ["KwartierCore", "KwartierIO", "KwartierTUI"],
                 path: "Sources/Bench", swiftSettings: swift5),
@@ -47,7 +54,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: swift5),
         .testTarget(name: "IOTests", dependencies: ["KwartierIO", "KwartierCore", .product(name: "Logging", package: "swift-log")], path: "Tests/IOTests",
                     swiftSettings: swift5),
-        .testTarget(name: "TUITests", dependencies: ["KwartierTUI", "KwartierCore"], path: "Tests/TUITests",
+        .testTarget(name: "TUITests", dependencies: ["KwartierTUI", "KwartierCore", "KwartierPreview"], path: "Tests/TUITests",
                     swiftSettings: swift5),
     ]
 )

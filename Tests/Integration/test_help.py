@@ -15,7 +15,7 @@ import pytest
 from conftest import run
 
 WIDTH = 80
-HIDDEN = [["dashboard-preview"], ["relay"], ["debug"]]   # not listed under SUBCOMMANDS
+HIDDEN = [["relay"], ["debug"]]   # not listed under SUBCOMMANDS
 
 
 def help_text(kwartier, path):

@@ -1,5 +1,6 @@
 import Foundation
 import KwartierCore
+import KwartierTUI
 
 /// A deterministic fake site for developing and testing the dashboard before (and besides) the
 /// real simulated site: N charge points on a small fuse tree, house load, PV, a battery, an
