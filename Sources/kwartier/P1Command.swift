@@ -245,6 +245,7 @@ struct P1ListenCommand: ParsableCommand {
 }
 
 /// Prints one line per telegram from the reader thread (a line is one write: no interleaving).
+// unchecked: used only from the P1 reader thread.
 final class P1LinePrinter: @unchecked Sendable {
     let json: Bool
     let limit: Int?

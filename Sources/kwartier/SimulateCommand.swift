@@ -170,6 +170,7 @@ struct SimulateCommand: ParsableCommand {
 }
 
 /// The baselines' reports, filled from their worker thread.
+// unchecked: written by the baselines' worker thread, read after it is joined.
 final class BaselineResults: @unchecked Sendable {
     private let lock = NSLock()
     private var done: [SimBaseline: SimReport] = [:]

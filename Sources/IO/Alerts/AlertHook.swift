@@ -10,6 +10,7 @@ import Glibc
 /// _TEXT in its environment. Never blocks the caller (hooks run one at a time on a background
 /// queue, in order), never throws: a hook that fails, cannot start or outlives its timeout is
 /// logged (and killed), and the hub goes on.
+// unchecked: the queued count is under its lock; hooks run on its own serial queue.
 public final class AlertHook: @unchecked Sendable {
     public struct Result: Sendable, Equatable {
         public var exitStatus: Int32?

@@ -100,6 +100,7 @@ struct P1TelegramQueue {
 }
 
 /// One pass-through output with its own thread; `offer` never blocks the caller.
+// unchecked: the port or socket belongs to its own thread; the queue is under its lock.
 public final class P1PassthroughOutput: @unchecked Sendable {
     public let target: P1PassthroughTarget
     /// Clients per TCP listener beyond this are turned away.

@@ -43,6 +43,7 @@ public struct P1ReaderStats: Sendable {
 /// forwards good ones byte for byte to the pass-through outputs, then hands them to `onTelegram`
 /// (called on the reader thread). Reconnects with back-off, re-opens unplugged serial devices,
 /// and with `baud: auto` tries the serial settings in turn until valid telegrams arrive.
+// unchecked: the port belongs to the reader thread; the stats are under its lock.
 public final class P1Reader: @unchecked Sendable {
     public struct Options: Sendable {
         /// How long one serial setting is tried before the next (auto-baud).

@@ -3,7 +3,7 @@ import GRDB
 
 /// The site's history in SQLite (`data_dir/history.sqlite`): every quarter-hour's average
 /// import, and energy per day for each charge point and measuring point.
-public final class HistoryStore: @unchecked Sendable {
+public final class HistoryStore: Sendable {
     private let db: DatabaseQueue
     public let path: String
 

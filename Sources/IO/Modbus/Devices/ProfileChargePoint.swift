@@ -7,6 +7,7 @@ import KwartierCore
 /// capabilities): one owner for the charger's watchdog. Where the profile has a separate
 /// heartbeat register, `readStatus` and `writeCurrent` send it when due; they only do so when
 /// called, so if the control loop stops, the charger falls back to its own safe current.
+// unchecked: a libmodbus device, used only on its worker's thread.
 public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchecked Sendable {
     public let spec: ChargePointSpec
     /// Volts per phase, to turn amperes into watts for a setpoint in W.

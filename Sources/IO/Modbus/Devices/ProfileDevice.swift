@@ -21,6 +21,7 @@ public struct ProbeLine: Sendable, Equatable, Codable {
 }
 
 /// What the profile-driven devices share: the profile, the channel, block reads, value sums.
+// unchecked: a libmodbus device, used only on its worker's thread.
 public class ProfileDevice: @unchecked Sendable {
     public let id: String
     public let profile: DeviceProfile

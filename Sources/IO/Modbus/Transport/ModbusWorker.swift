@@ -39,6 +39,7 @@ public struct WorkerOptions: Sendable, Equatable {
 /// ```
 /// Calling a device method from any other thread (the CLI) also works: the call is handed to
 /// the worker and waited for (`perform`).
+// unchecked: owns a libmodbus context on its own thread; the job queue is under its condition lock.
 public final class ModbusWorker: @unchecked Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case tcp(host: String, port: Int)
