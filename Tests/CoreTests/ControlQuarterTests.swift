@@ -90,12 +90,27 @@ final class ControlQuarterTests: XCTestCase {
         run(c, &m, from: t0, to: t0.addingTimeInterval(890), powerW: 9000)
         let d = decideWithCars(c, &m, at: t0.addingTimeInterval(890), houseW: 9000, cars: ["cp1": car(0, state: .connected)])
         XCTAssertEqual(d.quarter!.allowedKW, 9.0, accuracy: 1e-6)
-        // 890 s at 12 kW: 2.9667 kWh of 2.25 allowed; 10 s left: (2.25 - 2.9667 + 9 × 20 / 3600) × 3600 / 30 = -80 kW.
+        // 890 s at 12 kW: 2.9667 kWh of 2.25 allowed, none left when the last 30 s began (pace 0);
+        // 10 s left: (2.25 - 2.9667 + 0 × 20 / 3600) × 3600 / 30 = -86 kW.
         let c2 = site(slider: 9, points: 1, buffer: 0)
         var m2 = Meter()
         run(c2, &m2, from: t0, to: t0.addingTimeInterval(890), powerW: 12_000)
         let d2 = decideWithCars(c2, &m2, at: t0.addingTimeInterval(890), houseW: 12_000, cars: ["cp1": car(0, state: .connected)])
-        XCTAssertEqual(d2.quarter!.allowedKW, (2.25 - 12.0 * 890 / 3600 + 9 * 20.0 / 3600) * 3600 / 30, accuracy: 1e-6)
+        XCTAssertEqual(d2.quarter!.allowedKW, (2.25 - 12.0 * 890 / 3600) * 3600 / 30, accuracy: 1e-6)
+    }
+
+    /// A quarter a little ahead of its budget when its last 30 s begin (870 s at 9.1 kW: 0.0508
+    /// kWh left for 30 s, a pace of 6.1 kW) keeps that pace to the end: after 10 s at 6.1 kW the
+    /// allowed power is still 6.1 kW. Counting the seconds no longer left at the 9 kW target
+    /// would allow 6.1 + (9 - 6.1) × 10 / 30 = 7.07 kW and close the quarter up to 3 Wh over.
+    func testLastSecondsOfAQuarterAheadOfItsBudgetKeepItsPace() {
+        let c = site(slider: 9, points: 1, buffer: 0)
+        var m = Meter()
+        let t0 = brussels(2025, 5, 6, 11, 0)
+        run(c, &m, from: t0, to: t0.addingTimeInterval(870), powerW: 9100)
+        run(c, &m, from: t0.addingTimeInterval(870), to: t0.addingTimeInterval(880), powerW: 6100)
+        let d = decideWithCars(c, &m, at: t0.addingTimeInterval(880), houseW: 6100, cars: ["cp1": car(0, state: .connected)])
+        XCTAssertEqual(d.quarter!.allowedKW, 6.1, accuracy: 1e-6)
     }
 
     /// The autumn DST day in Brussels has 100 quarters, the spring day 92, each 900 s long and

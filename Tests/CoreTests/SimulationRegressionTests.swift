@@ -38,13 +38,22 @@ final class SimulationRegressionTests: XCTestCase {
     }
 
     /// carpark-20-tight, 07:30–10:30: 20 cars arrive under a 50 A limit and a 20 kW slider.
+    ///
+    /// Re-taken with the slider guarantee (a yielding car's grace counts its energy in the quarter,
+    /// the last 30 s keep their pace, a shortage cuts the running car started longest ago):
+    /// quarters over 5 → 0 and the highest 20.193 → 19.978 kW (every quarter now under 20);
+    /// delivered 54.997 → 54.772 kWh (−0.4 %: the energy the over-quarters took) and import
+    /// 58.511 → 58.286 kWh with it; starts/stops 69/57 → 74/65 and setpoint changes 357 → 516
+    /// (a grace that does not fit stops its car at once, and the cars run nearer the slider's
+    /// edge, so a PV or house swing moves them more often); the naive balancer still starts and
+    /// stops over 3× more. The first four cars' figures move with the rotation order.
     func testTightCarParkFigures() throws {
         let o = try S.run("carpark-20-tight", start: "2026-03-10 07:30", hours: 3)
-        XCTAssertEqual(Pin(o.kwartier), Pin(0, 20.193, 5, 54.997, 69, 57, 357, 58.511))
-        XCTAssertEqual(o.kwartier.quarter_kw ?? [], [13.852, 19.937, 19.924, 19.931, 19.953, 20.025, 20.12, 20.032, 20.193, 19.997, 20.007, 20.072])
+        XCTAssertEqual(Pin(o.kwartier), Pin(0, 19.978, 0, 54.772, 74, 65, 516, 58.286))
+        XCTAssertEqual(o.kwartier.quarter_kw ?? [], [13.852, 19.937, 19.928, 19.935, 19.978, 19.925, 19.924, 19.942, 19.915, 19.949, 19.937, 19.923])
         XCTAssertEqual(o.kwartier.pv_kwh, 8.486)
         XCTAssertEqual((o.kwartier.per_car ?? []).prefix(4).map { "\($0.name) \($0.delivered_kwh) \($0.starts)/\($0.stops)" },
-                       ["car3@cp3 7.773 4/4", "car15@cp15 5.811 4/4", "car8@cp8 6.369 7/6", "car13@cp13 3.103 7/6"])
+                       ["car3@cp3 7.62 4/4", "car15@cp15 6.396 4/4", "car8@cp8 6.583 9/8", "car13@cp13 3.085 8/8"])
         XCTAssertEqual(Pin(o.uncontrolled), Pin(15, 157.468, 11, 312.149, 20, 0, 0, 315.663))
         XCTAssertEqual(Pin(o.staticSplit), Pin(11, 64.416, 10, 121.286, 20, 0, 0, 124.8))
     }

@@ -174,3 +174,38 @@ def test_help_has_examples(kwartier):
     assert "Examples:" in r.stdout and "--scenario sunny-week" in r.stdout
     for opt in ["--config", "--scenario", "--days", "--json", "--trace", "--trace-file", "--hours", "--start", "--list"]:
         assert opt in r.stdout, opt
+
+
+def test_quarters_over_by_the_uncontrollable_load_are_counted_apart(kwartier, tmp_path):
+    """A 3 kW slider under a 4.5 kW house (1.5 kW per phase, no car, no PV): every quarter closes
+    over, none because of Kwartier: they count on their own line, with the house's energy."""
+    sc = tmp_path / "heavy-house.yaml"
+    sc.write_text('name: heavy-house\nstart: "2026-11-02 02:00"\nhours: 1\nseed: 4\nslider_kw: 3\n'
+                  "house: { base_w: [1500, 1500, 1500] }\ncars: []\n")
+    cfg = tmp_path / "site.yaml"
+    cfg.write_text("site: { name: Heavy house, network: TN, voltage: 230, slider_kw: 3 }\n"
+                   "grid: { fuse_a: 25, meter: p1 }\n"
+                   "meters:\n  p1: { type: p1, simulated: true, stale_after_s: 10 }\n"
+                   "chargepoints:\n  cp1: { board: grid, driver: simulated, simulated: true, phases: L1L2L3, max_a: 16 }\n")
+    r = run(kwartier, "simulate", "--config", str(cfg), "--scenario", str(sc), "--json")
+    assert r.returncode == 0, r.stderr
+    rep, before = last_json(r.stdout)
+    # 02:00-03:00 at night: no appliances, the house at its 4.5 kW base every second.
+    assert rep["quarter_kw"] == [4.5, 4.5, 4.5, 4.5]
+    assert rep["quarters_over_slider"] == 0
+    assert rep["quarters_over_slider_uncontrollable"] == 4
+    assert rep["uncontrollable_over_kwh"] == 4.5
+    for b in rep["baselines"].values():
+        assert b["quarters_over_slider"] == 0 and b["quarters_over_slider_uncontrollable"] == 4
+    text = run(kwartier, "simulate", "--config", str(cfg), "--scenario", str(sc)).stdout
+    assert "  over by uncontrollable load        4 (4.5 kWh)   4 (4.5 kWh)   4 (4.5 kWh)" in text
+
+
+def test_json_keys_for_quarters_over_are_always_present(kwartier):
+    r = run(kwartier, "simulate", *MORNING, "--json")
+    rep, _ = last_json(r.stdout)
+    for k in ["quarters_over_slider", "quarters_over_slider_uncontrollable"]:
+        assert isinstance(rep[k], int), k
+        for b in rep["baselines"].values():
+            assert isinstance(b[k], int), k
+    assert rep["quarters_over_slider"] == 0 and rep["quarters_over_slider_uncontrollable"] == 0

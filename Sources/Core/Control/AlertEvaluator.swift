@@ -19,11 +19,17 @@ public struct AlertInput: Sendable, Equatable {
     /// Devices (charge points, meters, inverters) the I/O workers have lost.
     public var lostDevices: [String]
     public var sliderKW: Double?
+    /// The uncontrollable load alone will take the running quarter above the slider.
+    public var quarterOver: UncontrollableForecast?
+    /// Start of the running quarter (a quarter-over alert lasts until it ends).
+    public var quarterStart: Date?
 
     public init(consumptionKW: Double? = nil, productionKW: Double? = nil, forecastPeakKW: Double? = nil,
-                staleMeters: [Stale] = [], lostDevices: [String] = [], sliderKW: Double? = nil) {
+                staleMeters: [Stale] = [], lostDevices: [String] = [], sliderKW: Double? = nil,
+                quarterOver: UncontrollableForecast? = nil, quarterStart: Date? = nil) {
         self.consumptionKW = consumptionKW; self.productionKW = productionKW; self.forecastPeakKW = forecastPeakKW
         self.staleMeters = staleMeters; self.lostDevices = lostDevices; self.sliderKW = sliderKW
+        self.quarterOver = quarterOver; self.quarterStart = quarterStart
     }
 
     /// From a decision and the readings around it: consumption = grid + PV (or the import alone),
@@ -37,7 +43,8 @@ public struct AlertInput: Sendable, Equatable {
         if d.safeState { stale.insert(Stale(id: mainMeterId, ageS: gridAgeS ?? .infinity, main: true), at: 0) }
         let lost = d.points.filter { $0.explanation.kind == .lost }.map(\.id) + otherLost
         return AlertInput(consumptionKW: consumption, productionKW: pvW.map { max(0, $0) / 1000 },
-                          forecastPeakKW: d.quarter?.forecastKW, staleMeters: stale, lostDevices: lost, sliderKW: sliderKW)
+                          forecastPeakKW: d.quarter?.forecastKW, staleMeters: stale, lostDevices: lost, sliderKW: sliderKW,
+                          quarterOver: d.uncontrollable, quarterStart: d.quarter?.start)
     }
 }
 
@@ -76,6 +83,8 @@ public struct AlertEvaluator: Sendable {
     public private(set) var active: [String: AlertView] = [:]
     /// Recent events, newest last (for the dashboard's alert list).
     public private(set) var recent: [AlertEvent] = []
+    /// The quarter the active quarter-over alert is about.
+    private var quarterOverStart: Date?
     public var recentLimit = 50
 
     public init(config: AlertConfig, billedFloorKW: Double = 2.5) {
@@ -116,10 +125,21 @@ public struct AlertEvaluator: Sendable {
                 }
             }
         }
-        for key in active.keys.sorted() where (key.hasPrefix("stale:") || key.hasPrefix("lost:") || key == "slider-floor") && !present.contains(key) {
+        // Once per quarter: raised when the forecast first says so, cleared when that quarter is
+        // over (the forecast moves with the house every second; the alert does not).
+        if let q = input.quarterOver {
+            let key = "quarter-over:" + q.quarterLabel
+            present.insert(key)
+            if active[key] == nil { raise(key, .warning, q.text, q.closeKW, q.targetKW, now, &events); quarterOverStart = q.quarterStart }
+        } else if let s = quarterOverStart, s == input.quarterStart {
+            for key in active.keys where key.hasPrefix("quarter-over:") { present.insert(key) }
+        }
+        for key in active.keys.sorted() where (key.hasPrefix("stale:") || key.hasPrefix("lost:") || key == "slider-floor"
+                                               || key.hasPrefix("quarter-over:")) && !present.contains(key) {
             let text: String
             if key.hasPrefix("stale:") { text = "meter \(key.dropFirst(6)) fresh again" }
             else if key.hasPrefix("lost:") { text = "device \(key.dropFirst(5)) back" }
+            else if key.hasPrefix("quarter-over:") { text = "quarter \(key.dropFirst(13)) closed" }
             else { text = "slider back at or above \(fmt1(billedFloorKW)) kW" }
             clear(key, text, nil, nil, now, &events)
         }

@@ -10,6 +10,8 @@ public struct CompiledSite: Sendable {
     public let config: SiteConfig
     public let voltage: Double
     public let network: NetworkType
+    /// Power per ampere of each car (see `PowerModel`): the only place the core turns amps into watts.
+    public let power: PowerModel
 
     // Levels (0 = grid, then boards in configuration order).
     public let levelIds: [String]
@@ -55,6 +57,7 @@ public struct CompiledSite: Sendable {
         self.config = config
         voltage = config.site.voltage > 0 ? config.site.voltage : 230
         network = config.site.network
+        power = PowerModel(network: config.site.network, voltage: voltage)
         let levels = config.levels
         var lIndex: [String: Int] = [:]
         for (i, l) in levels.enumerated() where lIndex[l.id] == nil { lIndex[l.id] = i }
@@ -153,11 +156,25 @@ public struct CompiledSite: Sendable {
         return m
     }
 
-    /// Phases a car draws on for power (a line-to-line point is one phase at the site voltage).
+    /// Watts per ampere (per line) of point i when its car draws on the terminals of `carMask`.
     @inline(__always)
-    func powerPhases(point i: Int, carMask: UInt8) -> Int {
-        if lineToLine[i] { return 1 }
-        return (carMask & wiringMask[i]).nonzeroBitCount
+    func wattsPerAmp(point i: Int, carMask: UInt8) -> Double {
+        power.wattsPerAmp(phases: lineToLine[i] ? 1 : (carMask & wiringMask[i]).nonzeroBitCount, lineToLine: lineToLine[i])
+    }
+
+    /// Watts of point i from its per-terminal currents (a charger that reports no power):
+    /// a balanced draw on the terminals that carry current, at the largest of them.
+    func watts(point i: Int, terminals c: PhaseValues) -> Double {
+        if lineToLine[i] { return power.watts(amps: max(0, c.l1), phases: 1, lineToLine: true) }
+        return budgetWatts(point: i, perLine: (max(0, c.l1), max(0, c.l2), max(0, c.l3)))
+    }
+
+    /// Watts of a load of `perLine` amps (per terminal, or per line for a lost point's budget).
+    func budgetWatts(point i: Int, perLine b: (Double, Double, Double)) -> Double {
+        if lineToLine[i] { return power.watts(amps: max(b.0, b.1, b.2), phases: 1, lineToLine: true) }
+        if power.network != .IT { return (b.0 + b.1 + b.2) * voltage }
+        let n = (b.0 > 0 ? 1 : 0) + (b.1 > 0 ? 1 : 0) + (b.2 > 0 ? 1 : 0)
+        return power.watts(amps: max(b.0, b.1, b.2), phases: n)
     }
 
     /// Per-line draw of a point from its per-terminal currents (negative readings count as 0).

@@ -40,9 +40,17 @@ public struct ControlTunables: Sendable, Equatable, Codable {
     /// A running car the slider alone cannot hold keeps its minimum this long before it stops (s);
     /// the quarter-hour budget absorbs short excesses. Fuse limits never get a grace.
     public var sliderGraceS: Double = 60
+    /// What a grace may add to a quarter's average at most (kW): one step of the meter's energy
+    /// register (1 Wh over 15 min), so a car is not stopped seconds before a quarter ends for
+    /// less than the meter can see.
+    public var quarterToleranceKW: Double = 0.004
     /// A car offered its minimum that does not draw for this long is "not drawing": it keeps the
     /// minimum offered but takes no share above it (s).
     public var idleAfterS: Double = 120
+    /// Start currents cars are known to need (seed table: 6 A, some cars 8 A). A car offered its
+    /// point's minimum that does not draw for `idleAfterS` is offered the next of these above it
+    /// (within the point's max) once per session; if it then draws, that is its start current.
+    public var carStartStepsA: [Double] = [6, 8]
     /// A charging car drawing at least `carLimitGapA` less than its setpoint for `carLimitAfterS`
     /// is capped at its draw + `carLimitMarginA`, so the rest goes to the others; the cap goes as
     /// soon as it draws up to it again (it may take more).

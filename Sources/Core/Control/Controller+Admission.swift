@@ -7,8 +7,14 @@ extension ControlEngine {
     /// priority (high first); within a priority, cars inside their minimum run time, then
     /// waiting cars (longest waiting first: fair rotation), then the other running cars (most
     /// recently started first, so the longest-running one yields its turn), then cars that do not
-    /// draw. Ties go to the point number (configuration order).
-    mutating func admit(powerActive: Bool, now: Date) {
+    /// draw; the cars inside their minimum run time in the same order among themselves. Ties go to the point number (configuration order).
+    ///
+    /// A running car that only the slider cannot hold keeps its minimum for its grace time only
+    /// when that grace fits the quarter's remaining energy: its minimum power over the grace
+    /// still left is spread over the quarter's time left (`quarterLeftS`) and must fit beside
+    /// everything admitted before it; the rest of the quarter then gets that much less. A grace
+    /// that does not fit stops the car now, so a rotation's hand-over never takes the quarter over.
+    mutating func admit(powerActive: Bool, quarterLeftS: Double, now: Date) {
         let n = site.pointCount
         let t = tunables
         let P = site.powerConstraint
@@ -18,7 +24,9 @@ extension ControlEngine {
             let cls: Int8 = !running ? 1 : (scratch.notDrawing[i] ? 3 : (scratch.protected[i] ? 0 : 2))
             var time = 0.0
             if cls == 1 { time = mem[i].waitingSince?.timeIntervalSinceReferenceDate ?? 0 }
-            if cls == 2 { time = -(mem[i].runningSince?.timeIntervalSinceReferenceDate ?? 0) }
+            // Running cars: the one that started last comes first, so a shortage cuts the car that
+            // has had the most of its turn (inside the minimum run time too).
+            if cls == 0 || cls == 2 { time = -(mem[i].runningSince?.timeIntervalSinceReferenceDate ?? 0) }
             scratch.keys.append(AdmissionKey(group: mode[i] == .manual ? 0 : 1, priority: priority[i], cls: cls,
                                               time: time, index: Int32(i)))
         }
@@ -33,10 +41,9 @@ extension ControlEngine {
         for k in scratch.keys { scratch.order.append(Int(k.index)) }
 
         for k in 0..<site.constraintCount { scratch.adm[k] = scratch.base[k] }
-        let V = site.voltage
         for i in scratch.order {
             var m = self.mem[i]
-            let minA = site.minA[i]
+            let minA = self.minA(i)
             let isManual = mode[i] == .manual
             // The start buffer never asks for more than the point may take (its max, or the manual current).
             let ceiling = isManual ? min(site.maxA[i], max(minA, manualA[i] ?? site.maxA[i])) : site.maxA[i]
@@ -68,11 +75,12 @@ extension ControlEngine {
             let usePower = powerActive && !isManual && !safe
             var chosen = -1
             var graced = false
+            var graceShare = 1.0
             var shortOnPower = false
             for o in 0..<options.count {
                 let opt = options[o]
                 let lines = site.lineMask(point: i, carMask: opt.mask)
-                let coef = Double(site.powerPhases(point: i, carMask: opt.mask)) * V
+                let coef = site.wattsPerAmp(point: i, carMask: opt.mask)
                 let r = check(i, lines: lines, amps: opt.thr, powerW: usePower ? opt.thr * coef : nil)
                 if r.ok { chosen = o; break }
                 scratch.waitK[i] = Int32(r.k); scratch.waitNeed[i] = r.need; scratch.waitFree[i] = r.free
@@ -82,12 +90,18 @@ extension ControlEngine {
             // on the phases it uses now (the fuses must still hold it).
             if chosen < 0 && shortOnPower && isRunning && !isManual {
                 if m.sliderShortSince == nil { m.sliderShortSince = now }
-                if now.timeIntervalSince(m.sliderShortSince!) < t.sliderGraceS {
+                let graceLeft = t.sliderGraceS - now.timeIntervalSince(m.sliderShortSince!)
+                if graceLeft > 0 {
+                    let share = min(1, graceLeft / max(1, quarterLeftS))
                     let cur = m.activePhases ?? 3
                     for o in 0..<options.count where !site.phaseSwitching[i] || options[o].phases == cur {
                         let opt = options[o]
-                        if check(i, lines: site.lineMask(point: i, carMask: opt.mask), amps: opt.thr, powerW: nil).ok {
-                            chosen = o; graced = true
+                        let coef = site.wattsPerAmp(point: i, carMask: opt.mask)
+                        // The quarter may take one meter step (1 Wh) more from a grace, spread over its time left.
+                        let slackW = t.quarterToleranceKW * 900 / max(1, quarterLeftS) * 1000
+                        if check(i, lines: site.lineMask(point: i, carMask: opt.mask), amps: opt.thr,
+                                 powerW: max(0, opt.thr * coef * share - slackW)).ok {
+                            chosen = o; graced = true; graceShare = share
                             break
                         }
                     }
@@ -98,10 +112,11 @@ extension ControlEngine {
             guard chosen >= 0 else { continue }
             let opt = options[chosen]
             let lines = site.lineMask(point: i, carMask: opt.mask)
-            let coef = Double(site.powerPhases(point: i, carMask: opt.mask)) * V
+            let coef = site.wattsPerAmp(point: i, carMask: opt.mask)
             scratch.waitK[i] = -1
             scratch.admitted[i] = true
             scratch.graced[i] = graced
+            scratch.powerShare[i] = graced ? graceShare : 1
             scratch.carMask[i] = opt.mask
             scratch.phasesCmd[i] = opt.phases
             fill.lines[i] = lines
@@ -120,7 +135,7 @@ extension ControlEngine {
                 if lines & 2 != 0 { scratch.adm[b + 1] += opt.thr }
                 if lines & 4 != 0 { scratch.adm[b + 2] += opt.thr }
             }
-            scratch.adm[P] += opt.thr * coef
+            scratch.adm[P] += opt.thr * coef * scratch.powerShare[i]
         }
     }
 

@@ -81,8 +81,7 @@ extension ControlEngine {
                 let b = site.chain[a] * 3
                 scratch.base[b] += b0; scratch.base[b + 1] += b1; scratch.base[b + 2] += b2
             }
-            let sum = b0 + b1 + b2
-            lostW += (site.lineToLine[i] ? sum / 2 : sum) * site.voltage
+            lostW += site.budgetWatts(point: i, perLine: (b0, b1, b2))
         }
         let gridW = grid?.meter.powerW ?? 0
         var claimW = 0.0, claimDrawW = 0.0
@@ -92,7 +91,8 @@ extension ControlEngine {
         fill.cap[P] = allowedW
 
         // 5. Admission: who may charge, in order of service.
-        admit(powerActive: powerActive, now: now)
+        let quarterLeftS = quarter.map { max(0, $0.end.timeIntervalSince(tracker.state.lastTime ?? now)) } ?? 900
+        admit(powerActive: powerActive, quarterLeftS: quarterLeftS, now: now)
 
         // 6. Sharing: progressive filling tier by tier (manual first, then priorities high to low).
         for k in 0..<K { fill.f[k] = scratch.base[k] }
@@ -100,6 +100,8 @@ extension ControlEngine {
         scratch.manualPts.removeAll(keepingCapacity: true)
         scratch.autoPts.removeAll(keepingCapacity: true)
         for i in scratch.order where scratch.admitted[i] {
+            // A car in its grace counts in full here (admission counted only its energy in the
+            // quarter): while it holds its minimum nobody rises on the room it will leave.
             fill.addLoad(i, amps: fill.lo[i], usePower: true)
             if scratch.safeOnly[i] {
                 fill.value[i] = fill.lo[i]; fill.bind[i] = ProgressiveFill.bindMax; fill.tier[i] = -1
@@ -184,8 +186,37 @@ extension ControlEngine {
         let consumers = ConsumerBudget(carsPlannedW: plannedW, carsFlexibleW: flexibleW,
                                        surplusAfterCarsW: max(0, -predictedGridW),
                                        headroomAfterCarsW: powerActive ? allowedW - (nonManagedW + claimW + plannedW) : 0)
+        var uncontrollable: UncontrollableForecast? = nil
+        if powerActive, let q = quarter {
+            uncontrollable = uncontrollableForecast(q, leftS: quarterLeftS, nonManagedW: nonManagedW, claims: input.beforeCars)
+        }
         lastDecisionAt = now
         return Decision(time: now, points: points, quarter: quarter, levels: levels, safeState: !gridFresh,
-                        consumers: consumers, warnings: warnings)
+                        consumers: consumers, warnings: warnings, uncontrollable: uncontrollable)
+    }
+
+    /// The load no decision can shed: the house, devices served before the cars while they draw,
+    /// lost points at their budget, manual points at their setpoint (after this decision).
+    func uncontrollableForecast(_ q: QuarterStatus, leftS: Double, nonManagedW: Double,
+                                claims: [ConsumerClaim]) -> UncontrollableForecast? {
+        func pointW(_ i: Int) -> Double {
+            if scratch.role[i] == .lost {
+                return site.budgetWatts(point: i, perLine: (scratch.budget[i * 3], scratch.budget[i * 3 + 1], scratch.budget[i * 3 + 2]))
+            }
+            return scratch.admitted[i] && mode[i] == .manual ? scratch.final[i] * fill.coefW[i] : 0
+        }
+        var total = max(0, nonManagedW)
+        for c in claims where c.drawW > 0 { total += c.drawW }
+        for i in 0..<site.pointCount { total += pointW(i) }
+        // Only worth the words when it will be over (most decisions stop here).
+        guard total / 1000 > q.allowedKW else { return nil }
+        var parts: [UncontrollableForecast.Part] = [.init(name: "house", kw: max(0, nonManagedW) / 1000)]
+        for c in claims where c.drawW > 0 { parts.append(.init(name: c.id, kw: c.drawW / 1000)) }
+        for i in 0..<site.pointCount {
+            let w = pointW(i)
+            if w > 0 { parts.append(.init(name: site.pointIds[i] + (scratch.role[i] == .lost ? " lost" : " manual"), kw: w / 1000)) }
+        }
+        return UncontrollableForecast.make(quarter: q, leftS: leftS, uncontrollableW: total, parts: parts,
+                                           timeZone: tracker.clock.timeZone)
     }
 }

@@ -109,6 +109,10 @@ extension ControlEngine {
     private func waitingKey(_ i: Int, _ k: inout ExplainKey) {
         let c = Int(scratch.waitK[i])
         guard c >= 0 else { k.t = .waiting; return }
+        // A car that needs more than the point's minimum says so, with its start current.
+        if let a = mem[i].carStartA, mem[i].startProbeAt == nil {
+            k.s |= ExplainKey.carStart; k.n5 = Int((a * 10).rounded())
+        }
         if c == site.powerConstraint {
             k.t = .waitingSlider
             k.setTenths(0, scratch.waitNeed[i] / 1000); k.setTenths(1, max(0, scratch.waitFree[i]) / 1000)
@@ -143,10 +147,18 @@ extension ControlEngine {
         case .waiting: ex = Explanation(.waiting, "waiting")
         case .waitingSlider:
             ex = Explanation(.waiting, "needs \(k.tenths(0)) kW, \(k.tenths(1)) kW free under the slider")
+            if k.s & ExplainKey.carStart != 0 {
+                ex.text = "this car starts at \(fmtLimit(Double(k.n5) / 10)) A: " + ex.text
+            }
         case .waitingBlind: ex = Explanation(.waiting, "\(site.levelName(k.n0)) meter: no reading yet")
         case .waitingLevel:
             let who = k.n0 == 0 ? "the grid" : site.levelName(k.n0)
-            ex = Explanation(.waiting, "needs \(k.tenths(2)) A on \(ControlEngine.lineNames[k.n1]), \(who) has \(k.tenths(3)) A free")
+            if k.s & ExplainKey.carStart != 0 {
+                ex = Explanation(.waiting, "this car starts at \(fmtLimit(Double(k.n5) / 10)) A, \(k.tenths(3)) A free on \(ControlEngine.lineNames[k.n1])"
+                                 + (k.n0 == 0 ? "" : " of \(site.levelName(k.n0))"))
+            } else {
+                ex = Explanation(.waiting, "needs \(k.tenths(2)) A on \(ControlEngine.lineNames[k.n1]), \(who) has \(k.tenths(3)) A free")
+            }
         case .sliderShort:
             ex = Explanation(.slider, "slider short \(k.tenths(0)) kW for \(k.n1) s: held at minimum")
         case .ramp: ex = Explanation(.rateLimit, "ramping up to \(k.tenths(0)) A")
@@ -189,6 +201,8 @@ struct ExplainKey: Equatable {
         case sliderShort, ramp, slider, level, levelManual, manual, notDrawing, carMax, pointMax
     }
     static let heldAtMinimum: UInt8 = 1, nextTurn: UInt8 = 2, switched1: UInt8 = 4, switched3: UInt8 = 8
+    /// n5 holds the car's own start current in tenths (waiting texts).
+    static let carStart: UInt8 = 16
 
     var t = Template.none
     /// Suffix flags (above).
@@ -196,6 +210,8 @@ struct ExplainKey: Equatable {
     /// Bit j set: n_j holds a Double's bits for `fmt1` (not finite or too large for tenths).
     var raw: UInt8 = 0
     var n0 = 0, n1 = 0, n2 = 0, n3 = 0, n4 = 0
+    /// The car's own start current in tenths (with `carStart`).
+    var n5 = 0
     var str: String?
 
     /// Stores x in slot j as `fmt1` prints it.

@@ -24,9 +24,7 @@ extension ControlEngine {
             if let w = st.powerW, w.isFinite {
                 scratch.drawW[i] = max(0, w)
             } else {
-                let c = st.currents
-                let a = site.lineToLine[i] ? max(0, c.l1) : max(0, c.l1) + max(0, c.l2) + max(0, c.l3)
-                scratch.drawW[i] = a * site.voltage
+                scratch.drawW[i] = site.watts(point: i, terminals: st.currents)
             }
         }
 
@@ -53,6 +51,7 @@ extension ControlEngine {
             scratch.role[i] = .inactive; scratch.inactive[i] = .noCar
             m.carMask = 0; m.runningSince = nil; m.waitingSince = nil; m.stoppedAt = nil
             m.notDrawingSince = nil; m.sliderShortSince = nil; m.carMaxA = nil; m.belowSince = nil
+            m.carStartA = nil; m.startProbed = nil; m.startProbeAt = nil
             mem[i] = m
             return
         case .error:
@@ -93,7 +92,7 @@ extension ControlEngine {
 
         // Running: given at least its minimum last time. After a restart without state, a car
         // found charging at its minimum or more is taken as running.
-        let lo = site.minA[i]
+        var lo = m.carStartA ?? site.minA[i]
         if m.lastSentA == nil && m.runningSince == nil && st.state == .charging && mx >= lo - 1 {
             m.runningSince = now
         }
@@ -104,10 +103,26 @@ extension ControlEngine {
             scratch.protected[i] = now.timeIntervalSince(m.runningSince!) < t.minRunTimeS
             if st.state != .charging || mx < t.learnMinA {
                 if m.notDrawingSince == nil { m.notDrawingSince = now }
-                scratch.notDrawing[i] = now.timeIntervalSince(m.notDrawingSince!) >= t.idleAfterS
+                var idle = now.timeIntervalSince(m.notDrawingSince!) >= t.idleAfterS
+                if idle && m.startProbeAt != nil {
+                    // It did not draw at the step up either: not a matter of current.
+                    m.carStartA = nil; m.startProbeAt = nil; lo = site.minA[i]
+                } else if idle && m.startProbed != true && (m.lastSentA ?? 0) >= lo - 1e-9,
+                          let up = nextStartA(i, above: lo) {
+                    if (m.lastSentA ?? 0) >= up - 1e-9 {
+                        m.startProbed = true        // offered that much already: not a matter of current
+                    } else {
+                        // Offered less than the next start current and not drawing: some cars
+                        // only start higher. Try it once.
+                        m.carStartA = up; m.startProbed = true; m.startProbeAt = now
+                        m.notDrawingSince = now; idle = false; lo = up
+                    }
+                }
+                scratch.notDrawing[i] = idle
                 m.belowSince = nil
             } else {
                 m.notDrawingSince = nil
+                m.startProbeAt = nil            // drawing: its start current is confirmed
                 // The car's own limit: it keeps drawing clearly less than it is offered.
                 let sent = m.lastSentA ?? 0
                 if let cap = m.carMaxA, mx >= cap - t.carLimitMarginA / 2 {
@@ -142,6 +157,16 @@ extension ControlEngine {
         scratch.role[i] = .candidate
         mem[i] = m
     }
+
+    /// The next known start current above `a` within the point's maximum, if any.
+    func nextStartA(_ i: Int, above a: Double) -> Double? {
+        for s in tunables.carStartStepsA where s > a + 1e-9 { return s <= site.maxA[i] + 1e-9 ? s : nil }
+        return nil
+    }
+
+    /// The minimum current point i is run at: its car's own start current when learned.
+    @inline(__always)
+    func minA(_ i: Int) -> Double { mem[i].carStartA ?? site.minA[i] }
 
     /// Remaining protected run time of the cars holding a turn, per priority (for "next turn in").
     func waitingTurnTimes(now: Date) -> [Int: Double] {

@@ -13,7 +13,7 @@ extension ControlEngine {
         let t = tunables
         if scratch.role[i] == .lost { scratch.final[i] = 0; return false }
         var m = mem[i]
-        let lo = site.minA[i]
+        let lo = minA(i)
         var new = 0.0
         var switched = false
         if scratch.admitted[i] {

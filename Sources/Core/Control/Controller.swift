@@ -30,12 +30,6 @@ public final class Controller {
     /// One decision for every point from the latest readings. See docs/CONTROL.md for the rules.
     public func decide(_ input: ControlInput, now: Date) -> Decision { engine.decide(input, now: now) }
 
-    /// Convenience: applies `settings` when they changed, then decides.
-    public func decide(_ input: ControlInput, settings s: RuntimeSettings, now: Date) -> Decision {
-        if s != engine.settings { engine.apply(settings: s) }
-        return engine.decide(input, now: now)
-    }
-
     /// The state to persist (JSON via Codable). Keyed by point id, so it survives config edits.
     public var state: ControllerState { engine.state }
 
@@ -135,6 +129,9 @@ struct Scratch {
     var staleLevel: [Int]       // level causing safeOnly (-1 none, 0 = grid)
     var admitted: [Bool]
     var graced: [Bool]
+    /// Part of a point's power counted under the slider: 1, or for a car in its grace its
+    /// remaining grace over the quarter's time left (see `admit`).
+    var powerShare: [Double]
     var waitK: [Int32]          // failed constraint for a waiting car (-1 none)
     var waitNeed: [Double]
     var waitFree: [Double]
@@ -168,7 +165,7 @@ struct Scratch {
         badReading = .init(repeating: false, count: n)
         staleLevel = .init(repeating: -1, count: n)
         admitted = .init(repeating: false, count: n)
-        graced = .init(repeating: false, count: n)
+        graced = .init(repeating: false, count: n); powerShare = .init(repeating: 1, count: n)
         waitK = .init(repeating: -1, count: n); waitNeed = .init(repeating: 0, count: n); waitFree = .init(repeating: 0, count: n)
         final = .init(repeating: 0, count: n); send = .init(repeating: false, count: n)
         switched = .init(repeating: false, count: n); hold = .init(repeating: 0, count: n)

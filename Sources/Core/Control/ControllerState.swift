@@ -27,6 +27,12 @@ public struct PointMemory: Sendable, Equatable, Codable {
     public var belowSince: Date?
     /// Since when the slider alone has been unable to hold this running car's minimum.
     public var sliderShortSince: Date?
+    /// The car's own start current (A) when it did not draw at the point's minimum and did at
+    /// the next step up; kept for the session. nil = the point's minimum.
+    public var carStartA: Double?
+    /// The step up was tried in this session (once); when it was tried and not yet confirmed.
+    public var startProbed: Bool?
+    public var startProbeAt: Date?
     public init() {}
 }
 
@@ -43,6 +49,11 @@ public struct QuarterState: Sendable, Equatable, Codable {
     public var lastPowerW: Double?
     /// The meter's last 1-0:1.4.0 in this quarter (kW).
     public var meterAverageKW: Double?
+    /// When the quarter's last `quarterHorizonFloorS` began: seconds left then, and the energy
+    /// and unseen seconds counted then (the pace the rest of the quarter may keep).
+    public var floorEntryLeftS: Double?
+    public var floorEntryKWh: Double?
+    public var floorEntryUnknownS: Double?
     /// Month of the peak, as year * 12 + (month - 1) on the site's wall clock.
     public var monthKey: Int?
     public var monthPeakKW: Double = 0

@@ -115,6 +115,11 @@ public struct QuarterTracker: Sendable {
 
     private mutating func setLast(_ t: Date, _ imp: Double?, _ p: Double) {
         state.lastTime = t; state.lastImportKWh = imp; state.lastPowerW = p
+        if state.floorEntryLeftS == nil, let end = state.end, end.timeIntervalSince(t) <= tunables.quarterHorizonFloorS {
+            state.floorEntryLeftS = max(0, end.timeIntervalSince(t))
+            state.floorEntryKWh = state.energyKWh
+            state.floorEntryUnknownS = state.unknownS
+        }
     }
 
     /// Starts the quarter at `start`; time before `now` in it is unknown.
@@ -124,6 +129,7 @@ public struct QuarterTracker: Sendable {
         state.energyKWh = 0
         state.unknownS = max(0, now.timeIntervalSince(start))
         state.meterAverageKW = nil
+        state.floorEntryLeftS = nil; state.floorEntryKWh = nil; state.floorEntryUnknownS = nil
         let key = clock.monthKey(start)
         if state.monthKey != key {
             state.monthKey = key
@@ -179,14 +185,22 @@ public struct QuarterTracker: Sendable {
         let assumed = energy + target * unknown / 3600
         // Energy still allowed, spread over the time left but over at least the floor, so the
         // last seconds of a light quarter do not promise megawatts. Inside the floor the seconds
-        // that are not left any more are counted as spent at the target: a quarter on its target
-        // keeps the target power to its last second instead of collapsing toward 0 (which cut
-        // every car at every quarter's end), and the value stays smooth (no division by the few
-        // seconds left, where the energy register's 1 Wh steps would make it jump).
+        // that are not left any more are counted as spent at the pace the quarter had when the
+        // floor began (the energy left then over the time left then, never above the target): a
+        // quarter on its target keeps the target power to its last second instead of collapsing
+        // toward 0 (which cut every car at every quarter's end), a quarter that was ahead of its
+        // pace does not spend more than it has left (counting the lost seconds at the target
+        // did: up to 3 Wh over), and the value stays smooth (no division by the few seconds
+        // left, where the energy register's 1 Wh steps would make it jump).
         let floor = tunables.quarterHorizonFloorS
         let remaining = target * 0.25 - assumed
+        var pace = target
+        if let l0 = state.floorEntryLeftS, let e0 = state.floorEntryKWh, let u0 = state.floorEntryUnknownS, l0 > 0,
+           state.unknownS <= 1 || meterEnergy == nil {
+            pace = min(target, max(0, (target * 0.25 - (e0 + target * u0 / 3600)) * 3600 / l0))
+        }
         let allowed = left >= floor ? remaining * 3600 / left
-                                    : (remaining + target * (floor - left) / 3600) * 3600 / floor
+                                    : (remaining + pace * (floor - left) / 3600) * 3600 / floor
         let average = elapsed > 0 ? assumed * 3600 / elapsed : max(0, importPowerW) / 1000
         let forecast = (assumed + max(0, importPowerW) / 1000 * left / 3600) / 0.25
         let q = QuarterStatus(start: start, end: end, importedKWh: energy, averageKW: average, forecastKW: forecast,

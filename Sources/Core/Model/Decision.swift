@@ -89,10 +89,12 @@ public struct Decision: Sendable, Equatable, Codable {
     public var consumers: ConsumerBudget? = nil
     /// Site-level remarks for the log and dashboard ("slider 2.0 kW is below the 2.5 kW billed at least").
     public var warnings: [String] = []
+    /// Set when the uncontrollable load alone will take the running quarter above the slider.
+    public var uncontrollable: UncontrollableForecast? = nil
     public init(time: Date, points: [PointDecision], quarter: QuarterStatus? = nil, levels: [LevelLoad] = [], safeState: Bool = false,
-                consumers: ConsumerBudget? = nil, warnings: [String] = []) {
+                consumers: ConsumerBudget? = nil, warnings: [String] = [], uncontrollable: UncontrollableForecast? = nil) {
         self.time = time; self.points = points; self.quarter = quarter; self.levels = levels; self.safeState = safeState
-        self.consumers = consumers; self.warnings = warnings
+        self.consumers = consumers; self.warnings = warnings; self.uncontrollable = uncontrollable
     }
     public func point(_ id: String) -> PointDecision? { points.first { $0.id == id } }
 }

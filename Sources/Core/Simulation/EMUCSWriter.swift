@@ -20,7 +20,8 @@ final class EMUCSWriter {
     }
 
     /// The telegram for the site's flows and the meter's registers at `now`.
-    func telegram(gridPhaseW: PhaseValues, voltage v: Double, meter m: VirtualMeterState, at now: Date) -> [UInt8] {
+    func telegram(gridPhaseW: PhaseValues, voltage v: Double, meter m: VirtualMeterState, at now: Date,
+                  currents: PhaseValues? = nil) -> [UInt8] {
         var b: [UInt8] = []
         b.reserveCapacity(1500)
         b.append(contentsOf: head)
@@ -44,6 +45,7 @@ final class EMUCSWriter {
             exp[ph] = max(-p, 0) / 1000
             cur[ph] = v > 0 ? abs(p) / v : 0
         }
+        if let c = currents { cur = c }
         let net = (imp - exp).sum
         Self.put("1-0:1.7.0(", &b); Self.fixed(max(net, 0), 2, 3, &b); b.append(contentsOf: Self.kWLine)
         Self.put("1-0:2.7.0(", &b); Self.fixed(max(-net, 0), 2, 3, &b); b.append(contentsOf: Self.kWLine)

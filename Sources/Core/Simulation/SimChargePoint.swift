@@ -36,9 +36,14 @@ public final class SimChargePoint: ChargePointDevice {
     private let safeA: Double
     private let maxA: Double
     private let watchdogS: Double?
+    /// Watts per ampere for 1, 2, 3 phases (index 0 = none), from the site's `PowerModel`.
+    private let wattsPerAmp: [Double]
 
-    public init(config: ChargePointConfig, watchdogS: Double = 60, start: Date) {
+    public init(config: ChargePointConfig, watchdogS: Double = 60, start: Date,
+                power: PowerModel = PowerModel(network: .TN, voltage: 230)) {
         self.config = config
+        let l2l = config.phases.lineToLine
+        wattsPerAmp = (0...3).map { power.wattsPerAmp(phases: $0, lineToLine: l2l) }
         self.capabilities = ChargePointCapabilities(watchdogS: watchdogS, phaseSwitching: config.phaseSwitching)
         phases = config.phases
         maxWiredPhases = config.phases.lineToLine ? 1 : config.phases.terminals.count
@@ -104,7 +109,7 @@ public final class SimChargePoint: ChargePointDevice {
     private func refreshLoad(_ x: inout Live) {
         let n = carPhases(x)
         x.gridCurrents = phases.gridCurrents(amps: x.drawA, carPhases: n)
-        x.powerW = x.drawA * Double(n) * 230
+        x.powerW = x.drawA * wattsPerAmp[n]
     }
 
     /// Advances the charger and its car by `dt` seconds.
@@ -129,14 +134,14 @@ public final class SimChargePoint: ChargePointDevice {
         if !charging && x.wasCharging && !c.isFull { x.stops += 1; c.stops += 1 }
         x.wasCharging = charging
         let n = min(c.phases, x.activePhases, maxWiredPhases)
-        let kwh = x.drawA * Double(n) * 230 / 1000 * dt / 3600
+        let kwh = x.drawA * wattsPerAmp[n] / 1000 * dt / 3600
         c.deliveredKWh += kwh
         c.socPercent = min(100, c.socPercent + kwh / c.batteryKWh * 100)
         x.sessionKWh += kwh
         x.totalKWh += kwh
         x.car = consume c
         x.gridCurrents = phases.gridCurrents(amps: x.drawA, carPhases: n)
-        x.powerW = x.drawA * Double(n) * 230
+        x.powerW = x.drawA * wattsPerAmp[n]
     }
 
     /// Grid-line currents this point draws now.

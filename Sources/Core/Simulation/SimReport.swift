@@ -29,6 +29,11 @@ public struct SimRecorder {
     }
     public private(set) var setpointChanges: [String: Int] = [:]
     private var lastSent: [String: Double] = [:]
+    /// Per quarter (keyed by its start, s since 1970): the energy the load Kwartier cannot
+    /// control would have imported on its own (kWh): the house less PV plus the battery, and the
+    /// heat pump while it is in Normal (the state it is in without Kwartier). The charge points,
+    /// the boiler and the heat pump's other SG states are Kwartier's.
+    private var uncontrollableKWh: [Double: Double] = [:]
 
     public init(config: SiteConfig) {
         self.config = config
@@ -63,6 +68,13 @@ public struct SimRecorder {
             }
         }
         pvKWh += flows.pvW * dt / 3_600_000
+        let hpW = heatPump == .normal ? flows.heatPumpW : 0
+        let uW = flows.houseW + hpW - flows.pvW + flows.batteryW
+        if uW > 0 {
+            // The step's energy belongs to the quarter it ends in, as in the virtual meter.
+            let q = ((flows.time.timeIntervalSince1970 - 0.001) / 900).rounded(.down) * 900
+            uncontrollableKWh[q, default: 0] += uW * dt / 3_600_000
+        }
         if flows.gridW < 0 { exportKWh += -flows.gridW * dt / 3_600_000 } else { importKWh += flows.gridW * dt / 3_600_000 }
         if let s = heatPump {
             sawHeatPump = true
@@ -88,6 +100,12 @@ public struct SimRecorder {
                           stops: $0.stops, arrival: $0.arrival, departure: $0.departure)
         }
         let changes = setpointChanges.values.reduce(0, +)
+        // A quarter over the slider is Kwartier's unless the uncontrollable load alone took it there.
+        var caused = 0, uncontrollable = 0, uncontrollableOverKWh = 0.0
+        for q in meter.completedQuarters where q.kw > sliderKW + 0.01 {
+            let u = uncontrollableKWh[q.start.timeIntervalSince1970] ?? 0
+            if u / 0.25 > sliderKW + 0.01 { uncontrollable += 1; uncontrollableOverKWh += u } else { caused += 1 }
+        }
         return SimReport(
             violations: violations.values.reduce(0, +),
             violations_by_level: violations,
@@ -96,7 +114,9 @@ public struct SimRecorder {
             max_quarter_kw: round3(maxQ),
             slider_kw: sliderKW,
             month_peak_kw: round3(max(meter.monthPeakKW, maxQ)),
-            quarters_over_slider: meter.completedQuarters.filter { $0.kw > sliderKW + 0.01 }.count,
+            quarters_over_slider: caused,
+            quarters_over_slider_uncontrollable: uncontrollable,
+            uncontrollable_over_kwh: round3(uncontrollableOverKWh),
             energy_delivered_kwh: round3(delivered),
             energy_requested_kwh: round3(requested),
             unmet_kwh: round3(perCar.reduce(0) { $0 + $1.unmet_kwh }),
@@ -146,7 +166,12 @@ public struct SimReport: Sendable, Codable, Equatable {
     public var max_quarter_kw: Double
     public var slider_kw: Double
     public var month_peak_kw: Double
+    /// Quarters that closed above the slider because of what Kwartier controls (must be 0).
     public var quarters_over_slider: Int
+    /// Quarters that closed above the slider because the uncontrollable load alone went over it,
+    /// and that load's energy in those quarters (kWh).
+    public var quarters_over_slider_uncontrollable: Int = 0
+    public var uncontrollable_over_kwh: Double = 0
     public var energy_delivered_kwh: Double
     public var energy_requested_kwh: Double
     public var unmet_kwh: Double

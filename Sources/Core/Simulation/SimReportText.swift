@@ -23,6 +23,7 @@ public enum SimReportText {
         out.append(row("max quarter-hour peak (kW)") { TextFormat.fixed($0.max_quarter_kw, 2) })
         out.append(row("  slider (kW)") { TextFormat.fixed($0.slider_kw, 2) })
         out.append(row("  quarters over the slider") { "\($0.quarters_over_slider)" })
+        out.append(row("  over by uncontrollable load") { "\($0.quarters_over_slider_uncontrollable) (" + TextFormat.fixed($0.uncontrollable_over_kwh, 1) + " kWh)" })
         out.append(row("month peak (kW)") { TextFormat.fixed($0.month_peak_kw, 2) })
         out.append(row("energy delivered (kWh)") { TextFormat.fixed($0.energy_delivered_kwh, 1) })
         out.append(row("energy requested (kWh)") { TextFormat.fixed($0.energy_requested_kwh, 1) })

@@ -17,6 +17,8 @@ public final class SimSite {
     public private(set) var turnedAway: [SimCar] = []
     public private(set) var flows = SimFlows()
     private let voltage: Double
+    /// No neutral: a point's power is not its line currents times the voltage (see `PowerModel`).
+    private let isIT: Bool
     private let timeZone: TimeZone
     private var clock: LocalClock
     // The fuse tree as indices, built once: each point's level, each level's parent.
@@ -31,7 +33,9 @@ public final class SimSite {
                 pv: SimPV? = nil, battery: SimBattery? = nil, heatPump: SimHeatPump? = nil, boiler: SimBoiler? = nil,
                 watchdogS: Double = 60) {
         self.config = config
-        self.points = config.chargepoints.map { SimChargePoint(config: $0, watchdogS: watchdogS, start: start) }
+        let power = PowerModel(config.site)
+        self.points = config.chargepoints.map { SimChargePoint(config: $0, watchdogS: watchdogS, start: start, power: power) }
+        isIT = config.site.network == .IT
         self.now = start
         self.schedule = cars.sorted { $0.car.arrival < $1.car.arrival }
         self.house = house; self.pv = pv; self.battery = battery; self.heatPump = heatPump; self.boiler = boiler
@@ -82,10 +86,13 @@ public final class SimSite {
         f.time = now
         // Each level: the points directly under it plus its child boards (children first).
         var sums = [PhaseValues](repeating: .zero, count: levelIds.count)
+        // IT: the points' true power, split over the lines in proportion to their currents.
+        var pointsLineW = PhaseValues.zero
         for (i, p) in points.enumerated() {
             let load = p.load
             if pointLevel[i] >= 0 { sums[pointLevel[i]] += load.grid }
             f.chargeParkW += load.powerW
+            if isIT { let a = load.grid.sum; if a > 0 { pointsLineW += load.grid * (load.powerW / a) } }
         }
         for l in bottomUp where levelParent[l] >= 0 { sums[levelParent[l]] += sums[l] }
         let houseW = dt > 0 ? house.power(at: now, dt: dt, hour: hourNow) : house.baseW
@@ -106,14 +113,16 @@ public final class SimSite {
         f.levelIds = levelIds
         f.levels = sums
         f.gridW = otherW.sum + f.chargeParkW
-        f.gridPhaseW = gridCurrents * voltage
+        // The meter's per-line powers add up to the power the site takes: on IT the points'
+        // share is their true power, not their line currents times the voltage.
+        f.gridPhaseW = isIT ? otherW + pointsLineW : gridCurrents * voltage
         return f
     }
 
     /// The main meter's view (signed currents: negative = exporting on that line).
     public var mainMeter: MeterMeasurement {
         let i = flows.levels.first ?? .zero
-        return MeterMeasurement(currents: i, voltages: .all(voltage), powers: i * voltage, powerW: flows.gridW)
+        return MeterMeasurement(currents: i, voltages: .all(voltage), powers: flows.gridPhaseW, powerW: flows.gridW)
     }
 
     /// What a real meter on board `id` would read.
@@ -140,6 +149,7 @@ public final class SimSite {
 public struct SimFlows: Sendable, Equatable {
     public var time = Date(timeIntervalSince1970: 0)
     public var gridW: Double = 0
+    /// Signed power per line (W); they add up to `gridW`.
     public var gridPhaseW: PhaseValues = .zero
     public var pvW: Double = 0
     public var batteryW: Double = 0

@@ -8,15 +8,23 @@ public struct VirtualP1Meter: Sendable {
     public init(style: TelegramEncoder.Style = .emucs) { encoder = TelegramEncoder(style: style) }
 
     public func state(site: SimSite, meter: VirtualMeterState, at now: Date) -> P1MeterState {
-        state(gridPhaseW: site.flows.gridPhaseW, voltage: site.config.site.voltage, meter: meter, at: now)
+        state(gridPhaseW: site.flows.gridPhaseW, voltage: site.config.site.voltage, meter: meter, at: now,
+              currents: Self.lineCurrents(site))
     }
 
-    func state(gridPhaseW: PhaseValues, voltage: Double, meter: VirtualMeterState, at now: Date) -> P1MeterState {
+    /// The grid's line currents when they are not the line powers over the voltage (IT), else nil.
+    static func lineCurrents(_ site: SimSite) -> PhaseValues? {
+        site.config.site.network == .IT ? site.flows.levels.first.map { $0.map { abs($0) } } : nil
+    }
+
+    func state(gridPhaseW: PhaseValues, voltage: Double, meter: VirtualMeterState, at now: Date,
+               currents: PhaseValues? = nil) -> P1MeterState {
         var s = P1MeterState(time: now)
         s.importKWh = meter.importKWh
         s.exportKWh = meter.exportKWh
         s.tariff = meter.tariff
         s.setLines(signedPowerW: gridPhaseW, voltage: .all(voltage))
+        if let c = currents { s.current = c }
         s.quarterAverageKW = meter.currentAverageKW
         s.monthPeakKW = meter.monthPeakKW
         s.monthPeakTime = meter.monthPeakTime
@@ -34,7 +42,8 @@ public struct VirtualP1Meter: Sendable {
         guard encoder.style == .emucs else { return { site, meter, now in self.telegram(site: site, meter: meter, at: now) } }
         let w = EMUCSWriter(header: encoder.header)
         return { site, meter, now in
-            w.telegram(gridPhaseW: site.flows.gridPhaseW, voltage: site.config.site.voltage, meter: meter, at: now)
+            w.telegram(gridPhaseW: site.flows.gridPhaseW, voltage: site.config.site.voltage, meter: meter, at: now,
+                       currents: Self.lineCurrents(site))
         }
     }
 }
