@@ -11,7 +11,7 @@ public enum KeyMap {
     public static let sections: [Section] = [
         Section(title: "Screens", entries: [
             Entry(keys: "Tab / S-Tab", action: "next / previous screen"),
-            Entry(keys: "1 2 3 4 5", action: "Overview, Points, Boards, Devices, Log"),
+            Entry(keys: "1 2 3 4 5 6", action: "Overview, Points, Boards, Devices, Log, History"),
             Entry(keys: "Up Down j k", action: "move the selection (PgUp PgDn Home End)"),
             Entry(keys: "? h F1", action: "this help (any key closes it)"),
             Entry(keys: "Ctrl-L", action: "redraw the whole screen"),
@@ -31,6 +31,12 @@ public enum KeyMap {
             Entry(keys: "N F A", action: "relay override on / off / auto"),
             Entry(keys: "l", action: "log: cycle the minimum level shown"),
         ]),
+        Section(title: "History", entries: [
+            Entry(keys: "Left Right", action: "previous / next day (also Up Down)"),
+            Entry(keys: "PgUp PgDn", action: "previous / next month"),
+            Entry(keys: "Home End", action: "first / latest day held"),
+            Entry(keys: "v", action: "kWh per point: the day or its month"),
+        ]),
     ]
 
     /// Footer hints per screen: (key, label), shown left to right while they fit; "q Quit" is
@@ -46,6 +52,8 @@ public enum KeyMap {
             return common + [("Up/Dn", "Select"), ("+-", "Slider")]
         case .log:
             return common + [("l", "Level"), ("Up/Dn", "Scroll"), ("End", "Follow")]
+        case .history:
+            return common + [("<-/->", "Day"), ("PgUp/Dn", "Month"), ("End", "Today"), ("v", "Day/Month")]
         }
     }
     public static let footerQuit = ("q", "Quit")
