@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Logging
 import KwartierCore
 
@@ -20,7 +19,7 @@ public final class SiteOutputs {
     let alertHook: AlertHook?
     let fileQueue = DispatchQueue(label: "kwartier.files")
     let timeZone: TimeZone
-    private let viewBox = Mutex<HistoryView?>(nil)
+    private let viewBox = LockedValue<HistoryView?>(nil)
     let minWriteIntervalS: Double
     private var lastStatusWall = -Double.infinity
     private var pendingStatus: StatusReport?
@@ -36,8 +35,8 @@ public final class SiteOutputs {
         self.minWriteIntervalS = minWriteIntervalS
         history = Self.openHistory(dataDir: dataDir, timeZone: config.site.timeZone, log: log)
         timeZone = TimeZone(identifier: config.site.timeZone) ?? TimeZone(identifier: "UTC")!
-        refreshHistoryView(now: Date())
         alertHook = config.alerts.hook.map { AlertHook(command: $0) }
+        refreshHistoryView(now: Date())
     }
 
     /// The history store, with what happened at open logged (a corrupt file moved aside), the
@@ -193,4 +192,12 @@ public final class SiteOutputs {
         case .error: return .error
         }
     }
+}
+
+/// A value shared between the file queue and the threads that publish snapshots.
+final class LockedValue<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ v: T) { value = v }
+    func withLock<R>(_ f: (inout T) -> R) -> R { lock.lock(); defer { lock.unlock() }; return f(&value) }
 }
