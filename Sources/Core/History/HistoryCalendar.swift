@@ -3,15 +3,36 @@ import Foundation
 /// Local days and months of the site's time zone as instants, for reading the history: a day is
 /// from its local midnight to the next (23 or 25 hours on DST days), a month from its first
 /// local midnight to the next month's.
-public struct HistoryCalendar: Sendable {
+public struct HistoryCalendar: @unchecked Sendable {
     public let timeZone: TimeZone
     let calendar: Calendar
+    // Made once: a formatter per call costs more than the query (never mutated after init).
+    private let isoFormatter: ISO8601DateFormatter
 
     public init(timeZone: TimeZone) {
         self.timeZone = timeZone
         var c = Calendar(identifier: .gregorian)
         c.timeZone = timeZone
         calendar = c
+        isoFormatter = ISO8601DateFormatter()
+        isoFormatter.timeZone = timeZone
+        isoFormatter.formatOptions = [.withInternetDateTime]
+    }
+
+    /// Groups items sorted by time into local days: the day key and the items of each day that
+    /// has any, in order (one calendar computation per day, not per item).
+    public func groupByDay<T>(_ items: [T], time: (T) -> Date) -> [(day: String, items: ArraySlice<T>)] {
+        var out: [(String, ArraySlice<T>)] = []
+        var i = 0
+        while i < items.count {
+            let dayStart = startOfDay(time(items[i]))
+            let next = nextDay(dayStart)
+            var j = i
+            while j < items.count && time(items[j]) < next { j += 1 }
+            out.append((dayKey(dayStart), items[i..<j]))
+            i = j
+        }
+        return out
     }
 
     /// A day "yyyy-MM-dd" (nil when it is not one).
@@ -64,10 +85,7 @@ public struct HistoryCalendar: Sendable {
 
     /// ISO 8601 with the site's offset at that instant, e.g. 2026-10-25T02:45:00+01:00.
     public func iso(_ t: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = timeZone
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: t)
+        isoFormatter.string(from: t)
     }
 
     /// Local wall time "HH:mm".

@@ -35,10 +35,7 @@ public enum HistoryReports {
         let all = try h.quarters(from: start, to: end)
         let highest = all.sorted { ($0.averageKW, $1.start) > ($1.averageKW, $0.start) }.prefix(top).map { row($0, cal) }
         var days: [DayPeak] = []
-        var byDay: [String: [ClosedQuarter]] = [:]
-        for q in all { byDay[cal.dayKey(q.start), default: []].append(q) }
-        for d in byDay.keys.sorted() {
-            let qs = byDay[d]!
+        for (d, qs) in cal.groupByDay(all, time: \.start) {
             let top = qs.max { ($0.averageKW, $1.start) < ($1.averageKW, $0.start) }!
             days.append(DayPeak(day: d, start: cal.iso(top.start), kw: r3(top.averageKW), slider_kw: top.sliderKW, quarters: qs.count))
         }

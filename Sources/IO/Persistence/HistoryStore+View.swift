@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import KwartierCore
 
 extension HistoryStore {
@@ -12,9 +13,9 @@ extension HistoryStore {
         let first = c.date(byAdding: .month, value: -(months - 1), to: thisMonth)!
         let end = cal.nextDay(now)
         let quarterFrom = c.date(byAdding: .day, value: -(quarterDays - 1), to: cal.startOfDay(now))!
-        let qs = try quarters(from: first, to: end)
-        var byDay: [String: [ClosedQuarter]] = [:]
-        for q in qs { byDay[cal.dayKey(q.start), default: []].append(q) }
+        let qs = try quarterAverages(from: first, to: end)
+        var byDay: [String: ArraySlice<QuarterAverage>] = [:]
+        for (d, list) in cal.groupByDay(qs, time: \.start) { byDay[d] = list }
         var energy: [String: [String: Double]] = [:]
         for e in try energyByDay(fromDay: cal.dayKey(first), toDay: cal.dayKey(now)) { energy[e.day, default: [:]][e.id] = e.kwh }
         // From the first day with anything recorded (at most `months` back) through today.
@@ -24,8 +25,8 @@ extension HistoryStore {
             for d in cal.days(from: startDay, through: cal.startOfDay(now)) {
                 let key = cal.dayKey(d)
                 let list = byDay[key] ?? []
-                let top = list.max { ($0.averageKW, $1.start) < ($1.averageKW, $0.start) }
-                var day = HistoryView.Day(day: key, peakKW: top?.averageKW, peakStart: top?.start, sliderKW: list.last?.sliderKW,
+                let top = list.max { ($0.kw, $1.start) < ($1.kw, $0.start) }
+                var day = HistoryView.Day(day: key, peakKW: top?.kw, peakStart: top?.start, sliderKW: list.last?.sliderKW,
                                           energy: energy[key] ?? [:])
                 if d >= quarterFrom {
                     // One slot per quarter of the local day (92 or 100 on DST days); unrecorded ones are 0.
@@ -33,7 +34,7 @@ extension HistoryStore {
                     var slots = [Double](repeating: 0, count: n)
                     for q in list {
                         let i = Int((q.start.timeIntervalSince(d) / 900).rounded(.down))
-                        if i >= 0 && i < n { slots[i] = q.averageKW }
+                        if i >= 0 && i < n { slots[i] = q.kw }
                     }
                     day.quarters = slots
                 }
@@ -41,5 +42,27 @@ extension HistoryStore {
             }
         }
         return HistoryView(timeZone: timeZone.identifier, days: days, sessions: try latestSessions(sessionCount), latest: qs.last?.start)
+    }
+}
+
+/// A quarter's start, average and slider: all the History screen needs of it.
+struct QuarterAverage {
+    var start: Date
+    var kw: Double
+    var sliderKW: Double?
+}
+
+extension HistoryStore {
+    /// Quarters in the range, oldest first, read lean (a year is 35 040 rows).
+    func quarterAverages(from: Date, to: Date) throws -> [QuarterAverage] {
+        try db.read { db in
+            var out: [QuarterAverage] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT start, avg_kw, slider_kw FROM quarter WHERE start >= ? AND start < ? ORDER BY start",
+                                           arguments: [Self.secs(from), Self.secs(to)])
+            while let r = try rows.next() {
+                out.append(QuarterAverage(start: Self.date(r[0]), kw: r[1], sliderKW: r[2]))
+            }
+            return out
+        }
     }
 }

@@ -258,3 +258,34 @@ extension HistoryStore {
         return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
     }
 }
+
+extension HistoryStore {
+    /// Many records in one transaction (imports, the benchmark's generated year).
+    public func recordBatch(quarters: [ClosedQuarter], energy: [(quarter: Date, day: String, kwh: [String: Double])],
+                            sessions: [ChargingSession]) throws {
+        try db.write { db in
+            for q in quarters {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO quarter(start, avg_kw, import_kwh, export_kwh, slider_kw, meter_avg_kw, month_peak_kw, month_peak_start)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [Self.secs(q.start), q.averageKW, q.importKWh, q.exportKWh, q.sliderKW, q.meterAverageKW,
+                                     q.monthPeakKW, q.monthPeakStart.map(Self.secs)])
+            }
+            for e in energy {
+                for (id, v) in e.kwh where v > 0 && v.isFinite {
+                    try db.execute(sql: "INSERT INTO energy_quarter(start, id, kwh) VALUES (?, ?, ?) ON CONFLICT(start, id) DO UPDATE SET kwh = kwh + excluded.kwh",
+                                   arguments: [Self.secs(e.quarter), id, v])
+                    try db.execute(sql: "INSERT INTO energy(day, id, kwh) VALUES (?, ?, ?) ON CONFLICT(day, id) DO UPDATE SET kwh = kwh + excluded.kwh",
+                                   arguments: [e.day, id, v])
+                }
+            }
+            for s in sessions {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO session(point, start, end, kwh, phases, peak_a, start_a, end_reason, start_register_kwh, last_seen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [s.point, Self.secs(s.start), s.end.map(Self.secs), s.kwh, s.phases, s.peakA, s.startA,
+                                     s.endReason?.rawValue, s.startRegisterKWh, Self.secs(s.lastSeen)])
+            }
+        }
+    }
+}
