@@ -120,13 +120,17 @@ def test_csv_reads_back_with_pythons_csv_module(kwartier, week):
 
 
 def test_a_dst_day_has_100_quarters_on_its_local_day(kwartier, tmp_path):
-    r = run(kwartier, "simulate", "--scenario", "home-car-heatpump", "--start", "2026-10-25", "--days", "1",
+    # The autumn change in Brussels: the local day 2026-10-25 lasts 25 hours.
+    r = run(kwartier, "simulate", "--scenario", "home-car-heatpump", "--start", "2026-10-25", "--hours", "25",
             "--history", str(tmp_path), "--json", timeout=600)
     assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout.strip().splitlines()[-1])
     p = jhistory(kwartier, tmp_path, "peaks", "--month", "2026-10")
     assert [(x["day"], x["quarters"]) for x in p["days"]] == [("2026-10-25", 100)]
     e = jhistory(kwartier, tmp_path, "energy", "--from", "2026-10-25", "--to", "2026-10-26")["rows"]
-    assert {x["period"] for x in e} == {"2026-10-25"}
+    assert {x["period"] for x in e if x["value"] >= 0.0005} == {"2026-10-25"}
+    day_import = sum(x["value"] for x in e if x["id"] == "grid.import")
+    assert day_import == pytest.approx(rep["import_kwh"], abs=0.01)
     # The table shows the day's peak with its offset (summer time before 03:00, winter after).
     offs = {datetime.fromisoformat(x["start"]).utcoffset().total_seconds() / 3600 for x in p["highest"]}
     assert offs <= {1.0, 2.0}

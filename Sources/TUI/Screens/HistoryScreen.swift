@@ -22,7 +22,7 @@ enum HistoryScreen {
         let (dayR, bottom) = rest.splitTop(dayH)
         drawMonth(&c, monthR, h, month: month, selected: day, slider: s.sliderKW)
         drawDay(&c, dayR, day, slider: day.sliderKW ?? s.sliderKW)
-        let (left, right) = bottom.splitLeft(max(30, bottom.w * 2 / 5))
+        let (left, right) = bottom.splitLeft(max(26, bottom.w / 3))
         drawEnergy(&c, left, h, day: day, month: month, monthly: st.historyMonthly)
         drawSessions(&c, right, h)
     }

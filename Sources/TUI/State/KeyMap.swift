@@ -26,16 +26,12 @@ public enum KeyMap {
             Entry(keys: "] [", action: "manual current up / down 1 A"),
             Entry(keys: "u d", action: "priority up / down"),
         ]),
-        Section(title: "Relays and log", entries: [
+        Section(title: "Relays, log and history", entries: [
             Entry(keys: "r R", action: "select next / previous relay"),
             Entry(keys: "N F A", action: "relay override on / off / auto"),
             Entry(keys: "l", action: "log: cycle the minimum level shown"),
-        ]),
-        Section(title: "History", entries: [
-            Entry(keys: "Left Right", action: "previous / next day (also Up Down)"),
-            Entry(keys: "PgUp PgDn", action: "previous / next month"),
-            Entry(keys: "Home End", action: "first / latest day held"),
-            Entry(keys: "v", action: "kWh per point: the day or its month"),
+            // One line: the help has to fit 80x24 (Up Down and Home End move through days too).
+            Entry(keys: "Left Right", action: "history: day back / on; PgUp PgDn month; v kWh day/month"),
         ]),
     ]
 
