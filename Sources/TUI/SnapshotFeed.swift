@@ -1,40 +1,41 @@
 import Foundation
+import Synchronization
 import KwartierCore
 
 /// The one way the core side hands snapshots to the dashboard: `publish` from any thread (the
 /// control loop after each decision); the dashboard's UI thread takes the newest. Older
 /// snapshots that were never drawn are simply replaced — the dashboard shows the latest state,
 /// not every state.
-public final class SnapshotFeed: @unchecked Sendable {
-    private let lock = NSLock()
-    private var snapshot: SiteSnapshot?
-    private var version: UInt64 = 0
-    private var listener: (@Sendable () -> Void)?
+public final class SnapshotFeed: Sendable {
+    private struct State {
+        var snapshot: SiteSnapshot?
+        var version: UInt64 = 0
+        var listener: (@Sendable () -> Void)?
+    }
+    private let state: Mutex<State>
 
     public init(initial: SiteSnapshot? = nil) {
-        snapshot = initial
-        if initial != nil { version = 1 }
+        state = Mutex(State(snapshot: initial, version: initial == nil ? 0 : 1))
     }
 
     /// Stores `s` as the newest snapshot and wakes the dashboard. Thread-safe, never blocks on
     /// the UI.
     public func publish(_ s: SiteSnapshot) {
-        lock.lock()
-        snapshot = s
-        version &+= 1
-        let l = listener
-        lock.unlock()
+        let l = state.withLock { st in
+            st.snapshot = s
+            st.version &+= 1
+            return st.listener
+        }
         l?()
     }
 
     /// The newest snapshot and its version number (0 = none yet).
     public func latest() -> (SiteSnapshot?, UInt64) {
-        lock.lock(); defer { lock.unlock() }
-        return (snapshot, version)
+        state.withLock { ($0.snapshot, $0.version) }
     }
 
     /// Called (on the publishing thread) after each publish; the dashboard posts an event.
     func setListener(_ l: (@Sendable () -> Void)?) {
-        lock.lock(); listener = l; lock.unlock()
+        state.withLock { $0.listener = l }
     }
 }

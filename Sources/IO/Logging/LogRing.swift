@@ -1,26 +1,33 @@
 import Foundation
+import Synchronization
 import KwartierCore
 
 /// The last N log lines in memory, for the dashboard's log screen. Thread-safe.
-public final class LogRing: @unchecked Sendable {
+public final class LogRing: Sendable {
     public static let shared = LogRing(capacity: 500)
-    private let lock = NSLock()
-    private var lines: [LogLine] = []
-    private var next = 0
+    private struct Ring {
+        var lines: [LogLine] = []
+        var next = 0
+    }
+    private let ring = Mutex(Ring())
     public let capacity: Int
 
     public init(capacity: Int) { self.capacity = capacity }
 
     public func append(_ line: LogLine) {
-        lock.lock(); defer { lock.unlock() }
-        if lines.count < capacity { lines.append(line) } else { lines[next] = line }
-        next = (next + 1) % capacity
+        let cap = capacity
+        ring.withLock { r in
+            if r.lines.count < cap { r.lines.append(line) } else { r.lines[r.next] = line }
+            r.next = (r.next + 1) % cap
+        }
     }
 
     /// Oldest first.
     public func snapshot() -> [LogLine] {
-        lock.lock(); defer { lock.unlock() }
-        if lines.count < capacity { return lines }
-        return Array(lines[next...] + lines[..<next])
+        let cap = capacity
+        return ring.withLock { r in
+            if r.lines.count < cap { return r.lines }
+            return Array(r.lines[r.next...] + r.lines[..<r.next])
+        }
     }
 }

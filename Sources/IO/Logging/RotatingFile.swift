@@ -1,29 +1,33 @@
 import Foundation
+import Synchronization
 
 /// An append-only log file that rotates at a size limit (kwartier.log → kwartier.log.1 … .N).
-public final class RotatingFile: @unchecked Sendable {
-    private let lock = NSLock()
+public final class RotatingFile: Sendable {
     public let path: String
     private let maxBytes: Int
     private let keep: Int
-    private var handle: FileHandle?
-    private var size: Int = 0
+    /// The open file and its size, used under the lock by whichever thread logs.
+    private struct Open {
+        var handle: FileHandle?
+        var size = 0
+    }
+    private let file: Mutex<Open>
 
     public init(path: String, maxBytes: Int = 1_000_000, keep: Int = 3) {
         self.path = path; self.maxBytes = maxBytes; self.keep = keep
-        open()
+        file = Mutex(Self.open(path))
     }
 
-    private func open() {
+    private static func open(_ path: String) -> Open {
         let fm = FileManager.default
         try? fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if !fm.fileExists(atPath: path) { _ = fm.createFile(atPath: path, contents: nil) }
-        handle = FileHandle(forWritingAtPath: path)
-        size = Int((try? handle?.seekToEnd()) ?? 0)
+        let h = FileHandle(forWritingAtPath: path)
+        return Open(handle: h, size: Int((try? h?.seekToEnd()) ?? 0))
     }
 
-    private func rotate() {
-        try? handle?.close()
+    private static func rotate(_ f: inout Open, path: String, keep: Int) {
+        try? f.handle?.close()
         let fm = FileManager.default
         try? fm.removeItem(atPath: "\(path).\(keep)")
         if keep > 1 {
@@ -32,14 +36,16 @@ public final class RotatingFile: @unchecked Sendable {
             }
         }
         try? fm.moveItem(atPath: path, toPath: "\(path).1")
-        open()
+        f = open(path)
     }
 
     public func write(_ line: String) {
         let data = Data((line + "\n").utf8)
-        lock.lock(); defer { lock.unlock() }
-        if size + data.count > maxBytes { rotate() }
-        handle?.write(data)
-        size += data.count
+        let path = path, keep = keep, maxBytes = maxBytes
+        file.withLock { f in
+            if f.size + data.count > maxBytes { Self.rotate(&f, path: path, keep: keep) }
+            f.handle?.write(data)
+            f.size += data.count
+        }
     }
 }

@@ -39,6 +39,7 @@ public final class P1FileSource: P1ByteSource {
 }
 
 /// Bytes pushed from another thread (a simulated meter, tests). `finish()` ends the stream.
+// unchecked: the buffer is under its condition lock.
 public final class P1MemorySource: P1ByteSource, @unchecked Sendable {
     private let cond = NSCondition()
     private var pending: [UInt8] = []

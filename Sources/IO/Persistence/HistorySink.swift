@@ -1,14 +1,14 @@
 import Foundation
+import Synchronization
 import KwartierCore
 
 /// Carries a site loop's history effects into a store on its own serial queue (the decision
 /// path never waits for the disk): `kwartier simulate --history`, and tests. `SiteOutputs` does
 /// the same for `run` and `demo` on its file queue.
-public final class HistorySink: @unchecked Sendable {
+public final class HistorySink: Sendable {
     public let store: HistoryStore
     private let queue = DispatchQueue(label: "kwartier.history")
-    private let lock = NSLock()
-    private var failure: Error?
+    private let failure = Mutex<String?>(nil)
 
     public init(store: HistoryStore) { self.store = store }
 
@@ -24,18 +24,18 @@ public final class HistorySink: @unchecked Sendable {
         }
     }
 
-    private func write(_ w: @escaping () throws -> Void) {
+    private func write(_ w: @escaping @Sendable () throws -> Void) {
         queue.async { [self] in
             do { try w() } catch {
-                lock.lock(); if failure == nil { failure = error }; lock.unlock()
+                let text = "\(error)"
+                failure.withLock { if $0 == nil { $0 = text } }
             }
         }
     }
 
     /// Waits for every write; the first error, if any.
-    public func drain() -> Error? {
+    public func drain() -> String? {
         queue.sync {}
-        lock.lock(); defer { lock.unlock() }
-        return failure
+        return failure.withLock { $0 }
     }
 }

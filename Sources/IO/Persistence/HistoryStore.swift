@@ -9,11 +9,11 @@ import KwartierCore
 /// power cut loses at most what was not yet handed over (the quarter in progress). The schema
 /// grows through GRDB's migrator; docs/HISTORY.md describes it. One owner writes (the runtime's
 /// file queue); readers (`kwartier history`) may read at the same time.
-public final class HistoryStore: @unchecked Sendable {
-    private(set) var db: DatabaseQueue
+public final class HistoryStore: Sendable {
+    let db: DatabaseQueue
     public let path: String
     /// What happened at open (a corrupt file moved aside …), for the caller's log.
-    public private(set) var notes: [String] = []
+    public let notes: [String]
     /// Per-quarter energy of the measuring points is kept this long; days, quarters and sessions for ever.
     public static let quarterEnergyRetentionDays = 400
 
@@ -35,10 +35,11 @@ public final class HistoryStore: @unchecked Sendable {
         }
         do {
             db = try Self.openChecked(path)
+            notes = []
         } catch {
             guard path != ":memory:", FileManager.default.fileExists(atPath: path) else { throw error }
             let aside = Self.moveAside(path)
-            notes.append("history database \(path) is unreadable (\(Self.describe(error))); moved aside to \(aside), a new one is started")
+            notes = ["history database \(path) is unreadable (\(Self.describe(error))); moved aside to \(aside), a new one is started"]
             db = try Self.openChecked(path)
         }
     }

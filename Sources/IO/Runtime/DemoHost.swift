@@ -8,6 +8,7 @@ import KwartierCore
 /// the site go through the same `SiteOutputs` as a real site's: settings, state, throttled
 /// status, history, the alert hook and the log. Commands from the dashboard go to the brain's
 /// mailbox and are taken before the next step.
+// unchecked: the runner and the brain belong to the demo thread while it runs, to the caller after stop().
 public final class DemoHost: @unchecked Sendable {
     // The runner and the brain belong to the demo thread while it runs, to the caller otherwise.
     public let runner: SimulationRunner

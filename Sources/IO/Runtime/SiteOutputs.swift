@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import KwartierCore
 
@@ -19,7 +20,7 @@ public final class SiteOutputs {
     let alertHook: AlertHook?
     let fileQueue = DispatchQueue(label: "kwartier.files")
     let timeZone: TimeZone
-    private let viewBox = LockedValue<HistoryView?>(nil)
+    private let viewBox = HistoryViewBox()
     let minWriteIntervalS: Double
     private var lastStatusWall = -Double.infinity
     private var pendingStatus: StatusReport?
@@ -116,8 +117,8 @@ public final class SiteOutputs {
         case .alert(let a):
             alertHook?.fire(a)
         case .saveSettings(let s):
-            let store = settingsStore, log = log
-            fileQueue.async { do { try store.save(s) } catch { log.error("settings not saved: \(error)") } }
+            let path = settingsStore.path, log = log
+            fileQueue.async { do { try SettingsStore.save(s, to: path) } catch { log.error("settings not saved: \(error)") } }
         case .saveState(let s):
             if Self.wallNow - lastStateWall >= minWriteIntervalS { writeState(s) } else { pendingState = s }
         case .writeStatus(let r):
@@ -194,10 +195,8 @@ public final class SiteOutputs {
     }
 }
 
-/// A value shared between the file queue and the threads that publish snapshots.
-final class LockedValue<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-    init(_ v: T) { value = v }
-    func withLock<R>(_ f: (inout T) -> R) -> R { lock.lock(); defer { lock.unlock() }; return f(&value) }
+/// The History screen's value, shared between the file queue and the threads that publish snapshots.
+final class HistoryViewBox: Sendable {
+    private let value = Mutex<HistoryView?>(nil)
+    func withLock<R>(_ f: (inout HistoryView?) -> R) -> R { value.withLock { f(&$0) } }
 }

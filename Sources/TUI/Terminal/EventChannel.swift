@@ -4,6 +4,7 @@ import Foundation
 /// became readable), resizes, new snapshots, ticks, and requests to stop. Other threads `post`;
 /// the UI thread `wait`s, which also polls the terminal so key reading stays on the thread that
 /// owns ncurses.
+// unchecked: its queue is under its own lock; signal, feed and input threads post to it.
 final class EventChannel: @unchecked Sendable {
     enum Event: Equatable { case input, resize, snapshot, tick, interrupt, terminate(Int32), inputClosed }
 

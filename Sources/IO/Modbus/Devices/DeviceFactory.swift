@@ -2,6 +2,7 @@ import Foundation
 import KwartierCore
 
 /// Every Modbus device of a site, built from its configuration and grouped by worker.
+// unchecked: immutable maps of devices that each live on their worker's thread.
 public final class ModbusSite: @unchecked Sendable {
     /// One per TCP endpoint (host:port) and one per RS485 bus.
     public let workers: [ModbusWorker]

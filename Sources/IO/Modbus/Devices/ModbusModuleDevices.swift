@@ -3,6 +3,7 @@ import KwartierCore
 
 /// A relay contact on a Modbus coil (SPEC §5 `outputs: relayN: { modbus_coil: … }`). It shares
 /// the worker of its bus or TCP endpoint with the charge points there.
+// unchecked: a libmodbus device, used only on its worker's thread.
 public final class ModbusCoilOutput: RelayOutputDevice, @unchecked Sendable {
     public let id: String
     public let channel: ModbusChannel
@@ -19,6 +20,7 @@ public final class ModbusCoilOutput: RelayOutputDevice, @unchecked Sendable {
 /// two (32-bit, high word first), read as input (function 4) or holding (function 3) registers.
 /// Like every Modbus device it runs on the worker of its bus or TCP endpoint, so a counter on a
 /// line that also carries chargers never puts a frame on the line while another is under way.
+// unchecked: a libmodbus device, used only on its worker's thread.
 public final class ModbusCounterInput: PulseCounterDevice, @unchecked Sendable {
     public enum Function: String, Sendable { case input, holding }
     public let id: String

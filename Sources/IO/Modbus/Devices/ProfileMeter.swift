@@ -3,6 +3,7 @@ import KwartierCore
 
 /// A kWh meter driven by its profile (`MeterDevice`). Currents come unsigned from most meters:
 /// they take the sign of their phase's active power (negative = export on that line).
+// unchecked: a libmodbus device, used only on its worker's thread.
 public final class ProfileMeter: ProfileDevice, MeterDevice, @unchecked Sendable {
     public let spec: MeterSpec
 
@@ -57,6 +58,7 @@ public final class ProfileMeter: ProfileDevice, MeterDevice, @unchecked Sendable
 }
 
 /// A PV inverter / home battery driven by its profile (`InverterDevice`).
+// unchecked: a libmodbus device, used only on its worker's thread.
 public final class ProfileInverter: ProfileDevice, InverterDevice, @unchecked Sendable {
     public let spec: InverterSpec
 

@@ -4,6 +4,7 @@ import Foundation
 /// resource bundle of KwartierIO, directory `Profiles`) plus user profiles from
 /// `/etc/kwartier/profiles` and the directories in `KWARTIER_PROFILES` (colon-separated).
 /// A user profile with the driver name of a built-in one replaces it.
+// unchecked: filled once when built, read-only afterwards.
 public final class ProfileLibrary: @unchecked Sendable {
     public private(set) var profiles: [DeviceProfile] = []
     /// Files that could not be read, with why (shown by `kwartier device list`).

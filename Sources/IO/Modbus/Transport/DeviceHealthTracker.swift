@@ -7,6 +7,7 @@ import KwartierCore
 /// Status: `ok` — last transaction answered in time; `slow` — answered, but the recent median
 /// round trip is above `slowMs`; `failing` — 1 … `lostAfter`−1 failures in a row; `lost` —
 /// `lostAfter` failures in a row, or no answer for `lostAfterS` while failing.
+// unchecked: counters under its lock (the worker writes, the dashboard reads).
 public final class DeviceHealthTracker: @unchecked Sendable {
     public let id: String
     public let label: String

@@ -4,6 +4,7 @@ import KwartierCore
 /// One device's way to its registers: its worker, unit id (slave address), line settings on a
 /// bus, timeouts, the profile's error hints and its health. Every read and write goes through
 /// the worker's thread.
+// unchecked: libmodbus state, used only on its worker's thread.
 public final class ModbusChannel: @unchecked Sendable {
     public let id: String
     /// "cp3 (Alfen 192.168.1.50 unit 1)"

@@ -1,10 +1,6 @@
 import Foundation
 import KwartierCore
 
-/// Monotonic seconds (not wall time): deadlines, round trips, keep-alive.
-public enum Monotonic {
-    public static var now: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-}
 
 /// Tunables of the workers; defaults suit a real site, tests shorten them.
 public struct WorkerOptions: Sendable, Equatable {
@@ -43,6 +39,7 @@ public struct WorkerOptions: Sendable, Equatable {
 /// ```
 /// Calling a device method from any other thread (the CLI) also works: the call is handed to
 /// the worker and waited for (`perform`).
+// unchecked: owns a libmodbus context on its own thread; the job queue is under its condition lock.
 public final class ModbusWorker: @unchecked Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case tcp(host: String, port: Int)
@@ -259,7 +256,7 @@ public final class ModbusWorker: @unchecked Sendable, CustomStringConvertible {
                     }
                     let kind: ModbusFailure.Kind = { if case .timeout = e.kind { return .timeout } else { return .io } }()
                     let f = ch.failure(kind, operation, address,
-                                       detail: kind == .timeout ? "within \(RegisterCodec.format(timeout)) s" : e.text)
+                                       detail: kind == .timeout ? "within \(TextFormat.plain(timeout)) s" : e.text)
                     ch.health.recordFailure(f.description, rttMs: nil, txBytes: txPDU + overhead, rxBytes: 0, now: t1)
                     ch.silent(f, options: options, rng: &rng)
                     throw f

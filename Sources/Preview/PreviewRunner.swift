@@ -1,8 +1,10 @@
 import Foundation
 import KwartierCore
+import KwartierTUI
 
 /// Runs a `PreviewSite` in real time on its own queue: one step per simulated second, each
 /// followed by a snapshot for the dashboard and (optionally) the state file tests read.
+// unchecked: the fake site is under its lock (development tool).
 public final class PreviewRunner: @unchecked Sendable {
     public let feed = SnapshotFeed()
     private let lock = NSLock()
