@@ -6,6 +6,7 @@ let areas: [String: () throws -> Void] = [
     "control": benchControl,
     "modbus": benchModbus,
     "simulate": benchSimulate,
+    "history": benchHistory,
 ]
 let args = CommandLine.arguments.dropFirst()
 let selected = args.isEmpty ? areas.keys.sorted() : Array(args)

@@ -50,6 +50,8 @@ struct SimulateCommand: ParsableCommand {
     var trace = false
     @Option(help: ArgumentHelp("Write the trace to this file instead of standard output (implies --trace).", valueName: "path"))
     var traceFile: String?
+    @Option(help: ArgumentHelp("Record the simulated days' history (quarters, energy, sessions) into this data directory, for `kwartier history --data-dir`.", valueName: "dir"))
+    var history: String?
     @Flag(help: "List the scenarios found and exit.")
     var list = false
 
@@ -72,7 +74,21 @@ struct SimulateCommand: ParsableCommand {
             traceOut = LineWriter(fd: STDOUT_FILENO)
         }
 
-        let (runner, brain) = try backtest.kwartierRunner()
+        var sink: HistorySink?
+        if let dir = history {
+            do {
+                let store = try HistoryStore.open(dataDir: dir)
+                for n in store.notes { printErr("kwartier simulate: \(n)") }
+                try store.setTimeZone(backtest.config.site.timeZone)
+                // The simulated days start over in this history (a rerun is not counted twice).
+                try store.forget(from: SimSiteBuilder.startDate(backtest.scenario, SimSiteBuilder.timeZone(backtest.config)))
+                sink = HistorySink(store: store)
+            } catch {
+                printErr("kwartier simulate: history in \(dir): \(error)")
+                throw ExitCode(2)
+            }
+        }
+        let (runner, brain) = try backtest.kwartierRunner(outbox: sink.map { s in { s.carryOut($0) } })
         if let out = traceOut {
             var tracer = SimTrace(timeZone: SimSiteBuilder.timeZone(backtest.config))
             brain.trace = { s, now in out.write(tracer.line(s, now: now)) }
@@ -89,6 +105,11 @@ struct SimulateCommand: ParsableCommand {
             }
         }
         _ = runner.run { bar.update($0) }
+        if let sink {
+            // The quarter in progress and the open sessions, as a stopping hub leaves them.
+            brain.stop()
+            if let e = sink.drain() { printErr("kwartier simulate: history: \(e)"); throw ExitCode(1) }
+        }
         bar.update(1, note: "baselines")
         group.wait()
         bar.finish()

@@ -29,13 +29,6 @@ public struct StatusReport: Sendable {
     public var decision: Decision
 }
 
-/// A closed quarter for the history.
-public struct ClosedQuarter: Sendable, Equatable {
-    public var start: Date
-    public var averageKW: Double
-    public var importKWh: Double
-}
-
 /// Everything the loop asks its shell to do. The shell carries them out in order; device effects
 /// answer with events (`read` → `.point`/`.meter`/…, `write` → `.point`).
 public enum SiteEffect: Sendable {
@@ -52,8 +45,13 @@ public enum SiteEffect: Sendable {
     case saveState(ControllerState)
     case savePulses([String: PulseMeterState])
     case recordQuarter(ClosedQuarter)
-    /// Energy per device since the last record, for the local day `day` (yyyy-MM-dd).
-    case recordEnergy(day: String, kwh: [String: Double])
+    /// Energy per measuring point in the quarter starting at `quarter` (local day `day`,
+    /// yyyy-MM-dd), added to what was recorded for it before.
+    case recordEnergy(quarter: Date, day: String, kwh: [String: Double])
+    /// A charging session started, progressed (at each quarter's end) or ended.
+    case recordSession(ChargingSession)
+    /// A gas or water reading from P1 (the latest of a quarter).
+    case recordMeterReading(GasWaterReading)
     case alert(AlertEvent)
     case log(SiteLogLevel, String)
     case schedule(SiteTimer, afterS: Double)

@@ -1,36 +1,118 @@
 import Foundation
 
-/// What the loop hands the history: closed quarters and the energy counted between them.
+/// What the loop hands the history: closed quarters, the energy of every measuring point per
+/// quarter, charging sessions and the gas and water readings. Everything is counted here from
+/// the events the loop already gets; the records go out as effects at each quarter's end (and at
+/// stop), so the shell writes them off the decision path and a power cut loses at most the
+/// quarter in progress.
 extension SiteLoop {
-    /// At each quarter's end: the closed quarter, the energy counted since the last one, the
-    /// pulse totals.
+    /// Counts the energy a device's answer or a telegram tells (called for every event).
+    func observeForHistory(_ event: SiteEvent) {
+        let t = clock.now
+        switch event {
+        case .grid(let g):
+            countGrid(g.meter, at: t)
+            if let v = g.gasM3, v.isFinite { book.gas = (v, t) }
+            if let v = g.waterM3, v.isFinite { book.water = (v, t) }
+        case .meter(let i, .success(let m)):
+            if i == mainMeter { countGrid(m, at: t); return }
+            let id = devices.meters[i]
+            let board = site.config.boards.first { $0.meter == .device(id) }?.id ?? id
+            book.count("meter:\(id)", as: board, at: t, registerKWh: m.importKWh, powerW: m.powerW)
+        case .inverter(let i, .success(let m)):
+            book.count("pv:\(i)", as: HistoryPoint.pv, at: t, registerKWh: nil, powerW: m.pvPowerW)
+            if let b = m.batteryPowerW {
+                book.count("bat+:\(i)", as: HistoryPoint.batteryCharge, at: t, registerKWh: nil, powerW: b)
+                book.count("bat-:\(i)", as: HistoryPoint.batteryDischarge, at: t, registerKWh: nil, powerW: -b)
+            }
+        case .pulse(let i, .success):
+            if case .success(let r)? = pulseReadings[i] {
+                book.count("pulse:\(i)", as: devices.pulses[i].id, at: t, registerKWh: r.energyKWh, powerW: nil)
+            }
+        default:
+            break
+        }
+    }
+
+    func countGrid(_ m: MeterMeasurement, at t: Date) {
+        book.count("grid+", as: HistoryPoint.gridImport, at: t, registerKWh: m.importKWh, powerW: m.powerW)
+        book.count("grid-", as: HistoryPoint.gridExport, at: t, registerKWh: m.exportKWh, powerW: -m.powerW)
+    }
+
+    /// After each decision: relays and boards without a meter hold their power until the next;
+    /// at each quarter's end the closed quarter, its energy, the sessions' progress, gas and water.
     func recordQuarter(_ q: QuarterStatus?) {
+        let now = clock.now
+        var held: [String: Double] = [:]
+        for r in site.lastRelays { held[r.id] = r.powerW }
+        if let d = site.lastDecision {
+            for lvl in site.config.boards where lvl.meter == .virtual {
+                if let load = d.levels.first(where: { $0.id == lvl.id }) {
+                    held[lvl.id] = max(0, load.currents.sum) * site.config.site.voltage
+                }
+            }
+        }
+        book.hold(held, at: now)
         guard let q else { return }
         if let cur = currentQuarter, cur.start != q.start {
-            flushEnergy(day: day(of: cur.start))
+            closeQuarter(cur, next: q.start)
             if !pulseMeters.isEmpty {
                 lastPulsesSaveMono = clock.mono
                 out.append(.savePulses(pulseStates))
             }
-            out.append(.recordQuarter(ClosedQuarter(start: cur.start, averageKW: cur.importedKWh / 0.25, importKWh: cur.importedKWh)))
         }
         currentQuarter = q
     }
 
-    /// Adds a charger's energy since its last reading to the running total (a register that
-    /// jumps back or by more than 100 kWh is a reset or a glitch, not energy).
-    func accountEnergy(_ i: Int, _ st: ChargePointStatus) {
-        guard let e = st.energyKWh, e.isFinite else { return }
-        if let last = lastEnergy[i], e >= last, e - last < 100, e > last {
-            energySinceRecord[devices.points[i].id, default: 0] += e - last
-        }
-        lastEnergy[i] = e
+    func closeQuarter(_ cur: QuarterStatus, next: Date) {
+        let qs = site.controller.quarterState
+        let energy = book.buckets.take(before: next)
+        let mine = energy.first { $0.0 == cur.start }?.1 ?? [:]
+        let closed = qs.history.last { $0.start == cur.start }
+        let avg = closed?.averageKW ?? cur.importedKWh / 0.25
+        out.append(.recordQuarter(ClosedQuarter(
+            start: cur.start, averageKW: avg, importKWh: mine[HistoryPoint.gridImport] ?? avg * 0.25,
+            exportKWh: mine[HistoryPoint.gridExport] ?? (counterSeen("grid-") ? 0 : nil), sliderKW: site.settings.sliderKW,
+            meterAverageKW: cur.meterAverageKW, monthPeakKW: qs.monthPeakKW, monthPeakStart: qs.monthPeakTime)))
+        emitEnergy(energy)
+        for k in book.sessions.keys.sorted() { out.append(.recordSession(book.sessions[k]!.record)) }
+        emitReadings()
     }
 
-    func flushEnergy(day: String) {
-        guard !energySinceRecord.isEmpty else { return }
-        out.append(.recordEnergy(day: day, kwh: energySinceRecord))
-        energySinceRecord.removeAll()
+    func counterSeen(_ key: String) -> Bool { book.counters[key]?.lastTime != nil }
+
+    func emitEnergy(_ energy: [(Date, [String: Double])]) {
+        for (start, kwh) in energy where !kwh.isEmpty {
+            out.append(.recordEnergy(quarter: start, day: day(of: start), kwh: kwh))
+        }
+    }
+
+    func emitReadings() {
+        if let g = book.gas, g.value != book.gasRecorded {
+            book.gasRecorded = g.value
+            out.append(.recordMeterReading(GasWaterReading(id: "gas", day: day(of: g.time), time: g.time, value: g.value)))
+        }
+        if let w = book.water, w.value != book.waterRecorded {
+            book.waterRecorded = w.value
+            out.append(.recordMeterReading(GasWaterReading(id: "water", day: day(of: w.time), time: w.time, value: w.value)))
+        }
+    }
+
+    /// A charger's answer: its energy and its session.
+    func accountEnergy(_ i: Int, _ st: ChargePointStatus) {
+        let t = clock.now
+        let id = devices.points[i].id
+        book.count("point:\(id)", as: id, at: t, registerKWh: st.energyKWh, powerW: st.powerW ?? st.currents.sum * site.config.site.voltage)
+        followSession(id, st, at: t)
+    }
+
+    /// At stop: everything counted so far, the in-progress quarter included, and the open
+    /// sessions as they stand (a restart resumes them).
+    func flushEnergy(day _: String) {
+        book.hold([:], at: clock.now)
+        emitEnergy(book.buckets.take(before: nil))
+        for k in book.sessions.keys.sorted() { out.append(.recordSession(book.sessions[k]!.record)) }
+        emitReadings()
     }
 
     /// The site's local day of `t`, yyyy-MM-dd.

@@ -52,9 +52,8 @@ public final class SiteLoop {
     var lastPulsesSaveMono: Double
     var currentQuarter: QuarterStatus?
 
-    // Energy counted per charger between two history records.
-    var lastEnergy: [Double?]
-    var energySinceRecord: [String: Double] = [:]
+    // What the history gets at each quarter's end (SiteLoop+History.swift).
+    var book: HistoryBook
     let calendar: Calendar
 
     // Pulse inputs.
@@ -75,7 +74,6 @@ public final class SiteLoop {
         pointAskedAt = Array(repeating: -.infinity, count: n)
         pendingWrite = Array(repeating: nil, count: n)
         roundMember = Array(repeating: false, count: n)
-        lastEnergy = Array(repeating: nil, count: n)
         meterBusy = Array(repeating: false, count: devices.meters.count)
         meterAskedAt = Array(repeating: -.infinity, count: devices.meters.count)
         inverterBusy = Array(repeating: false, count: devices.inverters.count)
@@ -88,6 +86,7 @@ public final class SiteLoop {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: site.config.site.timeZone) ?? TimeZone(identifier: "UTC")!
         calendar = cal
+        book = HistoryBook(clock: QuarterClock(timeZone: cal.timeZone))
         lastStateMono = clock.mono
         lastPulsesSaveMono = clock.mono
     }
@@ -123,6 +122,7 @@ public final class SiteLoop {
         case let .command(cmd, ticket): command(cmd, ticket: ticket)
         case .stop: stop()
         }
+        observeForHistory(event)
         return out
     }
 

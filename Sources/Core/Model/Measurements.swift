@@ -57,10 +57,13 @@ public struct GridMeasurement: Sendable, Equatable, Codable {
     /// 1-0:1.6.0: this month's highest quarter (kW) and when it was reached.
     public var monthPeakKW: Double?
     public var monthPeakTime: Date?
+    /// The gas and water meters' latest readings on the P1 M-Bus channels (m3), for the history.
+    public var gasM3: Double?
+    public var waterM3: Double?
     public init(meterTime: Date, meter: MeterMeasurement, quarterAverageKW: Double? = nil,
-                monthPeakKW: Double? = nil, monthPeakTime: Date? = nil) {
+                monthPeakKW: Double? = nil, monthPeakTime: Date? = nil, gasM3: Double? = nil, waterM3: Double? = nil) {
         self.meterTime = meterTime; self.meter = meter; self.quarterAverageKW = quarterAverageKW
-        self.monthPeakKW = monthPeakKW; self.monthPeakTime = monthPeakTime
+        self.monthPeakKW = monthPeakKW; self.monthPeakTime = monthPeakTime; self.gasM3 = gasM3; self.waterM3 = waterM3
     }
 }
 

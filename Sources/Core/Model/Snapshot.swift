@@ -28,6 +28,8 @@ public struct SiteSnapshot: Sendable, Equatable {
     public var log: [LogLine]
     /// Recent quarter-hour averages (kW), oldest first, for the history strip.
     public var quarterHistory: [Double] = []
+    /// The recorded history for the History screen (nil when the shell records none).
+    public var history: HistoryView?
     public var safeState: Bool = false
 
     public init(time: Date, siteName: String, sliderKW: Double, grid: GridView, houseW: Double, chargeParkW: Double,

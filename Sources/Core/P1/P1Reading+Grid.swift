@@ -66,6 +66,7 @@ extension P1Reading {
         let meter = MeterMeasurement(currents: currents, voltages: voltages, powers: linePowerW, powerW: powerW,
                                      importKWh: totalImportKWh, exportKWh: totalExportKWh)
         return GridMeasurement(meterTime: time?.date ?? hostTime, meter: meter, quarterAverageKW: quarterAverageKW,
-                               monthPeakKW: monthPeakKW, monthPeakTime: monthPeakTime?.date)
+                               monthPeakKW: monthPeakKW, monthPeakTime: monthPeakTime?.date,
+                               gasM3: gas.flatMap(\.value), waterM3: water.flatMap(\.value))
     }
 }

@@ -16,9 +16,10 @@ public struct Backtest: Sendable {
     }
 
     /// The runner driven by Kwartier's own control, reading real telegram bytes.
-    public func kwartierRunner(settings: RuntimeSettings? = nil) throws -> (SimulationRunner, KwartierBrain) {
+    /// `outbox` gets the effects that leave the site (the history records of `simulate --history`).
+    public func kwartierRunner(settings: RuntimeSettings? = nil, outbox: ((SiteEffect) -> Void)? = nil) throws -> (SimulationRunner, KwartierBrain) {
         let start = try SimSiteBuilder.startDate(scenario, SimSiteBuilder.timeZone(config))
-        let brain = KwartierBrain(config: config, settings: settings, start: start)
+        let brain = KwartierBrain(config: config, settings: settings, start: start, outbox: outbox)
         let runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker)
         return (runner, brain)
     }

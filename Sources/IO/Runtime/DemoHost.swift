@@ -34,6 +34,7 @@ public final class DemoHost: @unchecked Sendable {
                 onStep: (@Sendable (SiteStep, String) -> Void)? = nil) throws {
         let outputs = SiteOutputs(config: config, dataDir: config.site.dataDir, logLabel: "demo")
         self.outputs = outputs
+        outputs.restartHistory(from: start)
         brain = KwartierBrain(config: config, settings: settings, start: start, outbox: { outputs.carryOut($0) })
         runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker)
         self.speed = speed
@@ -131,6 +132,7 @@ public final class DemoHost: @unchecked Sendable {
         // simulation knows the real draw (the heat pump cycles, the boiler stops when hot). The
         // boiler has no flow of its own on the dashboard: it counts with the house.
         snap.houseW = site.flows.houseW + site.flows.boilerW
+        snap.history = outputs.historyView
         return snap
     }
 

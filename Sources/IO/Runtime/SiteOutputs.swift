@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import KwartierCore
 
@@ -18,6 +19,8 @@ public final class SiteOutputs {
     let history: HistoryStore?
     let alertHook: AlertHook?
     let fileQueue = DispatchQueue(label: "kwartier.files")
+    let timeZone: TimeZone
+    private let viewBox = HistoryViewBox()
     let minWriteIntervalS: Double
     private var lastStatusWall = -Double.infinity
     private var pendingStatus: StatusReport?
@@ -31,11 +34,53 @@ public final class SiteOutputs {
         statePath = Self.statePath(dataDir: dataDir)
         pulsesPath = (dataDir as NSString).appendingPathComponent("pulses.json")
         self.minWriteIntervalS = minWriteIntervalS
-        do { history = try HistoryStore.open(dataDir: dataDir) } catch {
-            history = nil
-            log.error("history database unavailable: \(error)")
-        }
+        history = Self.openHistory(dataDir: dataDir, timeZone: config.site.timeZone, log: log)
+        timeZone = TimeZone(identifier: config.site.timeZone) ?? TimeZone(identifier: "UTC")!
         alertHook = config.alerts.hook.map { AlertHook(command: $0) }
+        refreshHistoryView(now: Date())
+    }
+
+    /// The history store, with what happened at open logged (a corrupt file moved aside), the
+    /// site's time zone remembered and old per-quarter detail pruned; nil (logged) when it cannot
+    /// be opened at all: the hub runs on without history.
+    static func openHistory(dataDir: String, timeZone: String, log: Logger) -> HistoryStore? {
+        do {
+            let h = try HistoryStore.open(dataDir: dataDir)
+            for n in h.notes { log.error("\(n)") }
+            try h.setTimeZone(timeZone)
+            try h.prune()
+            return h
+        } catch {
+            log.error("history database unavailable: \(error); the hub runs without recording history")
+            return nil
+        }
+    }
+
+    /// Sessions the history holds as open, for the loop to resume (`SiteLoop.resumeSessions`).
+    public func openSessions() -> [ChargingSession] {
+        guard let h = history else { return [] }
+        return fileQueue.sync { (try? h.openSessions()) ?? [] }
+    }
+
+    /// The demo replays its simulated day on every start: the history from that day's start on
+    /// is cleared first, so a replay is not counted twice.
+    public func restartHistory(from start: Date) {
+        guard let h = history else { return }
+        let log = log
+        fileQueue.sync { do { try h.forget(from: start) } catch { log.error("history: \(error)") } }
+        refreshHistoryView(now: start)
+    }
+
+    /// The History screen's value, refreshed at each quarter's end (nil without a history).
+    public var historyView: HistoryView? { viewBox.withLock { $0 } }
+
+    /// Rebuilds the History screen's value on the file queue, after the writes before it.
+    func refreshHistoryView(now: Date) {
+        guard let h = history else { return }
+        let box = viewBox, tz = timeZone, log = log
+        fileQueue.async {
+            do { let v = try h.view(now: now, timeZone: tz); box.withLock { $0 = v } } catch { log.error("history view: \(error)") }
+        }
     }
 
     public static func statePath(dataDir: String) -> String { (dataDir as NSString).appendingPathComponent("state.json") }
@@ -85,20 +130,14 @@ public final class SiteOutputs {
                 do { try AtomicFile.write(try enc.encode(states), to: path) } catch { log.error("pulse totals not saved: \(error)") }
             }
         case .recordQuarter(let q):
-            guard let h = history else { break }
-            let log = log
-            fileQueue.async {
-                do { try h.recordQuarter(HistoryStore.Quarter(start: q.start, averageKW: q.averageKW, importKWh: q.importKWh)) }
-                catch { log.error("history: \(error)") }
-            }
-        case let .recordEnergy(day, kwh):
-            guard let h = history else { break }
-            let log = log
-            fileQueue.async {
-                for (id, v) in kwh.sorted(by: { $0.key < $1.key }) where v > 0 {
-                    do { try h.addEnergy(day: day, id: id, kwh: v) } catch { log.error("history: \(error)") }
-                }
-            }
+            writeHistory { try $0.record(q) }
+            refreshHistoryView(now: q.start.addingTimeInterval(900))
+        case let .recordEnergy(quarter, day, kwh):
+            writeHistory { try $0.addEnergy(quarter: quarter, day: day, kwh: kwh) }
+        case .recordSession(let s):
+            writeHistory { try $0.record(s) }
+        case .recordMeterReading(let r):
+            writeHistory { try $0.record(r) }
         case .stopped:
             flush()
         default:
@@ -113,6 +152,15 @@ public final class SiteOutputs {
         if let r = pendingStatus { writeStatus(r) }
         fileQueue.sync {}
         alertHook?.drain()
+    }
+
+    /// One history write on the file queue (never on the decision path); a failure is logged.
+    private func writeHistory(_ w: @escaping (HistoryStore) throws -> Void) {
+        guard let h = history else { return }
+        let log = log
+        fileQueue.async {
+            do { try w(h) } catch { log.error("history: \(error)") }
+        }
     }
 
     private func writeState(_ s: ControllerState) {
@@ -145,4 +193,10 @@ public final class SiteOutputs {
         case .error: return .error
         }
     }
+}
+
+/// The History screen's value, shared between the file queue and the threads that publish snapshots.
+final class HistoryViewBox: Sendable {
+    private let value = Mutex<HistoryView?>(nil)
+    func withLock<R>(_ f: (inout HistoryView?) -> R) -> R { value.withLock { f(&$0) } }
 }

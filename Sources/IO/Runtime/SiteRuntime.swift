@@ -117,6 +117,7 @@ final class RealSiteShell {
         let site = SiteController(config: config, settings: settings, state: state, start: Date())
         loop = SiteLoop(site: site, devices: devices.loopDevices, clock: SystemClock(),
                         pulseStates: SiteOutputs.loadPulses(dataDir: dataDir, log: log))
+        loop.resumeSessions(outputs.openSessions())
     }
 
     func startMeter() throws {
@@ -240,7 +241,9 @@ final class RealSiteShell {
         extras.devices += modbus.health()
         pulseExtras(&extras, mono: mono)
         extras.log = LogRing.shared.snapshot()
-        return site.snapshot(now: now, mono: mono, extras: extras)
+        var snap = site.snapshot(now: now, mono: mono, extras: extras)
+        snap.history = outputs.historyView
+        return snap
     }
 
     /// A device line for each pulse input, and PV production from them when no inverter is read.

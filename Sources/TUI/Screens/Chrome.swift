@@ -13,8 +13,9 @@ enum Chrome {
         var tabs: [(String, Bool)] = ScreenID.allCases.map { ("\($0.rawValue) \($0.title)", $0 == st.screen) }
         var tabsW = width(tabs)
         let rightW = clock.count + safe.count
-        // Narrow: number-only tabs for the inactive screens.
-        if r.w - tabsW - rightW < 18 {
+        // Narrow: number-only tabs for the inactive screens, when not even a short name fits
+        // beside the named tabs (at 80 columns the names stay and the site's name is shortened).
+        if r.w - tabsW - rightW < 12 {
             tabs = ScreenID.allCases.map { ($0 == st.screen ? "\($0.rawValue) \($0.title)" : "\($0.rawValue)", $0 == st.screen) }
             tabsW = width(tabs)
         }

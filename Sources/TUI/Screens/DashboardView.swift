@@ -19,6 +19,7 @@ public enum DashboardView {
             case .boards: BoardsScreen.draw(&c, l.body, s, st)
             case .devices: DevicesScreen.draw(&c, l.body, s, st, &mem)
             case .log: LogScreen.draw(&c, l.body, s, st)
+            case .history: HistoryScreen.draw(&c, l.body, s, st)
             }
         } else {
             let t = "Waiting for the first snapshot from the core..."

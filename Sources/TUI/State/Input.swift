@@ -10,6 +10,7 @@ extension UIState {
             return []
         }
         if showHelp { showHelp = false; return [] }
+        if screen == .history, historyKey(key, s) { return [] }
 
         switch key {
         case .char("?"), .char("h"), .function(1): showHelp = true
@@ -18,7 +19,7 @@ extension UIState {
         case .ctrl("l"): repaintRequested = true
         case .tab: screen = screen.next
         case .backTab: screen = screen.previous
-        case .char(let c) where ("1"..."5").contains(c): screen = ScreenID(rawValue: Int(String(c))!)!
+        case .char(let c) where ("1"..."6").contains(c): screen = ScreenID(rawValue: Int(String(c))!)!
         case .up, .char("k"): move(-1, s)
         case .down, .char("j"): move(1, s)
         case .pageUp: move(-10, s)
@@ -59,6 +60,7 @@ extension UIState {
         case .boards: boardsTop = clamp(boardsTop + d, s.levels.count)
         case .devices: selectedDevice = clamp(selectedDevice + d, s.devices.count)
         case .log: logBack = max(0, min(logBack - d, max(0, s.log.count - 1)))
+        case .history: break
         }
     }
 

@@ -11,7 +11,7 @@ public enum Key: Equatable, Sendable {
 
 /// The screens, in tab order; the number is the key that selects it.
 public enum ScreenID: Int, CaseIterable, Sendable {
-    case overview = 1, points, boards, devices, log
+    case overview = 1, points, boards, devices, log, history
 
     public var title: String {
         switch self {
@@ -20,6 +20,7 @@ public enum ScreenID: Int, CaseIterable, Sendable {
         case .boards: return "Boards"
         case .devices: return "Devices"
         case .log: return "Log"
+        case .history: return "History"
         }
     }
     public var next: ScreenID { ScreenID(rawValue: rawValue % ScreenID.allCases.count + 1)! }

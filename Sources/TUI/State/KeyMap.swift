@@ -11,7 +11,7 @@ public enum KeyMap {
     public static let sections: [Section] = [
         Section(title: "Screens", entries: [
             Entry(keys: "Tab / S-Tab", action: "next / previous screen"),
-            Entry(keys: "1 2 3 4 5", action: "Overview, Points, Boards, Devices, Log"),
+            Entry(keys: "1 2 3 4 5 6", action: "Overview, Points, Boards, Devices, Log, History"),
             Entry(keys: "Up Down j k", action: "move the selection (PgUp PgDn Home End)"),
             Entry(keys: "? h F1", action: "this help (any key closes it)"),
             Entry(keys: "Ctrl-L", action: "redraw the whole screen"),
@@ -26,10 +26,12 @@ public enum KeyMap {
             Entry(keys: "] [", action: "manual current up / down 1 A"),
             Entry(keys: "u d", action: "priority up / down"),
         ]),
-        Section(title: "Relays and log", entries: [
+        Section(title: "Relays, log and history", entries: [
             Entry(keys: "r R", action: "select next / previous relay"),
             Entry(keys: "N F A", action: "relay override on / off / auto"),
             Entry(keys: "l", action: "log: cycle the minimum level shown"),
+            // One line: the help has to fit 80x24 (Up Down and Home End move through days too).
+            Entry(keys: "Left Right", action: "history: day back / on; PgUp PgDn month; v kWh day/month"),
         ]),
     ]
 
@@ -46,6 +48,8 @@ public enum KeyMap {
             return common + [("Up/Dn", "Select"), ("+-", "Slider")]
         case .log:
             return common + [("l", "Level"), ("Up/Dn", "Scroll"), ("End", "Follow")]
+        case .history:
+            return common + [("<-/->", "Day"), ("PgUp/Dn", "Month"), ("End", "Today"), ("v", "Day/Month")]
         }
     }
     public static let footerQuit = ("q", "Quit")

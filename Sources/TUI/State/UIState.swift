@@ -26,6 +26,9 @@ public struct UIState: Equatable, Sendable {
     /// Lines scrolled back from the newest log line (0 = follow the tail).
     public var logBack = 0
     public var logLevel: LogLine.Level = .info
+    /// History screen: days back from the latest day held, and kWh for the month instead of the day.
+    public var historyBack = 0
+    public var historyMonthly = false
     public var showHelp = false
     public var confirmQuit = false
     public var quit = false
