@@ -47,7 +47,7 @@ final class ConfigOCPPTests: XCTestCase {
     }
     func testMissingBlock() throws {
         XCTAssertEqual(try problems("ocpp_missing_block"), [
-            "ocpp_missing_block.yaml:15: chargepoints.cp9.ocpp: required key 'ocpp' is missing — give the charger's OCPP identity, e.g. `ocpp: { id: CP009, connector: 1, password_file: /etc/kwartier/cp009.pw }`"])
+            "ocpp_missing_block.yaml:16: chargepoints.cp9.ocpp: required key 'ocpp' is missing — give the charger's OCPP identity, e.g. `ocpp: { id: CP009, connector: 1, password_file: /etc/kwartier/cp009.pw }`"])
     }
     func testNoModbusOnAnOCPPPoint() throws {
         XCTAssertEqual(try problems("ocpp_with_modbus"), [
@@ -55,6 +55,6 @@ final class ConfigOCPPTests: XCTestCase {
     }
     func testSameIdTwice() throws {
         XCTAssertEqual(try problems("ocpp_same_id"), [
-            "ocpp_same_id.yaml:23: chargepoints.cp10.ocpp.id: same OCPP id and connector as cp9: CP009 connector 1 — give each charge point its own id, or another connector"])
+            "ocpp_same_id.yaml:24: chargepoints.cp10.ocpp.id: same OCPP id and connector as cp9: CP009 connector 1 — give each charge point its own id, or another connector"])
     }
 }

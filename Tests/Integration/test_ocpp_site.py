@@ -161,7 +161,8 @@ def test_a_lost_point_is_budgeted_at_its_safe_current_and_comes_back(site, kwart
     cp2 = site.chargers.connect("CP002", PASSWORDS["CP002"])
     site.chargers.run(cp2.plug_in_and_start())
     assert wait_for(lambda: "cleared: device cp2 back" in site.text(), 10), site.text()[-2000:]
-    assert wait_for(lambda: lease(cp2) is not None and cp2.drawing[0] >= 6.0, 20), site.text()[-2000:]
+    new_lease = lambda: any(a == "SetChargingProfile" and p["stack_level"] == 1 for _, a, p in cp2.received)  # noqa: E731
+    assert wait_for(lambda: new_lease() and cp2.drawing[0] >= 6.0, 20), site.text()[-2000:]
     assert max(site.p1.last_lines) <= 25.0 + 0.01
 
 
