@@ -57,4 +57,48 @@ final class ConfigOCPPTests: XCTestCase {
         XCTAssertEqual(try problems("ocpp_same_id"), [
             "ocpp_same_id.yaml:24: chargepoints.cp10.ocpp.id: same OCPP id and connector as cp9: CP009 connector 1 — give each charge point its own id, or another connector"])
     }
+
+    // MARK: cloud points
+
+    func inline(_ yaml: String) -> [String] {
+        do {
+            _ = try ConfigLoader(knownDrivers: ["zaptec", "easee", "alfen-eve"]).load(yaml: yaml, file: "k.yaml")
+            return []
+        } catch let e as ConfigErrors { return e.errors.map(\.description) } catch { return ["\(error)"] }
+    }
+
+    func testReadsAZaptecPoint() throws {
+        let yaml = """
+        grid: { fuse_a: 40, meter: virtual }
+        chargepoints:
+          cp10: { board: grid, driver: zaptec, cloud: { username: me@example.com, password_file: /etc/kwartier/zaptec.pw, installation: I1, charger: C1 } }
+        """
+        let (c, _) = try ConfigLoader(knownDrivers: ["zaptec"]).load(yaml: yaml, file: "k.yaml")
+        XCTAssertEqual(c.chargepoints[0].transport, .cloud(CloudPointLink(vendor: "zaptec", username: "me@example.com",
+            passwordFile: "/etc/kwartier/zaptec.pw", installation: "I1", charger: "C1", api: "https://api.zaptec.com", minIntervalS: 30)))
+    }
+
+    func testZaptecNeedsItsInstallation() {
+        XCTAssertEqual(inline("""
+        grid: { fuse_a: 40, meter: virtual }
+        chargepoints:
+          cp10: { board: grid, driver: zaptec, cloud: { username: me, password_file: /p, charger: C1 } }
+        """), ["k.yaml:3: chargepoints.cp10.cloud.installation: required key 'installation' is missing — give the Zaptec installation id the charger belongs to"])
+    }
+
+    func testEaseeSiteAndCircuitGoTogether() {
+        XCTAssertEqual(inline("""
+        grid: { fuse_a: 40, meter: virtual }
+        chargepoints:
+          cp11: { board: grid, driver: easee, cloud: { username: me, password_file: /p, charger: EH1, site: S1 } }
+        """), ["k.yaml:3: chargepoints.cp11.cloud.circuit: `site` and `circuit` go together — give both to write the circuit's per-phase current, or neither to write the charger's dynamic current"])
+    }
+
+    func testCloudBlockOnAModbusPoint() {
+        XCTAssertEqual(inline("""
+        grid: { fuse_a: 40, meter: virtual }
+        chargepoints:
+          cp1: { board: grid, driver: alfen-eve, tcp: 10.0.0.1, cloud: { username: me } }
+        """), ["k.yaml:3: chargepoints.cp1.cloud: `cloud:` belongs to a charge point with `driver: zaptec` or `driver: easee` — write the cloud driver, or remove the `cloud:` block"])
+    }
 }

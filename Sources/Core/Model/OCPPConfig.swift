@@ -29,3 +29,29 @@ public struct OCPPPointLink: Sendable, Equatable, Codable {
         self.id = id; self.connector = connector; self.passwordFile = passwordFile
     }
 }
+
+/// A charge point driven through its vendor's cloud (`driver: zaptec` or `driver: easee`,
+/// `cloud: { username, password_file, installation, charger, site, circuit, api }`).
+public struct CloudPointLink: Sendable, Equatable, Codable {
+    public var vendor: String
+    public var username: String
+    /// The file holding the account password (never kept in the config, never logged).
+    public var passwordFile: String
+    /// Zaptec: the installation balanced as one group; the charger read for state and currents.
+    public var installation: String?
+    public var charger: String
+    /// Easee: the site and circuit, when the circuit's per-phase current is written.
+    public var site: String?
+    public var circuit: String?
+    /// The API's base URL; the vendor's public one unless a test points it at an emulator.
+    public var api: String
+    /// Increases are sent at most this often (the vendor's fair use); decreases go at once.
+    public var minIntervalS: Double
+    public init(vendor: String, username: String, passwordFile: String, installation: String? = nil, charger: String,
+                site: String? = nil, circuit: String? = nil, api: String, minIntervalS: Double) {
+        self.vendor = vendor; self.username = username; self.passwordFile = passwordFile; self.installation = installation
+        self.charger = charger; self.site = site; self.circuit = circuit; self.api = api; self.minIntervalS = minIntervalS
+    }
+
+    public static let defaultAPI = ["zaptec": "https://api.zaptec.com", "easee": "https://api.easee.com"]
+}

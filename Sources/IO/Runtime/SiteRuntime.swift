@@ -102,12 +102,13 @@ final class RealSiteShell {
         let dataDir = config.site.dataDir
         outputs = SiteOutputs(config: config, dataDir: dataDir, logLabel: "run")
         let relayFactory = RelayDeviceFactory(config: config, modbus: modbus)
-        do { ocpp = try OCPPServer.make(config); try ocpp?.start() } catch {
+        let cloud: [String: ChargePointDevice]
+        do { cloud = try CloudDevices.build(config); ocpp = try OCPPServer.make(config); try ocpp?.start() } catch {
             modbus.shutdown()
             throw SiteRuntime.StartError(description: "\(error)")
         }
         devices = SiteDeviceSet.build(config: config, modbus: modbus, pulseFactory: relayFactory,
-                                      pulseQueue: QueueExecutor(label: "kwartier.pulses"), ocpp: ocpp)
+                                      pulseQueue: QueueExecutor(label: "kwartier.pulses"), ocpp: ocpp, cloud: cloud)
         for p in devices.problems { log.error("\(p)") }
         if config.relays.isEmpty {
             relayDriver = nil

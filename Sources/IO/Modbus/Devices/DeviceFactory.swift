@@ -103,7 +103,7 @@ public struct DeviceFactory {
                 let w = ModbusWorker(kind: .rtu(bus: bus, device: b.device, interFrameMs: b.interFrameMs), options: options)
                 workers[key] = w; workerList.append(w)
                 return w
-            case .simulated, .ocpp:
+            case .simulated, .ocpp, .cloud:
                 return nil
             }
         }
@@ -121,7 +121,7 @@ public struct DeviceFactory {
                 label = "\(id) (\(vendor) \(host)\(port == 502 ? "" : ":\(port)") unit \(u))"; unit = u; serial = nil
             case let .rtu(bus, address, s):
                 label = "\(id) (\(vendor) \(bus) addr \(address) @ \(s))"; unit = address; serial = s
-            case .simulated, .ocpp: return nil
+            case .simulated, .ocpp, .cloud: return nil
             }
             let ch = ModbusChannel(id: id, label: label, worker: w, unit: unit, serial: serial,
                                    responseTimeoutS: profile?.timing.responseTimeoutS, fc16Only: profile?.timing.fc16Only ?? false,
@@ -148,7 +148,7 @@ public struct DeviceFactory {
             return p
         }
 
-        for cp in config.chargepoints where cp.driver != "simulated" && cp.transport != .simulated && !cp.transport.isOCPP {
+        for cp in config.chargepoints where cp.driver != "simulated" && cp.transport != .simulated && !cp.transport.isRemote {
             guard let p = profile(cp.driver, kind: .chargepoint, id: cp.id, transport: cp.transport),
                   let ch = channel(id: cp.id, profile: p, transport: cp.transport) else { continue }
             let dev = ProfileChargePoint(id: cp.id, profile: p, channel: ch)
