@@ -15,8 +15,7 @@ setup-test:
 	@scripts/setup-venv.sh
 
 release: setup
-	@$(SWIFT) build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]|^Building for|^Write |^Compiling plugin' || true
-	@test -x .build/release/kwartier
+	@SWIFT=$(SWIFT) scripts/build.sh -c release
 
 build: setup
 	@$(SWIFT) build

@@ -4,6 +4,7 @@ import PackageDescription
 // Layers: KwartierCore (pure domain + decisions) <- KwartierIO (P1, Modbus, serial, persistence)
 // <- KwartierTUI (ncursesw dashboard) <- kwartier (CLI). Core imports neither IO nor TUI.
 let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "Kwartier",
@@ -26,7 +27,7 @@ let package = Package(
                        providers: [.apt(["libmodbus-dev"])]),
         .target(name: "KwartierCore",
                 dependencies: [.product(name: "Yams", package: "Yams")],
-                path: "Sources/Core", swiftSettings: swift5),
+                path: "Sources/Core", swiftSettings: swift6),
         .target(name: "KwartierIO",
                 dependencies: ["KwartierCore", "CModbus", .product(name: "Logging", package: "swift-log"),
                                .product(name: "GRDB", package: "GRDB.swift"),
@@ -38,12 +39,19 @@ let package = Package(
                 path: "Sources/IO", resources: [.copy("Profiles")], swiftSettings: swift5),
         .target(name: "KwartierTUI",
                 dependencies: ["KwartierCore", "CNcursesw"],
-                path: "Sources/TUI", swiftSettings: swift5),
+                path: "Sources/TUI", swiftSettings: swift6),
         .executableTarget(name: "kwartier",
                 dependencies: ["KwartierCore", "KwartierIO", "KwartierTUI",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                .product(name: "Logging", package: "swift-log")],
                 path: "Sources/kwartier", swiftSettings: swift5),
+        // Development only (not installed): the dashboard over a deterministic fake site.
+        .target(name: "KwartierPreview", dependencies: ["KwartierCore", "KwartierTUI"],
+                path: "Sources/Preview", swiftSettings: swift6),
+        .executableTarget(name: "kwartier-preview",
+                dependencies: ["KwartierCore", "KwartierTUI", "KwartierPreview",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                path: "Sources/PreviewTool", swiftSettings: swift5),
         .executableTarget(name: "kwartier-bench",
                 dependencies: ["KwartierCore", "KwartierIO", "KwartierTUI"],
                 path: "Sources/Bench", swiftSettings: swift5),
@@ -51,7 +59,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: swift5),
         .testTarget(name: "IOTests", dependencies: ["KwartierIO", "KwartierCore", .product(name: "Logging", package: "swift-log")], path: "Tests/IOTests",
                     swiftSettings: swift5),
-        .testTarget(name: "TUITests", dependencies: ["KwartierTUI", "KwartierCore"], path: "Tests/TUITests",
+        .testTarget(name: "TUITests", dependencies: ["KwartierTUI", "KwartierCore", "KwartierPreview"], path: "Tests/TUITests",
                     swiftSettings: swift5),
     ]
 )

@@ -10,13 +10,16 @@ out=fuzz-out
 bin=.build/fuzz/p1-fuzz
 mkdir -p "$out/corpus" "$out/seeds" "$out/crashes" .build/fuzz
 
-sources=(Sources/Core/P1/*.swift Sources/Core/Model/Phase.swift Sources/Core/Model/Measurements.swift
+sources=(Sources/Core/P1/*.swift Sources/Core/Model/Phase.swift Sources/Core/Model/Measurements.swift Sources/Core/Text/Format.swift
          Tests/Fuzz/P1FuzzTarget.swift)
 newest_src=$(ls -t "${sources[@]}" | head -1)
 if [ ! -x "$bin" ] || [ "$newest_src" -nt "$bin" ]; then
   echo "building $bin"
+  # A failed build must not leave the previous binary to fuzz: remove it first; with pipefail the
+  # compiler's status (not grep's) decides, and set -e stops the script on it.
+  rm -f "$bin"
   swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name P1Fuzz "${sources[@]}" -o "$bin" 2>&1 \
-    | grep -v "Cannot export local symbol" || true
+    | { grep -v "Cannot export local symbol" || true; }
 fi
 test -x "$bin"
 

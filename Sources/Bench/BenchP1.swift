@@ -62,7 +62,7 @@ func benchP1() throws {
         checksum += Double(out.count)
         return frames.count
     }
-    func fmt(_ v: Double, _ d: Int = 0) -> String { String(format: "%.\(d)f", v) }
+    func fmt(_ v: Double, _ d: Int = 0) -> String { TextFormat.fixed(v, d) }
     let bytesPer = corpus.count / count
     print("p1.decode_telegrams_per_s=\(fmt(decode.perSecond)) (\(fmt(decode.microseconds, 1)) us/telegram, "
           + "\(bytesPer) B e-MUCS 3-phase + gas + 13-month history; framer + CRC + parse + typed values)")

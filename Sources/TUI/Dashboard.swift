@@ -74,7 +74,7 @@ public final class Dashboard {
 
     public func run(feed: SnapshotFeed, onCommand: @escaping (UserCommand) -> Void, isDrivingHardware: Bool,
                     stopAfter: Double? = nil) throws -> DashboardExit {
-        guard isatty(0) == 1 && isatty(1) == 1 else { throw DashboardError.notATerminal }
+        guard TerminalCaps.isInteractive() else { throw DashboardError.notATerminal }
         let utf8 = TerminalCaps.localeIsUTF8()          // also sets the locale before newterm
         let dirs = options.themeDirs ?? ThemeLoader.searchDirs()
         let loaded = ThemeLoader.load(options.theme, searchDirs: dirs)

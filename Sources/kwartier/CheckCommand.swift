@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import KwartierCore
 import KwartierIO
+import KwartierTUI
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate a configuration and print the site tree (exit 2 on errors).",
         discussion: """
-        Every error names the file, the line, the key and the fix. Nothing is driven while
+        Every error names the file, the line, the key and the fix. Nothing is driven while \
         the configuration is invalid.
 
         Example:
@@ -21,7 +22,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let (config, warnings) = try loadConfigOrExit(options.config)
         for w in warnings { printErr(w.description) }
-        print(SiteTreeReport.render(config, ascii: ascii || !Terminal.utf8))
+        print(SiteTreeReport.render(config, ascii: ascii || !TerminalCaps.localeIsUTF8()))
         print("Configuration OK: \(config.file)")
     }
 }
@@ -48,17 +49,4 @@ func loadConfigOrExit(_ path: String?) throws -> (SiteConfig, [ConfigProblem]) {
 
 func printErr(_ s: String) {
     FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
-}
-
-enum Terminal {
-    /// Whether the locale's character set is UTF-8 (else draw with ASCII).
-    static var utf8: Bool {
-        for v in ["LC_ALL", "LC_CTYPE", "LANG"] {
-            if let s = ProcessInfo.processInfo.environment[v], !s.isEmpty {
-                let u = s.uppercased()
-                return u.contains("UTF-8") || u.contains("UTF8")
-            }
-        }
-        return false
-    }
 }

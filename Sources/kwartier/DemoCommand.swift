@@ -9,13 +9,13 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the built-in simulated site with the dashboard (no hardware needed).",
         discussion: """
-        A car park of 8 charge points over 2 boards under a 40 A connection, with PV, an SG-Ready
-        heat pump and a boiler; cars come and go. The real control core drives it through real
+        A car park of 8 charge points over 2 boards under a 40 A connection, with PV, an SG-Ready \
+        heat pump and a boiler; cars come and go. The real control core drives it through real \
         P1 telegram bytes. Keys: see `?` in the dashboard.
 
         Examples:
           kwartier demo
-          kwartier demo --config kwartier.yaml   # simulate the site of a real configuration
+          kwartier demo --config kwartier.yaml   # simulate a configured site
           kwartier demo --headless --seconds 30  # print live values line by line
           kwartier demo --speed 10 --start 06:00 # ten times faster from dawn
         """)
@@ -48,7 +48,7 @@ struct DemoCommand: ParsableCommand {
             siteConfig = try ConfigLoader(knownDrivers: KnownDrivers.names).load(yaml: DemoSite.yaml, file: "built-in demo").0
         }
         siteConfig.site.dataDir = dir
-        let useDashboard = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let useDashboard = !headless && TerminalCaps.isInteractive()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         KwartierLogHandler.bootstrap(sink: useDashboard ? .file(RotatingFile(path: dir + "/kwartier.log")) : .stderr)
         let lock: InstanceLock

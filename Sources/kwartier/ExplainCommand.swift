@@ -8,7 +8,7 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Why each charge point has its setpoint right now (from the running hub).",
         discussion: """
-        Reads the latest decision of the hub running on this data_dir and prints, for every
+        Reads the latest decision of the hub running on this data_dir and prints, for every \
         point, the constraint that binds it, in words and numbers.
 
         Examples:

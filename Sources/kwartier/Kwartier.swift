@@ -7,7 +7,7 @@ struct Kwartier: ParsableCommand {
         commandName: "kwartier",
         abstract: "Open energy hub: P1 meter, EV charge points over Modbus, fuse-tree load balancing, quarter-hour peak control.",
         discussion: """
-        Start with `kwartier demo` (no hardware needed), check a configuration with
+        Start with `kwartier demo` (no hardware needed), check a configuration with \
         `kwartier check --config kwartier.yaml`, then drive a site with `kwartier run`.
 
         Examples:
@@ -19,6 +19,6 @@ struct Kwartier: ParsableCommand {
         version: KwartierVersion.string,
         subcommands: [DemoCommand.self, RunCommand.self, CheckCommand.self, P1Command.self,
                       ModbusCommand.self, DeviceCommand.self, SimulateCommand.self, ExplainCommand.self,
-                      RelayCommand.self, DashboardPreviewCommand.self, DebugCommand.self]
+                      RelayCommand.self, DebugCommand.self]
     )
 }

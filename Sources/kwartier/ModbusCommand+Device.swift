@@ -36,8 +36,8 @@ struct DeviceListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the device profiles: driver name, kind, transport, capabilities, verified.",
         discussion: """
-        "verified: no" means at least one register could not be checked against a public
-        document: the profile says which, and `kwartier device probe` checks it on site.
+        "verified: no" means at least one register could not be checked against a public \
+        document: the profile says which, and `kwartier device probe` checks it on site. \
         User profiles are read from /etc/kwartier/profiles, KWARTIER_PROFILES and --profiles.
 
         Examples:
@@ -96,17 +96,17 @@ struct DeviceShowCommand: ParsableCommand {
         for s in p.setup { print("set-up:     \(s)") }
         if let c = p.chargepoint {
             var line = "setpoint:   \(c.setpoint.unit.rawValue)"
-            if let m = c.setpoint.minA { line += ", min \(RegisterCodec.format(m)) A" }
+            if let m = c.setpoint.minA { line += ", min \(TextFormat.plain(m)) A" }
             line += ", pause by \(c.setpoint.pause == .zero ? "writing 0" : "disabling")"
-            if let w = c.setpoint.watchdogS { line += ", charger watchdog \(RegisterCodec.format(w)) s" }
-            if let r = c.setpoint.refreshS { line += ", rewritten every \(RegisterCodec.format(r)) s" }
-            if let h = c.heartbeat { line += ", heartbeat \(RegisterCodec.format(h.value)) every \(RegisterCodec.format(h.intervalS)) s" }
+            if let w = c.setpoint.watchdogS { line += ", charger watchdog \(TextFormat.plain(w)) s" }
+            if let r = c.setpoint.refreshS { line += ", rewritten every \(TextFormat.plain(r)) s" }
+            if let h = c.heartbeat { line += ", heartbeat \(TextFormat.plain(h.value)) every \(TextFormat.plain(h.intervalS)) s" }
             print(line)
         }
         print("registers:")
         for (name, spec) in p.allRegisters {
             var d = spec.description
-            if spec.scale != 1 { d += " ×\(RegisterCodec.format(spec.scale))" }
+            if spec.scale != 1 { d += " ×\(TextFormat.plain(spec.scale))" }
             if let u = spec.unit { d += " \(u)" }
             if spec.writeOnly { d += " (write-only)" } else if spec.writable { d += " (written)" }
             print("  " + pad(name, 34) + d)
@@ -119,13 +119,16 @@ struct DeviceProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Read every capability of a device through its profile and print it with units (the commissioning check).",
         discussion: """
-        Each value is read on its own, so one refused register does not hide the others. Exit
-        code 0 when every value answered, 1 when some did not. Missing line settings come from
+        Each value is read on its own, so one refused register does not hide the others. Exit \
+        code 0 when every value answered, 1 when some did not. A register the profile marks \
+        optional (only some firmware has it) that answers "illegal data address" shows as \
+        "not on this firmware" and does not fail the probe. Missing line settings come from \
         the profile's defaults.
 
         Examples:
           kwartier device probe --driver alfen-eve --tcp 192.168.1.50 --unit 1
-          kwartier device probe --driver abb-terra-ac --rtu /dev/ttyUSB0 --baud 115200 --unit 2
+          kwartier device probe --driver abb-terra-ac --rtu /dev/ttyUSB0 \\
+              --baud 115200 --unit 2
           kwartier device probe --driver peblar --tcp 192.168.1.70 --write-current 10
           kwartier device probe --driver alfen-eve --tcp 192.168.1.50 --phases 1
         """)
@@ -167,7 +170,7 @@ struct DeviceProbeCommand: ParsableCommand {
             guard let cp = device as? ProfileChargePoint else { printErr("--write-current is for charge points"); throw ExitCode(2) }
             do {
                 try cp.writeCurrent(w)
-                lines.append(ProbeLine(name: "write setpoint", value: RegisterCodec.format(cp.effectiveSetpoint(w)), unit: "A", error: nil,
+                lines.append(ProbeLine(name: "write setpoint", value: TextFormat.plain(cp.effectiveSetpoint(w)), unit: "A", error: nil,
                                        register: cp.spec.setpoint.registers.map(\.description).joined(separator: ", ")))
             } catch {
                 lines.append(ProbeLine(name: "write setpoint", value: nil, unit: "A", error: "\(error)", register: ""))
@@ -188,7 +191,9 @@ struct DeviceProbeCommand: ParsableCommand {
                 let v = l.error.map { "FAILED: \($0)" } ?? "\(l.value ?? "")\(l.unit.map { " \($0)" } ?? "")"
                 print("  " + pad(l.name, 30) + pad(v, 28) + l.register)
             }
-            print("\(lines.count - failed) of \(lines.count) values read\(failed > 0 ? ", \(failed) failed" : "")")
+            let absent = lines.filter { $0.absent == true }.count
+            print("\(lines.count - failed - absent) of \(lines.count) values read\(failed > 0 ? ", \(failed) failed" : "")"
+                  + (absent > 0 ? ", \(absent) not on this firmware (optional)" : ""))
         }
         if failed > 0 { throw ExitCode(1) }
     }
@@ -199,13 +204,14 @@ struct DeviceWatchCommand: ParsableCommand {
         commandName: "watch",
         abstract: "Poll every Modbus device of a configuration in cycles and show readings and health.",
         discussion: """
-        Each device is read on its own worker (one per TCP endpoint, one per RS485 bus), like
-        the control loop does; a dead device only costs its own worker time. --set writes a
+        Each device is read on its own worker (one per TCP endpoint, one per RS485 bus), like \
+        the control loop does; a dead device only costs its own worker time. --set writes a \
         charge point's setpoint in every cycle (which also feeds its watchdog).
 
         Examples:
           kwartier device watch --config kwartier.yaml --cycles 5
-          kwartier device watch --config kwartier.yaml --interval 0.5 --duration 30 --set cp1=10 --json
+          kwartier device watch --config kwartier.yaml --interval 0.5 --duration 30 \\
+              --set cp1=10 --json
         """)
     @OptionGroup var options: ConfigOptions
     @OptionGroup var profileOptions: ProfileOptions
@@ -339,7 +345,7 @@ struct DeviceWatchCommand: ParsableCommand {
                     if let a = sp { try cp.writeCurrent(a) }
                     let s = try cp.readStatus()
                     let sum = "\(s.state.rawValue) \(s.currents) A" + (s.powerW.map { " \(Int($0)) W" } ?? "")
-                        + (s.appliedSetpointA.map { " applied \(RegisterCodec.format($0)) A" } ?? "")
+                        + (s.appliedSetpointA.map { " applied \(TextFormat.plain($0)) A" } ?? "")
                     return DeviceResult(ms: 0, summary: sum, state: s.state.rawValue, currents: s.currents.values, powerW: s.powerW,
                                         values: s.appliedSetpointA.map { ["applied_a": $0] })
                 }

@@ -131,14 +131,18 @@ struct ModbusReadCommand: ParsableCommand {
         commandName: "read",
         abstract: "Read registers, coils or discrete inputs and print them decoded.",
         discussion: """
-        Several values of the chosen type are read in one request (--count). Raw registers are
+        Several values of the chosen type are read in one request (--count). Raw registers are \
         shown in hex next to each value.
 
         Examples:
-          kwartier modbus read --tcp 192.168.1.50 --unit 1 --holding 1201 --type string --count 5
-          kwartier modbus read --tcp 192.168.1.50 --unit 1 --holding 320 --type float32 --count 3
-          kwartier modbus read --tcp 10.0.0.7 --unit 1 --input 70 --type s32 --word-order little
-          kwartier modbus read --rtu /dev/ttyUSB0 --baud 38400 --unit 5 --holding 0xC568 --type s32 --scale 10
+          kwartier modbus read --tcp 192.168.1.50 --unit 1 --holding 1201 \\
+              --type string --count 5
+          kwartier modbus read --tcp 192.168.1.50 --unit 1 --holding 320 \\
+              --type float32 --count 3
+          kwartier modbus read --tcp 10.0.0.7 --unit 1 --input 70 --type s32 \\
+              --word-order little
+          kwartier modbus read --rtu /dev/ttyUSB0 --baud 38400 --unit 5 \\
+              --holding 0xC568 --type s32 --scale 10
         """)
     @OptionGroup var endpoint: ModbusEndpointOptions
     @OptionGroup var register: RegisterOptions
@@ -177,15 +181,18 @@ struct ModbusWriteCommand: ParsableCommand {
         commandName: "write",
         abstract: "Write one value to a holding register or a coil.",
         discussion: """
-        16-bit values go with function 6 (or 16 with --fc16), 32/64-bit values always with one
-        function-16 request covering all their registers, coils with function 5. The value is
+        16-bit values go with function 6 (or 16 with --fc16), 32/64-bit values always with one \
+        function-16 request covering all their registers, coils with function 5. The value is \
         in engineering units: raw = value / scale.
 
         Examples:
-          kwartier modbus write --tcp 192.168.1.50 --unit 1 --holding 1210 --type float32 --value 10
-          kwartier modbus write --tcp 192.168.1.60 --unit 1 --holding 0x4100 --type u32 --scale 0.001 --value 16
+          kwartier modbus write --tcp 192.168.1.50 --unit 1 --holding 1210 \\
+              --type float32 --value 10
+          kwartier modbus write --tcp 192.168.1.60 --unit 1 --holding 0x4100 \\
+              --type u32 --scale 0.001 --value 16
           kwartier modbus write --tcp 192.168.1.70 --unit 255 --coil 400 --value 1
-          kwartier modbus write --rtu /dev/ttyUSB0 --baud 57600 --stop-bits 2 --unit 50 --holding 0x0D00 --value 0x55AA
+          kwartier modbus write --rtu /dev/ttyUSB0 --baud 57600 --stop-bits 2 \\
+              --unit 50 --holding 0x0D00 --value 0x55AA
         """)
     @OptionGroup var endpoint: ModbusEndpointOptions
     @OptionGroup var register: RegisterOptions
@@ -213,7 +220,7 @@ struct ModbusWriteCommand: ParsableCommand {
         }
         do {
             try ch.write(v, to: spec)
-            print("wrote \(spec) = \(RegisterCodec.format(v))")
+            print("wrote \(spec) = \(TextFormat.plain(v))")
         } catch {
             printErr("\(error)")
             throw modbusExitCode(for: error)
@@ -226,14 +233,15 @@ struct ModbusScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Find the slave ids answering on an RS485 bus, at the common baud rates.",
         discussion: """
-        For every line setting and slave id, one register is read; any answer (a value or a
-        Modbus exception) means a device is there. Progress goes to stderr, findings to stdout.
-        A full scan of 247 ids at 5 baud rates and 2 parities takes a few minutes: narrow it
+        For every line setting and slave id, one register is read; any answer (a value or a \
+        Modbus exception) means a device is there. Progress goes to stderr, findings to stdout. \
+        A full scan of 247 ids at 5 baud rates and 2 parities takes a few minutes: narrow it \
         with --bauds, --parities and --ids.
 
         Examples:
           kwartier modbus scan --rtu /dev/ttyUSB0
-          kwartier modbus scan --rtu /dev/ttyUSB0 --bauds 9600,57600 --parities N --ids 1-60
+          kwartier modbus scan --rtu /dev/ttyUSB0 --bauds 9600,57600 --parities N \\
+              --ids 1-60
           kwartier modbus scan --rtu /dev/ttyUSB0 --register 0x0100 --timeout 0.2
         """)
     @Option(help: ArgumentHelp("Serial device of the bus.", valueName: "device")) var rtu: String

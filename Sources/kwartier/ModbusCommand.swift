@@ -12,13 +12,16 @@ struct ModbusCommand: ParsableCommand {
         commandName: "modbus",
         abstract: "Read, write and scan Modbus registers (technician tools).",
         discussion: """
-        Exit codes: 0 done, 2 impossible request, 3 the device answered with a Modbus exception,
+        Exit codes: 0 done, 2 impossible request, 3 the device answered with a Modbus exception, \
         4 no answer / cannot connect. A call never waits longer than its timeout.
 
         Examples:
-          kwartier modbus read --tcp 192.168.1.50 --unit 1 --holding 1210 --type float32
-          kwartier modbus read --rtu /dev/ttyUSB0 --baud 57600 --parity N --stop-bits 2 --unit 50 --holding 0x0100
-          kwartier modbus write --tcp 192.168.1.50 --unit 1 --holding 1210 --type float32 --value 10
+          kwartier modbus read --tcp 192.168.1.50 --unit 1 --holding 1210 \\
+              --type float32
+          kwartier modbus read --rtu /dev/ttyUSB0 --baud 57600 --parity N \\
+              --stop-bits 2 --unit 50 --holding 0x0100
+          kwartier modbus write --tcp 192.168.1.50 --unit 1 --holding 1210 \\
+              --type float32 --value 10
           kwartier modbus scan --rtu /dev/ttyUSB0
         """,
         subcommands: [ModbusReadCommand.self, ModbusWriteCommand.self, ModbusScanCommand.self])

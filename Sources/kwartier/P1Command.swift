@@ -23,14 +23,18 @@ struct P1DecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Decode every telegram in a file or stdin (exit 1 if any failed its CRC).",
         discussion: """
-        Telegrams are found anywhere in the input (garbage between them is skipped). With
-        --json, one object per telegram per line:
+        Telegrams are found anywhere in the input (garbage between them is skipped). With \
+        --json, one object per telegram per line, like this (shown folded):
+
           {"header": "/FLU5\\\\253769484_A", "crc": "ok"|"bad"|"absent",
            "values": {"1-0:1.8.1": {"value": 301.548, "unit": "kWh"},
-                      "0-1:24.2.3": {"time": "2023-11-02T12:10:02+01:00", "value": 92.287, "unit": "m3"},
-                      "0-0:98.1.0": [{"start": "...", "peak_time": "...", "kw": 4.927}], ...}}
-        Timestamps are ISO-8601 with the meter's offset (S = +02:00, W = +01:00); placeholder
-        times (an empty month) are null.
+             "0-1:24.2.3": {"time": "2023-11-02T12:10:02+01:00", "value": 92.287,
+                            "unit": "m3"},
+             "0-0:98.1.0": [{"start": "...", "peak_time": "...", "kw": 4.927}],
+             ...}}
+
+        Timestamps are ISO-8601 with the meter's offset (S = +02:00, W = +01:00); \
+        placeholder times (an empty month) are null.
 
         Examples:
           kwartier p1 decode capture.txt
@@ -97,12 +101,7 @@ struct OutputBuffer {
     mutating func write(_ s: String) { bytes.append(contentsOf: s.utf8) }
     mutating func flushIfLarge() { if bytes.count >= 65536 { flush() } }
     mutating func flush() {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(1, $0.baseAddress! + off, $0.count - off) }
-            if n <= 0 { if errno == EINTR { continue }; break }
-            off += n
-        }
+        writeAll(1, bytes)
         bytes.removeAll(keepingCapacity: true)
     }
 }
@@ -136,19 +135,21 @@ struct P1ListenCommand: ParsableCommand {
         commandName: "listen",
         abstract: "Live readings from a meter, one line per telegram, with optional pass-through.",
         discussion: """
-        Reads a P1 port (serial), a P1 dongle or ser2net bridge (TCP), or a capture file, and
-        prints one line per good telegram: meter time, net power, per-line current and voltage,
-        the quarter-hour average and month peak (e-MUCS) and gas. Connection events, CRC failures
+        Reads a P1 port (serial), a P1 dongle or ser2net bridge (TCP), or a capture file, and \
+        prints one line per good telegram: meter time, net power, per-line current and voltage, \
+        the quarter-hour average and month peak (e-MUCS) and gas. Connection events, CRC failures \
         and staleness go to stderr; a summary is printed on exit (Ctrl-C).
 
         --baud auto tries 115200 8N1, 115200 7E1 and 9600 7E1 until valid telegrams arrive.
-        --passthrough forwards every good telegram byte for byte to up to three outputs:
-        tcp://HOST:PORT (a listener, several clients) or serial:/dev/X[@9600]; a slow client
+
+        --passthrough forwards every good telegram byte for byte to up to three outputs: \
+        tcp://HOST:PORT (a listener, several clients) or serial:/dev/X[@9600]; a slow client \
         never delays the hub or the other clients (its telegrams are dropped instead).
 
         Examples:
           kwartier p1 listen --serial /dev/ttyUSB0 --baud auto
-          kwartier p1 listen --tcp 192.168.1.50:2000 --passthrough tcp://0.0.0.0:2001 --passthrough serial:/dev/ttyUSB1
+          kwartier p1 listen --tcp 192.168.1.50:2000 \\
+              --passthrough tcp://0.0.0.0:2001 --passthrough serial:/dev/ttyUSB1
           kwartier p1 listen --file capture.txt --paced --json
         """)
 
@@ -210,17 +211,17 @@ struct P1ListenCommand: ParsableCommand {
         signal(SIGTERM) { _ in p1ListenInterrupted = 1 }
         signal(SIGPIPE, SIG_IGN)
 
-        let started = p1Now()
+        let started = Monotonic.now
         var staleReported = false
         while p1ListenInterrupted == 0 {
             usleep(50_000)
             let s = reader.stats
             if count != nil && printer.done { break }
-            if let duration, p1Now() - started >= duration { break }
+            if let duration, Monotonic.now - started >= duration { break }
             if s.finished { break }
-            let stale = s.isStale(nowMonotonic: p1Now(), staleAfterS: staleAfter) && p1Now() - started > staleAfter
+            let stale = s.isStale(nowMonotonic: Monotonic.now, staleAfterS: staleAfter) && Monotonic.now - started > staleAfter
             if stale && !staleReported {
-                let age = s.ageS(nowMonotonic: p1Now()).map { "\(Int($0)) s" } ?? "ever"
+                let age = s.ageS(nowMonotonic: Monotonic.now).map { "\(Int($0)) s" } ?? "ever"
                 printErr("p1: STALE: no good telegram for \(age) (stale after \(Int(staleAfter)) s)")
             } else if !stale && staleReported {
                 printErr("p1: receiving again")
@@ -266,20 +267,13 @@ final class P1LinePrinter: @unchecked Sendable {
             out.append(contentsOf: P1LinePrinter.summary(d).utf8)
         }
         out.append(0x0A)
-        out.withUnsafeBytes { b in
-            var off = 0
-            while off < b.count {
-                let n = Foundation.write(1, b.baseAddress! + off, b.count - off)
-                if n <= 0 { if errno == EINTR { continue }; return }
-                off += n
-            }
-        }
+        writeAll(1, out)
     }
 
     static func summary(_ d: P1Delivery) -> String {
         let r = d.telegram.reading
         let g = r.gridMeasurement(hostTime: d.receivedAt)
-        func f(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
+        func f(_ v: Double, _ digits: Int = 2) -> String { TextFormat.fixed(v, digits) }
         var s = r.time?.iso8601 ?? "(no meter time)"
         s += "  P \(g.meter.powerW >= 0 ? "+" : "")\(f(g.meter.powerW / 1000, 3)) kW"
         for ph in Phase.allCases {
@@ -299,8 +293,8 @@ struct P1SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Write telegrams of a virtual meter (valid CRC), for tests and demos.",
         discussion: """
-        A deterministic three-phase household with a car and PV export on L3, gas on M-Bus
-        channel 1 and (e-MUCS) 13 months of peak history, one telegram per --interval seconds
+        A deterministic three-phase household with a car and PV export on L3, gas on M-Bus \
+        channel 1 and (e-MUCS) 13 months of peak history, one telegram per --interval seconds \
         of meter time starting 2023-11-02 12:00 CET.
 
         Examples:

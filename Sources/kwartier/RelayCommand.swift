@@ -123,10 +123,16 @@ struct RelayReplay: ParsableCommand {
         commandName: "replay",
         abstract: "Run the configured relays on a simulated clock over a profile, driving their outputs.",
         discussion: """
-        Profile lines: DURATION_S EXPORT_KW [import=KW] [headroom=KW] [cars=KW] [stale=1] [override.ID=on|off|auto]
-        EXPORT_KW is the export with every relay at rest (pumps Normal, switches off); the relays'
-        own draw is taken off it as they switch, as a real meter would show. `#` starts a comment.
-        One line is printed per relay change: t=SECONDS relay=ID state=STATE contacts=BITS power_w=W | reason
+        Each line of the profile is one segment:
+
+          DURATION_S EXPORT_KW [import=KW] [headroom=KW] [cars=KW] [stale=1]
+                     [override.ID=on|off|auto]
+
+        EXPORT_KW is the export with every relay at rest (pumps Normal, switches off); the \
+        relays' own draw is taken off it as they switch, as a real meter would show. `#` \
+        starts a comment. One line is printed per relay change:
+
+          t=SECONDS relay=ID state=STATE contacts=BITS power_w=W | reason
         """)
     @OptionGroup var options: ConfigOptions
     @Option(help: "Profile file.") var profile: String

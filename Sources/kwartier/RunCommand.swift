@@ -11,10 +11,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Drive a real site: read the meter, balance the charge points, draw the dashboard.",
         discussion: """
-        Validates the configuration (exit 2 on errors, nothing is driven), takes the lock in
-        data_dir (exit 3 when another kwartier drives the site), then decides on every P1
-        telegram. With the dashboard, logs go to data_dir/kwartier.log; --headless logs to stderr.
-        Stopping (q, Ctrl-C, SIGTERM) puts the relays in their safe state; the chargers fall back
+        Validates the configuration (exit 2 on errors, nothing is driven), takes the lock in \
+        data_dir (exit 3 when another kwartier drives the site), then decides on every P1 \
+        telegram. With the dashboard, logs go to data_dir/kwartier.log; --headless logs to stderr. \
+        Stopping (q, Ctrl-C, SIGTERM) puts the relays in their safe state; the chargers fall back \
         to their own safe current when their watchdog expires.
 
         Examples:
@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let (config, warnings) = try loadConfigOrExit(options.config)
-        let useDashboard = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let useDashboard = !headless && TerminalCaps.isInteractive()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         try? FileManager.default.createDirectory(atPath: config.site.dataDir, withIntermediateDirectories: true)
         KwartierLogHandler.bootstrap(sink: useDashboard ? .file(RotatingFile(path: config.site.dataDir + "/kwartier.log")) : .stderr,

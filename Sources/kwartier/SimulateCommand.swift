@@ -1,33 +1,36 @@
 import ArgumentParser
 import Foundation
 import KwartierCore
+import KwartierIO
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Run the control core against a simulated site faster than real time and report.",
         discussion: """
-        Kwartier's own control drives a simulated site (cars arriving and leaving, PV, house load,
-        heat pump, boiler) through real P1 telegram bytes, second by second, as fast as the
-        machine allows. The same days are also run with two naive baselines — `uncontrolled`
-        (every car at its maximum) and `static` (the connection split equally) — and the report
-        shows them side by side: quarter-hour peak against the slider, energy delivered and
-        unmet, limit violations (must be 0), starts and stops, PV self-consumption, heat pump
+        Kwartier's own control drives a simulated site (cars arriving and leaving, PV, house load, \
+        heat pump, boiler) through real P1 telegram bytes, second by second, as fast as the \
+        machine allows. The same days are also run with two naive baselines — `uncontrolled` \
+        (every car at its maximum) and `static` (the connection split equally) — and the report \
+        shows them side by side: quarter-hour peak against the slider, energy delivered and \
+        unmet, limit violations (must be 0), starts and stops, PV self-consumption, heat pump \
         time per SG state. Same scenario and seed, same result: runs are deterministic.
 
-        A scenario NAME is Scenarios/NAME.yaml in the current directory, above the kwartier
-        executable, or in /usr/share/kwartier/scenarios (`--list` shows them). Without
-        --scenario the built-in demo car park is simulated; with --config FILE the site of that
-        configuration (its devices replaced by simulated ones) on the demo's day. See
+        A scenario NAME is Scenarios/NAME.yaml in the current directory, above the kwartier \
+        executable, or in /usr/share/kwartier/scenarios (`--list` shows them). Without \
+        --scenario the built-in demo car park is simulated; with --config FILE the site of that \
+        configuration (its devices replaced by simulated ones) on the demo's day. See \
         docs/SIMULATE.md for the scenario format and every report line.
 
         Examples:
-          kwartier simulate                                  # the demo car park, one day
+          kwartier simulate                          # the demo car park, one day
           kwartier simulate --scenario sunny-week
-          kwartier simulate --scenario carpark-20-tight --json | tail -1 | jq .violations
+          kwartier simulate --scenario carpark-20-tight --json | \\
+              tail -1 | jq .violations
           kwartier simulate --scenario my-site.yaml --days 30
-          kwartier simulate --config kwartier.yaml --days 2  # try a configuration before driving hardware
-          kwartier simulate --start "2026-06-15 07:00" --hours 3 --trace-file /tmp/trace.jsonl
+          kwartier simulate --config kwartier.yaml   # a configuration, before hardware
+          kwartier simulate --start "2026-06-15 07:00" --hours 3 \\
+              --trace-file /tmp/trace.jsonl
           kwartier simulate --list
         """)
 
@@ -99,7 +102,7 @@ struct SimulateCommand: ParsableCommand {
         } else {
             print(SimReportText.render(report, scenario: sc, site: backtest.config.site.name))
             print(String(format: "\nSimulated %@ in %.1f s: %d decisions, %d telegrams decoded (%d CRC failures).",
-                         SimReportText.duration(hours: report.hours), wall, report.steps, report.telegrams ?? 0, report.crc_failures ?? 0))
+                         TextFormat.span(hours: report.hours), wall, report.steps, report.telegrams ?? 0, report.crc_failures ?? 0))
         }
     }
 
@@ -199,12 +202,7 @@ final class LineWriter {
     }
 
     func flush() {
-        var off = 0
-        while off < buffer.count {
-            let n = buffer[off...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            off += n
-        }
+        writeAll(fd, buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 

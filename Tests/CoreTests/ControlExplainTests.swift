@@ -68,7 +68,7 @@ final class ControlExplainTests: XCTestCase {
         var kinds = Set<String>()
         var decisions = 0
         for seed in (0..<UInt64(60)).map({ 0xE4_0001 &+ $0 }) {
-            var rng = SeededRNG(seed: seed)
+            var rng = SimRandom(state: seed)
             let rs = RandomSite(rng: &rng)
             rs.staleBoard = -1
             let memo = Controller(config: rs.config)

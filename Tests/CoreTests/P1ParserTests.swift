@@ -230,10 +230,15 @@ final class P1ParserTests: XCTestCase {
     }
 
     func testEmptyHistoryForms() {
-        for line in ["0-0:98.1.0()", "0-0:98.1.0(0)(1-0:1.6.0)(1-0:1.6.0)"] {
+        // The last: a Belgian meter with no month yet (an empty value group after the ids).
+        for line in ["0-0:98.1.0()", "0-0:98.1.0(0)(1-0:1.6.0)(1-0:1.6.0)", "0-0:98.1.0(0)(1-0:1.6.0)(1-0:1.6.0)()"] {
             let t = P1Fixtures.parse("/FLU5\\x\r\n\r\n\(line)\r\n!\r\n")
             XCTAssertEqual(t.reading.peakHistory, [], line)
+            XCTAssertEqual(t.value("0-0:98.1.0"), .peakHistory([]), line)
         }
+        // A count of 0 followed by something that is not an empty placeholder is not a history.
+        let t = P1Fixtures.parse("/FLU5\\x\r\n\r\n0-0:98.1.0(0)(1-0:1.6.0)(1-0:1.6.0)(7)\r\n!\r\n")
+        XCTAssertNil(t.reading.peakHistory)
     }
 
     func testThirteenMonthHistory() {

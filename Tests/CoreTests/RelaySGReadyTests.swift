@@ -4,7 +4,7 @@ import XCTest
 /// The SG-Ready state machine on a simulated clock. Expected values come from the seeds:
 /// charging hub (000): up-holds Normal/Boost 10 min, Comfort 15 min; home module (001): 5 / 10 min;
 /// both: every state at least 1 min moving down, Off at most 2 h then Normal at least 1 h.
-/// Contact patterns from the SG-Ready label table (SMA EDMM manual): 10 / 00 / 01 / 11.
+/// Contact patterns from the SG-Ready label table: 10 / 00 / 01 / 11.
 final class RelaySGReadyTests: XCTestCase {
     let t0 = Date(timeIntervalSince1970: 1_750_000_000)
     func at(_ s: Double) -> Date { t0.addingTimeInterval(s) }

@@ -13,9 +13,10 @@ final class TestShell {
     /// Charger requests (reads and writes) not answered yet, by point index.
     var outstanding: [Int] = []
 
-    init(_ config: SiteConfig, options: LoopOptions = LoopOptions(), start: Date) {
+    init(_ config: SiteConfig, options: LoopOptions = LoopOptions(), start: Date,
+         capabilities: ChargePointCapabilities = ChargePointCapabilities(watchdogS: 60)) {
         clock = ManualClock(now: start)
-        let devices = SiteDevices(points: config.chargepoints.map { .init(id: $0.id, capabilities: ChargePointCapabilities(watchdogS: 60)) },
+        let devices = SiteDevices(points: config.chargepoints.map { .init(id: $0.id, capabilities: capabilities) },
                                   meters: config.meters.filter { if case .modbus = $0.kind { return true }; return false }.map(\.id))
         loop = SiteLoop(site: SiteController(config: config, start: start), devices: devices, clock: clock, options: options)
     }
@@ -248,5 +249,22 @@ final class SiteLoopTests: XCTestCase {
         XCTAssertEqual(d.count, 1, "one decision")
         XCTAssertEqual(d.first?.decision.point("cp1")?.setpointA, 0, "and it applies the command")
         XCTAssertEqual(d.first?.decision.point("cp2")?.setpointA, 16, "cp2 gets what cp1 left (up to its 16 A)")
+    }
+
+    /// The core alone keeps the watchdog fed: an unchanged setpoint is rewritten after the
+    /// driver's refresh period (an Alfen's 25 s within its 60 s validity), not before.
+    func testUnchangedSetpointIsRewrittenAfterTheRefreshPeriod() {
+        let s = TestShell(twoPoints(), start: t0, capabilities: ChargePointCapabilities(watchdogS: 60, refreshS: 25))
+        s.send(.start)
+        s.answerAll(car(10.5))
+        var writesAt: [Double] = []
+        for k in 0..<40 {
+            let fx = s.send(.grid(telegram(s, cars: ["cp1": car(10.5), "cp2": car(10.5)])))
+            let later = s.answerAll(car(10.5))
+            for w in (fx + later).writes where w.point == 0 { writesAt.append(Double(k)) }
+            s.advance(1)
+            s.answerAll(car(10.5))
+        }
+        XCTAssertEqual(writesAt, [0, 25], "first write, then one refresh 25 s later")
     }
 }

@@ -98,11 +98,4 @@ final class ModbusCodecTests: XCTestCase {
             XCTAssertEqual(back, v, accuracy: 1e-3)
         }
     }
-
-    func testFormat() {
-        XCTAssertEqual(RegisterCodec.format(16), "16")
-        XCTAssertEqual(RegisterCodec.format(230.1), "230.1")
-        XCTAssertEqual(RegisterCodec.format(0.0126), "0.013")
-        XCTAssertEqual(RegisterCodec.format(-1020), "-1020")
-    }
 }

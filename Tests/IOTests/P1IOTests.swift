@@ -74,7 +74,7 @@ final class P1IOTests: XCTestCase {
         let src = P1MemorySource()
         let reader = try P1Reader(byteSource: src, passthrough: [], staleAfterS: 10)
         XCTAssertNil(reader.latest())
-        XCTAssertTrue(reader.stats.isStale(nowMonotonic: p1Now(), staleAfterS: 10))       // nothing yet
+        XCTAssertTrue(reader.stats.isStale(nowMonotonic: Monotonic.now, staleAfterS: 10))       // nothing yet
         try reader.start()
         defer { reader.stop() }
         src.push(sample(0))

@@ -15,6 +15,15 @@ def kwartier():
     return path
 
 
+@pytest.fixture(scope="session")
+def preview(kwartier):
+    """Path of the development tool `kwartier-preview` (the dashboard over a fake site), built
+    beside kwartier."""
+    path = os.path.join(os.path.dirname(kwartier), "kwartier-preview")
+    assert os.access(path, os.X_OK), f"{path} is not built; run `swift build` first"
+    return path
+
+
 def stop_process(proc, timeout=5):
     """SIGTERM a helper process (peer, socat, kwartier) and wait; kill it if it does not stop."""
     if proc is None or proc.poll() is not None:

@@ -1,4 +1,4 @@
-"""Drives `kwartier dashboard-preview` (Pane) or `kwartier demo` (DemoPane) inside a private tmux
+"""Drives `kwartier-preview` (Pane) or `kwartier demo` (DemoPane) inside a private tmux
 server for the dashboard tests.
 
 Every wait polls `capture-pane` (or the preview's state file) until a condition holds, with a
@@ -17,7 +17,7 @@ import zoneinfo
 class Pane:
     def __init__(self, kwartier, tmp_path, width=80, height=24, term="xterm-256color", lang="C.UTF-8",
                  args=(), env=None, program=None):
-        """Runs `kwartier dashboard-preview` (or `program`, a list of words) with `args` in a
+        """Runs `kwartier-preview` (or `program`, a list of words) with `args` in a
         fresh tmux server; the pane stays open after it exits, showing EXIT=<status>."""
         self.sock = f"kwdash-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.state_path = tmp_path / "state.json"
@@ -25,7 +25,8 @@ class Pane:
         envs.update(env or {})
         env_words = " ".join(f"{k}={shlex.quote(v)}" for k, v in envs.items())
         if program is None:
-            program = [kwartier, "dashboard-preview", "--refresh-hz", "10", "--state-file", str(self.state_path)]
+            preview = os.path.join(os.path.dirname(str(kwartier)), "kwartier-preview")
+            program = [preview, "--refresh-hz", "10", "--state-file", str(self.state_path)]
         words = " ".join(shlex.quote(str(a)) for a in [*program, *args])
         cmd = f"env {env_words} {words}; echo EXIT=$?; sleep 120"
         self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "t", cmd)

@@ -1,4 +1,4 @@
-"""The dashboard end to end in tmux, against `kwartier dashboard-preview` (a deterministic fake
+"""The dashboard end to end in tmux, against `kwartier-preview` (a deterministic fake
 site that writes its state to a file): the values on screen equal the site's state, and keys
 change the site (slider, mode, manual current, priority, relay override)."""
 import re

@@ -84,16 +84,16 @@ def test_unusable_terminal_is_refused_with_a_clear_message(term, message, pane_f
     assert message in text.replace("\n", "")
 
 
-def test_not_a_terminal(kwartier):
+def test_not_a_terminal(preview):
     from conftest import run
-    r = run(kwartier, "dashboard-preview", "--seconds", "1", input="", timeout=20)
+    r = run(preview, "--seconds", "1", input="", timeout=20)
     assert r.returncode == 1
     assert "needs a terminal on stdin and stdout" in r.stderr
 
 
-def test_print_screens_gives_every_screen_as_ascii_text(kwartier):
+def test_print_screens_gives_every_screen_as_ascii_text(preview):
     from conftest import run
-    r = run(kwartier, "dashboard-preview", "--print-screens", "--ascii", timeout=20)
+    r = run(preview, "--print-screens", "--ascii", timeout=20)
     assert r.returncode == 0, r.stderr
     for title in ["== 1 Overview", "== 2 Points", "== 3 Boards", "== 4 Devices", "== 5 Log", "== help (?)"]:
         assert title in r.stdout

@@ -199,3 +199,50 @@ def test_meter_signs_and_inverter_signs(kwartier, fleet):
         assert number(lines["grid power"]) == pytest.approx(2500, abs=1)
         assert number(lines["battery power"]) == pytest.approx(-1500, abs=1)
         peers.cmd(cmd="set", device=drv, params={"grid_w": -1200.0, "battery_w": 800.0})
+
+
+FALLBACK = "fallback limit (newer firmware)"     # ABB Terra AC extra marked `optional: true`
+
+
+@pytest.fixture(scope="module")
+def old_abb(kwartier, tmp_path_factory):
+    """Two ABB Terra AC peers on older firmware: one without the optional fallback limit, one
+    also without the (required) power register."""
+    d = tmp_path_factory.mktemp("old-abb")
+    profiles_json(kwartier, d / "profiles.json")
+    params = {"ramp_s": 0, "car_max_a": 16, "safe_a": 6}
+    spec = {"tcp": [{"name": "no-fallback", "driver": "abb-terra-ac", "unit": 1, "params": dict(params, absent=[FALLBACK])},
+                    {"name": "no-power", "driver": "abb-terra-ac", "unit": 1, "params": dict(params, absent=[FALLBACK, "power"])}]}
+    peers = Peers(kwartier, spec, d, profiles=d / "profiles.json")
+    yield peers
+    peers.close()
+
+
+def test_probe_optional_register_not_on_this_firmware(kwartier, old_abb):
+    """An optional register answering "illegal data address" is shown, not failed: exit 0."""
+    where = ["--tcp", f"127.0.0.1:{old_abb.ports['no-fallback']}"]
+    r = run(kwartier, "device", "probe", "--driver", "abb-terra-ac", *where, "--json", timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = {l["name"]: l for l in json.loads(r.stdout)}
+    assert lines[FALLBACK] == {"name": FALLBACK, "value": "not on this firmware", "absent": True,
+                               "register": "holding 16420 u16"}
+    assert all(l.get("error") is None for l in lines.values())
+    check_values("abb-terra-ac", lines, old_abb.get("no-fallback"))
+
+    r = run(kwartier, "device", "probe", "--driver", "abb-terra-ac", *where, timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert any(l.split()[:4] == ["fallback", "limit", "(newer", "firmware)"] and "not on this firmware" in l
+               for l in r.stdout.splitlines()), r.stdout
+    n = len(lines)
+    assert f"{n - 1} of {n} values read, 1 not on this firmware (optional)" in r.stdout
+
+
+def test_probe_required_register_missing_still_fails(kwartier, old_abb):
+    """The same answer on a required capability is a failure: exit 1, the error named."""
+    where = ["--tcp", f"127.0.0.1:{old_abb.ports['no-power']}"]
+    r = run(kwartier, "device", "probe", "--driver", "abb-terra-ac", *where, "--json", timeout=30)
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = {l["name"]: l for l in json.loads(r.stdout)}
+    assert "illegal data address" in lines["power"]["error"]
+    assert lines[FALLBACK]["value"] == "not on this firmware"
+    assert [n for n, l in lines.items() if l.get("error")] == ["power"]

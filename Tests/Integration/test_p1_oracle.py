@@ -16,6 +16,7 @@ from dsmr_parser.objects import CosemObject, MBusObject, MBusObjectPeak, Profile
 from dsmr_parser.parsers import TelegramParser
 
 from conftest import ROOT, run
+from p1_server import crc16    # written in the tests, not taken from either decoder
 
 FIXTURES = ROOT / "Tests/CoreTests/Fixtures/p1"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text())
@@ -128,3 +129,20 @@ def test_all_oracle_examples_are_covered():
         "TELEGRAM_UNPADDED_CRC", "TELEGRAM_FLUVIUS_V171", "TELEGRAM_FLUVIUS_V171_ALT",
         "TELEGRAM_ESY5Q3DB1024_V304", "TELEGRAM_ESY5Q3DA1004_V304", "TELEGRAM_SAGEMCOM_T210_D_R",
         "TELEGRAM_ISKRA_IE", "TELEGRAM_V5_EON_HU"}
+
+
+def test_empty_belgian_peak_history_matches_dsmr_parser(kwartier, tmp_path):
+    """A Belgian meter with no month in its 13-month history yet sends
+    `0-0:98.1.0(0)(1-0:1.6.0)(1-0:1.6.0)()`: an empty list, as dsmr_parser reads it."""
+    text = (FIXTURES / "emucs171_fluvius.txt").read_bytes().decode("latin-1")
+    body = text[:text.index("!") + 1]
+    body, n = re.subn(r"0-0:98\.1\.0\([^\r\n]*", "0-0:98.1.0(0)(1-0:1.6.0)(1-0:1.6.0)()", body)
+    assert n == 1
+    path = tmp_path / "empty-history.txt"
+    path.write_bytes(f"{body}{crc16(body.encode('latin-1')):04X}\r\n".encode("latin-1"))
+
+    compare_with_oracle(kwartier, path, "BELGIUM_FLUVIUS", "ok")
+    oracle = TelegramParser(oracle_spec("BELGIUM_FLUVIUS")).parse(path.read_bytes().decode("latin-1"))
+    assert oracle.BELGIUM_MAXIMUM_DEMAND_13_MONTHS == []
+    mine = json.loads(run(kwartier, "p1", "decode", str(path), "--json").stdout)
+    assert mine["values"]["0-0:98.1.0"] == []

@@ -5,7 +5,8 @@ Charge point: a car draws min(limit, car max) on its phases after a ramp delay; 
 hub's setpoint, or the charger's safe current when the hub has not refreshed it (write, traffic
 or heartbeat, as the profile says) for longer than the watchdog. Meter and inverter: fixed
 readings the test chooses. Faults: mute (no answer), delay (slow answers), exception (every
-request answered with a Modbus exception code)."""
+request answered with a Modbus exception code); `absent` registers (older firmware) answer
+"illegal data address"."""
 import re
 import time
 
@@ -26,8 +27,17 @@ class SimDevice:
         self.name = name
         self.unit = unit
         self.entries = [(e["name"], e["spec"]) for e in exported["registers"]]
+        p = dict(params or {})
+        # Older firmware: registers (by profile name) this device does not have; they answer
+        # "illegal data address" like any unmapped address.
+        absent = set(p.get("absent", []))
+        unknown = absent - {n for n, _ in self.entries}
+        if unknown:
+            raise ValueError(f"absent: no such register in {self.profile['driver']}: {sorted(unknown)}")
         self.cells = {}      # (table, address) -> (entry index, offset); a written entry wins
-        for i, (_, spec) in enumerate(self.entries):
+        for i, (n, spec) in enumerate(self.entries):
+            if n in absent:
+                continue
             for k in range(length(spec)):
                 key = (spec["fn"], spec["address"] + k)
                 if key not in self.cells or (spec.get("writable") and not self.entries[self.cells[key][0]][1].get("writable")):
@@ -46,7 +56,6 @@ class SimDevice:
         self.requests = 0
         self.wrong_line = 0
         self.writes = []     # (time, register name, value)
-        p = dict(params or {})
         self.t0 = time.monotonic()
         if self.kind == "chargepoint":
             cp = self.profile["chargepoint"]

@@ -1,6 +1,7 @@
 import XCTest
 import KwartierCore
 @testable import KwartierTUI
+import KwartierPreview
 
 final class PreviewTests: XCTestCase {
     func testSameSeedSameSite() {

@@ -1,6 +1,7 @@
 import XCTest
 import KwartierCore
 @testable import KwartierTUI
+import KwartierPreview
 
 /// Whole frames at the sizes the issue names, from a hand-made snapshot and from the preview site.
 final class ScreenTests: XCTestCase {

@@ -154,9 +154,6 @@ final class WidgetTests: XCTestCase {
     func testFormatting() {
         XCTAssertEqual(Fmt.kW(21_649), "21.6")
         XCTAssertEqual(Fmt.kW(-2_550), "-2.5")
-        XCTAssertEqual(Fmt.age(0.4), "0 s")
-        XCTAssertEqual(Fmt.age(125), "2 min")
-        XCTAssertEqual(Fmt.age(nil), "never")
         XCTAssertEqual(Fmt.bytes(123_456), "123k")
         XCTAssertEqual(Fmt.lpad("9", 3), "  9")
         // A value that rounds to zero has no sign (meter noise around 0 A would flicker "-0.0").

@@ -2,7 +2,7 @@
 # Dashboard bandwidth (issue 8): bytes per second the dashboard writes in steady state at 80x24
 # at the default 1 Hz — on a serial-console terminal (TERM=vt100, C locale: ASCII, no colour)
 # and on xterm-256color (UTF-8, colour):
-#   - over the fake site (`kwartier dashboard-preview`, 20 points, deterministic),
+#   - over the fake site (`kwartier-preview`, 20 points, deterministic),
 #   - over the REAL control core (`kwartier demo`: the simulated car park driven through real
 #     P1 telegrams, 8 points; and `kwartier demo --config examples/carpark20.yaml`, 20 points),
 # with htop at the same size and rate as a yardstick. Goal: below 600 B/s with 20 points (a
@@ -13,6 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 BIN="${KWARTIER_BIN:-$PWD/.build/release/kwartier}"
 [ -x "$BIN" ] || BIN="$PWD/.build/debug/kwartier"
+PREVIEW="$(dirname "$BIN")/kwartier-preview"   # the development tool over the fake site
 S="${DASHBOARD_BENCH_S:-60}"
 START="${DASHBOARD_BENCH_START:-11:00}"
 PTY="python3 scripts/bench.d/pty_bytes.py --cols 80 --rows 24 --warmup 5 --seconds $S"
@@ -30,12 +31,12 @@ demo() {  # demo NAME [pty options] -- [demo options]: a fresh data dir per run
 }
 
 # All runs at once: they only wait on timers, and the window stays one minute in total.
-$PTY --term vt100 --lang C -- "$BIN" dashboard-preview --points 20 --refresh-hz 1 > "$out/vt100" 2>&1 &
-$PTY --term xterm-256color --lang C.UTF-8 -- "$BIN" dashboard-preview --points 20 --refresh-hz 1 > "$out/xterm" 2>&1 &
-$PTY --term vt100 --lang C -- "$BIN" dashboard-preview --points 20 --refresh-hz 1 --screen 2 > "$out/points" 2>&1 &
+$PTY --term vt100 --lang C -- "$PREVIEW" --points 20 --refresh-hz 1 > "$out/vt100" 2>&1 &
+$PTY --term xterm-256color --lang C.UTF-8 -- "$PREVIEW" --points 20 --refresh-hz 1 > "$out/xterm" 2>&1 &
+$PTY --term vt100 --lang C -- "$PREVIEW" --points 20 --refresh-hz 1 --screen 2 > "$out/points" 2>&1 &
 # Worst case: a higher slider (more cars charging) and every car's current moving every second.
-$PTY --term vt100 --lang C -- "$BIN" dashboard-preview --points 20 --refresh-hz 1 --busy --slider 60 > "$out/busy" 2>&1 &
-$PTY --term vt100 --lang C -- "$BIN" dashboard-preview --points 20 --refresh-hz 1 --busy --slider 60 --screen 2 > "$out/busy-points" 2>&1 &
+$PTY --term vt100 --lang C -- "$PREVIEW" --points 20 --refresh-hz 1 --busy --slider 60 > "$out/busy" 2>&1 &
+$PTY --term vt100 --lang C -- "$PREVIEW" --points 20 --refresh-hz 1 --busy --slider 60 --screen 2 > "$out/busy-points" 2>&1 &
 # The real core.
 demo demo8-vt100 --term vt100 --lang C -- &
 demo demo8-xterm --term xterm-256color --lang C.UTF-8 -- &
@@ -51,7 +52,7 @@ if command -v htop >/dev/null; then
   $PTY --term xterm-256color --lang C.UTF-8 -- htop -d 10 > "$out/htop-xterm" 2>&1 &
 fi
 wait
-echo "   dashboard-preview (fake site) 80x24, 20 points, 1 Hz, ${S} s after 5 s start-up:"
+echo "   kwartier-preview (fake site) 80x24, 20 points, 1 Hz, ${S} s after 5 s start-up:"
 echo "     overview  TERM=vt100 ASCII          $(cat "$out/vt100")"
 echo "     overview  TERM=xterm-256color UTF-8 $(cat "$out/xterm")"
 echo "     points    TERM=vt100 ASCII          $(cat "$out/points")"

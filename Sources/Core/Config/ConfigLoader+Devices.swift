@@ -159,13 +159,13 @@ extension ConfigLoader {
                                 minFix: "set min_a to 6 or more (IEC 61851: no car charges below 6 A)") ?? 6
             let maxA = m.double("max_a", unit: "A", min: 6, max: 80) ?? 16
             if maxA < minA {
-                m.ctx.error(m.lineOf("max_a"), m.keyPath("max_a"), "max_a \(formatNumber(maxA)) A is below min_a \(formatNumber(minA)) A",
-                            fix: "raise max_a to at least \(formatNumber(minA)) A")
+                m.ctx.error(m.lineOf("max_a"), m.keyPath("max_a"), "max_a \(TextFormat.plain(maxA)) A is below min_a \(TextFormat.plain(minA)) A",
+                            fix: "raise max_a to at least \(TextFormat.plain(minA)) A")
             }
             let safeA = m.double("safe_a", unit: "A", min: 0, max: 80) ?? minA
             if safeA > maxA {
-                m.ctx.error(m.lineOf("safe_a"), m.keyPath("safe_a"), "safe_a \(formatNumber(safeA)) A is above max_a \(formatNumber(maxA)) A",
-                            fix: "set safe_a between 0 and \(formatNumber(maxA)) A (the charger applies it when it loses the hub)")
+                m.ctx.error(m.lineOf("safe_a"), m.keyPath("safe_a"), "safe_a \(TextFormat.plain(safeA)) A is above max_a \(TextFormat.plain(maxA)) A",
+                            fix: "set safe_a between 0 and \(TextFormat.plain(maxA)) A (the charger applies it when it loses the hub)")
             }
             let manual = m.double("manual_a", unit: "A", min: 0, max: 80)
             let prio = m.int("priority", min: -100, max: 100) ?? 0

@@ -60,7 +60,7 @@ extension ConfigLoader {
         let boost = m.double("boost_above_kw", unit: "kW", min: 0, max: 1000) ?? 3.0
         if boost < comfort {
             m.ctx.error(m.lineOf("boost_above_kw"), m.keyPath("boost_above_kw"),
-                        "boost threshold \(formatNumber(boost)) kW is below the comfort threshold \(formatNumber(comfort)) kW",
+                        "boost threshold \(TextFormat.plain(boost)) kW is below the comfort threshold \(TextFormat.plain(comfort)) kW",
                         fix: "set boost_above_kw above comfort_above_kw")
         }
         let preset = m.oneOf("preset", SGPreset.allCases.map { ($0.rawValue, $0) }) ?? .chargingHub

@@ -118,7 +118,7 @@ public struct ConfigLoader {
             s.sliderKW = v
             if v < 2.5 {
                 m.ctx.warning(m.lineOf("slider_kw"), m.keyPath("slider_kw"),
-                              "\(formatNumber(v)) kW is below the 2.5 kW that Flanders bills at least",
+                              "\(TextFormat.plain(v)) kW is below the 2.5 kW that Flanders bills at least",
                               fix: "a slider under 2.5 kW saves nothing on the capacity tariff; 2.5 is a sensible floor")
             }
         }
@@ -161,8 +161,8 @@ public struct ConfigLoader {
         }
         if let f = fuse, let l = limit, l > f {
             m.ctx.error(m.lineOf("limit_a"), m.keyPath("limit_a"),
-                        "limit \(formatNumber(l)) A is above the fuse of \(formatNumber(f)) A",
-                        fix: "set limit_a to \(formatNumber(f)) A or less (the limit may only be lower than the fuse)")
+                        "limit \(TextFormat.plain(l)) A is above the fuse of \(TextFormat.plain(f)) A",
+                        fix: "set limit_a to \(TextFormat.plain(f)) A or less (the limit may only be lower than the fuse)")
         }
         let margin = m.double("margin_a", unit: "A", min: 0, max: 100) ?? 0
         var meter = LevelMeter.virtual

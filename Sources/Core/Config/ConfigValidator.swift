@@ -86,8 +86,8 @@ struct ConfigValidator {
                     "the tree has at most 4 levels (grid, two board levels, charge points): hang it higher")
             }
             if b.limitA > parent.limitA {
-                err(b.line, "boards.\(b.id).limit_a", "limit \(formatNumber(b.limitA)) A is above its parent \(parent.id)'s \(formatNumber(parent.limitA)) A",
-                    "a board can never carry more than the level above it: set its limit to \(formatNumber(parent.limitA)) A or less")
+                err(b.line, "boards.\(b.id).limit_a", "limit \(TextFormat.plain(b.limitA)) A is above its parent \(parent.id)'s \(TextFormat.plain(parent.limitA)) A",
+                    "a board can never carry more than the level above it: set its limit to \(TextFormat.plain(parent.limitA)) A or less")
             }
         }
     }
@@ -102,8 +102,8 @@ struct ConfigValidator {
             }
             if cp.maxA > board.limitA {
                 err(cp.line, "chargepoints.\(cp.id).max_a",
-                    "max_a \(formatNumber(cp.maxA)) A is above the limit of its board \(board.id) (\(formatNumber(board.limitA)) A)",
-                    "set max_a to \(formatNumber(board.limitA)) A or less")
+                    "max_a \(TextFormat.plain(cp.maxA)) A is above the limit of its board \(board.id) (\(TextFormat.plain(board.limitA)) A)",
+                    "set max_a to \(TextFormat.plain(board.limitA)) A or less")
             }
             if !knownDrivers.isEmpty && !knownDrivers.contains(cp.driver) {
                 let hint = nearest(cp.driver, in: Array(knownDrivers)).map { "did you mean '\($0)'? " } ?? ""

@@ -3,12 +3,12 @@ public enum SiteTreeReport {
     public static func render(_ c: SiteConfig, ascii: Bool = true) -> String {
         var lines: [String] = []
         let s = c.site
-        lines.append("Site \"\(s.name)\" — \(s.network.rawValue) network, \(formatNumber(s.voltage)) V, slider \(formatNumber(s.sliderKW)) kW, start buffer \(formatNumber(s.startBufferA)) A")
+        lines.append("Site \"\(s.name)\" — \(s.network.rawValue) network, \(TextFormat.plain(s.voltage)) V, slider \(TextFormat.plain(s.sliderKW)) kW, start buffer \(TextFormat.plain(s.startBufferA)) A")
         lines.append("")
         func levelLine(_ l: LevelConfig) -> String {
-            var limit = "limit \(formatNumber(l.limitA)) A/phase"
-            if let f = l.fuseA, f != l.limitA { limit += " (fuse \(formatNumber(f)) A)" }
-            if l.marginA > 0 { limit += ", margin \(formatNumber(l.marginA)) A" }
+            var limit = "limit \(TextFormat.plain(l.limitA)) A/phase"
+            if let f = l.fuseA, f != l.limitA { limit += " (fuse \(TextFormat.plain(f)) A)" }
+            if l.marginA > 0 { limit += ", margin \(TextFormat.plain(l.marginA)) A" }
             return "\(l.id) [level \(c.depth(ofLevel: l.id))] \(limit), meter \(meterText(l.meter, c))"
         }
         func walk(_ id: String, prefix: String, isLast: Bool, isRoot: Bool) {
@@ -38,7 +38,7 @@ public enum SiteTreeReport {
             for m in c.meters {
                 switch m.kind {
                 case let .p1(src, pass, stale):
-                    lines.append("  \(m.id): P1 from \(src), stale after \(formatNumber(stale)) s" + (pass.isEmpty ? "" : ", pass-through to \(pass.joined(separator: ", "))"))
+                    lines.append("  \(m.id): P1 from \(src), stale after \(TextFormat.plain(stale)) s" + (pass.isEmpty ? "" : ", pass-through to \(pass.joined(separator: ", "))"))
                 case let .modbus(driver, t, _):
                     lines.append("  \(m.id): \(driver) over \(t)")
                 }
@@ -53,9 +53,9 @@ public enum SiteTreeReport {
             for r in c.relays {
                 switch r.kind {
                 case .sgReady(let sg):
-                    lines.append("  \(r.id): SG-Ready on \(sg.outputs.joined(separator: " (SG0), ")) (SG1); states \(sg.states.map(\.rawValue).joined(separator: "/")); comfort above \(formatNumber(sg.comfortAboveKW)) kW, boost above \(formatNumber(sg.boostAboveKW)) kW; \(sg.preset.rawValue) dwell times")
+                    lines.append("  \(r.id): SG-Ready on \(sg.outputs.joined(separator: " (SG0), ")) (SG1); states \(sg.states.map(\.rawValue).joined(separator: "/")); comfort above \(TextFormat.plain(sg.comfortAboveKW)) kW, boost above \(TextFormat.plain(sg.boostAboveKW)) kW; \(sg.preset.rawValue) dwell times")
                 case .switched(let sw):
-                    lines.append("  \(r.id): switch on \(sw.output), on above \(formatNumber(sw.onAboveKW)) kW" + (sw.timers.isEmpty ? "" : ", timer \(sw.timers.joined(separator: ", "))"))
+                    lines.append("  \(r.id): switch on \(sw.output), on above \(TextFormat.plain(sw.onAboveKW)) kW" + (sw.timers.isEmpty ? "" : ", timer \(sw.timers.joined(separator: ", "))"))
                 }
             }
         }
@@ -81,6 +81,6 @@ public enum SiteTreeReport {
         let name = p.name == p.id ? p.id : "\(p.id) \"\(p.name)\""
         var mode = p.mode.rawValue
         if p.priority != 0 { mode += ", priority \(p.priority)" }
-        return "\(name) [level 4] \(p.driver), phases \(p.phases) (\(p.phases.chargerPhases)p), \(formatNumber(p.minA))-\(formatNumber(p.maxA)) A, safe \(formatNumber(p.safeA)) A, \(mode), \(p.transport)"
+        return "\(name) [level 4] \(p.driver), phases \(p.phases) (\(p.phases.chargerPhases)p), \(TextFormat.plain(p.minA))-\(TextFormat.plain(p.maxA)) A, safe \(TextFormat.plain(p.safeA)) A, \(mode), \(p.transport)"
     }
 }

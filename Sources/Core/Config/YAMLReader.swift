@@ -102,17 +102,17 @@ struct YAMLMap {
         guard let (s, l) = scalar(key, expected: "number") else { return nil }
         guard let v = Double(s.trimmingCharacters(in: .whitespaces)), v.isFinite else {
             ctx.error(l, keyPath(key), "expected a number\(unit.isEmpty ? "" : " (\(unit))"), found '\(s)'",
-                      fix: "write a number such as `\(key): \(min.map { formatNumber(Swift.max($0, 1)) } ?? "10")`")
+                      fix: "write a number such as `\(key): \(min.map { TextFormat.plain(Swift.max($0, 1)) } ?? "10")`")
             return nil
         }
         if let lo = min, v < lo {
-            ctx.error(l, keyPath(key), "\(formatNumber(v))\(unit.isEmpty ? "" : " \(unit)") is below the minimum of \(formatNumber(lo))\(unit.isEmpty ? "" : " \(unit)")",
-                      fix: minFix ?? "set \(key) to \(formatNumber(lo)) or more")
+            ctx.error(l, keyPath(key), "\(TextFormat.plain(v))\(unit.isEmpty ? "" : " \(unit)") is below the minimum of \(TextFormat.plain(lo))\(unit.isEmpty ? "" : " \(unit)")",
+                      fix: minFix ?? "set \(key) to \(TextFormat.plain(lo)) or more")
             return nil
         }
         if let hi = max, v > hi {
-            ctx.error(l, keyPath(key), "\(formatNumber(v))\(unit.isEmpty ? "" : " \(unit)") is above the maximum of \(formatNumber(hi))\(unit.isEmpty ? "" : " \(unit)")",
-                      fix: "set \(key) to \(formatNumber(hi)) or less")
+            ctx.error(l, keyPath(key), "\(TextFormat.plain(v))\(unit.isEmpty ? "" : " \(unit)") is above the maximum of \(TextFormat.plain(hi))\(unit.isEmpty ? "" : " \(unit)")",
+                      fix: "set \(key) to \(TextFormat.plain(hi)) or less")
             return nil
         }
         return v
@@ -183,9 +183,4 @@ struct YAMLMap {
             return nil
         }
     }
-}
-
-func formatNumber(_ v: Double) -> String {
-    if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
-    return String(format: "%g", v)
 }

@@ -10,8 +10,10 @@ public struct PointReading: Sendable, Equatable {
     public var reachable: Bool
     /// The charger falls back to its safe current when not written this often (s); nil = none known.
     public var watchdogS: Double?
-    public init(status: ChargePointStatus?, ageS: Double = 0, reachable: Bool = true, watchdogS: Double? = nil) {
-        self.status = status; self.ageS = ageS; self.reachable = reachable; self.watchdogS = watchdogS
+    /// The driver's own rewrite period (s), when it has one; else half the watchdog.
+    public var refreshS: Double?
+    public init(status: ChargePointStatus?, ageS: Double = 0, reachable: Bool = true, watchdogS: Double? = nil, refreshS: Double? = nil) {
+        self.status = status; self.ageS = ageS; self.reachable = reachable; self.watchdogS = watchdogS; self.refreshS = refreshS
     }
     public static let none = PointReading(status: nil, ageS: .infinity, reachable: false)
 }

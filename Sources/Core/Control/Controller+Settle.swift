@@ -63,7 +63,7 @@ extension ControlEngine {
             if scratch.role[i] == .candidate, m.waitingSince == nil { m.waitingSince = now }
         }
         let changed = m.lastSentA == nil || abs(new - m.lastSentA!) > 1e-6 || switched
-        let refresh = r.watchdogS.map { max(1, $0 / 2) } ?? t.refreshS
+        let refresh = r.refreshS.map { max(1, $0) } ?? r.watchdogS.map { max(1, $0 / 2) } ?? t.refreshS
         let due = m.lastWriteAt.map { now.timeIntervalSince($0) >= refresh } ?? true
         scratch.send[i] = changed || due
         if scratch.send[i] { m.lastWriteAt = now }

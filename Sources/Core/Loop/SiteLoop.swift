@@ -147,13 +147,15 @@ public final class SiteLoop {
         let mono = clock.mono
         switch r {
         case .success(let st):
-            site.updatePoint(p.id, status: st, reachable: true, watchdogS: p.capabilities.watchdogS, at: mono)
+            site.updatePoint(p.id, status: st, reachable: true, watchdogS: p.capabilities.watchdogS,
+                             refreshS: p.capabilities.refreshS, at: mono)
             accountEnergy(i, st)
         case .failure(let e):
             // No fresh status, whatever the cause (silence, exception, lost-device backoff): the
             // point is budgeted at its safe current or last draw until it answers again.
             let wasReachable = site.pointSlot(p.id)?.reachable ?? true
-            site.updatePoint(p.id, status: nil, reachable: false, error: e.description, watchdogS: p.capabilities.watchdogS, at: mono)
+            site.updatePoint(p.id, status: nil, reachable: false, error: e.description, watchdogS: p.capabilities.watchdogS,
+                             refreshS: p.capabilities.refreshS, at: mono)
             if wasReachable { out.append(.log(.warning, e.description)) }
         }
         if let w = pendingWrite[i] {

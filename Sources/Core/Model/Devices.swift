@@ -7,10 +7,15 @@ public struct ChargePointCapabilities: Sendable, Equatable, Codable {
     public var setpointInWatts: Bool = false
     /// The hub must rewrite the setpoint at least this often or the charger falls back to its safe current (s).
     public var watchdogS: Double?
+    /// The hub rewrites an unchanged setpoint this often (s); nil = half the watchdog. The control
+    /// core is the only one that decides it (the driver never rewrites on its own), so a hub whose
+    /// loop stopped lets the charger fall back to its safe current.
+    public var refreshS: Double?
     public var phaseSwitching: Bool = false
     public var enableDisable: Bool = false
-    public init(setpointInWatts: Bool = false, watchdogS: Double? = nil, phaseSwitching: Bool = false, enableDisable: Bool = false) {
-        self.setpointInWatts = setpointInWatts; self.watchdogS = watchdogS
+    public init(setpointInWatts: Bool = false, watchdogS: Double? = nil, refreshS: Double? = nil, phaseSwitching: Bool = false,
+                enableDisable: Bool = false) {
+        self.setpointInWatts = setpointInWatts; self.watchdogS = watchdogS; self.refreshS = refreshS
         self.phaseSwitching = phaseSwitching; self.enableDisable = enableDisable
     }
 }

@@ -52,7 +52,6 @@ public struct PhaseValues: Sendable, Equatable, Codable, CustomStringConvertible
     public func map(_ f: (Double) -> Double) -> PhaseValues { PhaseValues(f(l1), f(l2), f(l3)) }
 
     public var description: String {
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        return "\(f(l1))/\(f(l2))/\(f(l3))"
+        "\(TextFormat.fixed(l1, 1))/\(TextFormat.fixed(l2, 1))/\(TextFormat.fixed(l3, 1))"
     }
 }

@@ -186,11 +186,13 @@ public struct P1Parser: Sendable {
     }
 
     /// `(count)(1-0:1.6.0)(1-0:1.6.0)` + count x `(month start)(peak time)(kW)`; also `()` = none.
+    /// A meter with no month yet sends `(0)`, `(0)(1-0:1.6.0)(1-0:1.6.0)`, or (Belgian meters
+    /// with an empty history) `(0)(1-0:1.6.0)(1-0:1.6.0)()`: all an empty history.
     static func peakHistory(_ p: UnsafeRawBufferPointer, _ g: ArraySlice<Range<Int>>) -> [P1MonthPeak]? {
         let s = g.startIndex
         if g.count == 1 && g[s].isEmpty { return [] }
         guard let n = smallInt(p, g[s]), n <= 64, g.count >= 1 else { return nil }
-        if n == 0 && (g.count == 1 || g.count == 3) { return [] }
+        if n == 0 && (g.count == 1 || g.count == 3 || (g.count == 4 && g[s + 3].isEmpty)) { return [] }
         guard g.count == 3 + 3 * n else { return nil }
         var out: [P1MonthPeak] = []
         out.reserveCapacity(n)

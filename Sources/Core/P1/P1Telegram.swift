@@ -28,6 +28,10 @@ public struct P1Telegram: Sendable {
         return false
     }
 
+    /// The one acceptance rule of every P1 path (reader, simulation, tools): a valid CRC and at
+    /// least one object. Anything else counts as a CRC failure.
+    public var isAcceptable: Bool { isValid && !objects.isEmpty }
+
     /// Whether the telegram may be used: CRC ok, or absent on a meter that sends none.
     public var isValid: Bool {
         switch crc {

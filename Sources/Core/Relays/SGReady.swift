@@ -3,9 +3,8 @@ import Foundation
 /// The SG-Ready contact pattern of each operating state, as (relay 1 = SG0, relay 2 = SG1).
 ///
 /// Source: the SG-Ready label of the Bundesverband Wärmepumpe (BWP) defines four operating
-/// states signalled on two contacts, written "1:0", "0:0", "0:1", "1:1"; SMA's Sunny Home
-/// Manager / Data Manager manual ("Configuration of SG Ready interface",
-/// manuals.sma.de/EDMM-20/en-US/15910545291.html) states the same table:
+/// states signalled on two contacts, written "1:0", "0:0", "0:1", "1:1"; energy managers that
+/// drive SG-Ready pumps use the same table:
 /// 10 = blocked operation (utility lock), 00 = normal operation, 01 = encouraged operation
 /// (switch-on recommendation), 11 = ordered operation (definitive switch-on command).
 /// The seeds wire relay 1 to SG0 and relay 2 to SG1, so the first digit is relay 1.

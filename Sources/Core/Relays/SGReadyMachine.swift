@@ -70,7 +70,7 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
         case .off:
             if supports(.off), offAllowed(now) { return jump(to: .off, now: now, why: "manual: Off") }
             if !supports(.off) { return jump(to: .normal, now: now, why: "manual off: this pump has no Off state; Normal") }
-            return jump(to: .normal, now: now, why: "manual off: Off is locked for \(RelayText.duration(offLockedUntil!.timeIntervalSince(now))) more (Normal 1 h after 2 h Off); Normal")
+            return jump(to: .normal, now: now, why: "manual off: Off is locked for \(TextFormat.compactDuration(offLockedUntil!.timeIntervalSince(now))) more (Normal 1 h after 2 h Off); Normal")
         case .auto:
             break
         }
@@ -89,7 +89,7 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
         if desired == state { reason = "\(state.title): \(why)"; return false }
         let left = holdLeftS(at: now)
         if left > 0 {
-            reason = "\(state.title), wants \(desired.title) (\(why)): held \(RelayText.duration(left)) more"
+            reason = "\(state.title), wants \(desired.title) (\(why)): held \(TextFormat.compactDuration(left)) more"
             return false
         }
         // One supported state at a time, so each state on the way gets its dwell.
@@ -116,26 +116,26 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
                 let need = powerW(.normal) + hyst
                 if h < need {
                     let left = SGRules.maxOffS - offUsedS - now.timeIntervalSince(enteredAt)
-                    return (.off, "quarter-hour peak: headroom \(RelayText.kW(h)) < \(RelayText.kW(need)) needed to release; \(RelayText.duration(left)) of Off left")
+                    return (.off, "quarter-hour peak: headroom \(TextFormat.kW(watts: h)) < \(TextFormat.kW(watts: need)) needed to release; \(TextFormat.compactDuration(left)) of Off left")
                 }
             } else if h < 0 {
                 if offAllowed(now) {
-                    return (.off, "quarter-hour peak: \(RelayText.kW(-h)) over the slider budget")
+                    return (.off, "quarter-hour peak: \(TextFormat.kW(watts: -h)) over the slider budget")
                 }
             }
         }
         let comfort = config.comfortAboveKW * 1000, boost = config.boostAboveKW * 1000
-        let s = RelayText.kW(surplusW)
-        if surplusW > boost { return (.boost, "surplus \(s) > boost \(RelayText.kW(boost))") }
+        let s = TextFormat.kW(watts: surplusW)
+        if surplusW > boost { return (.boost, "surplus \(s) > boost \(TextFormat.kW(watts: boost))") }
         if state == .boost && surplusW >= boost - hyst {
-            return (.boost, "surplus \(s) within the hysteresis of boost \(RelayText.kW(boost))")
+            return (.boost, "surplus \(s) within the hysteresis of boost \(TextFormat.kW(watts: boost))")
         }
-        if surplusW > comfort { return (.comfort, "surplus \(s) > comfort \(RelayText.kW(comfort))") }
+        if surplusW > comfort { return (.comfort, "surplus \(s) > comfort \(TextFormat.kW(watts: comfort))") }
         if state >= .comfort && surplusW >= comfort - hyst {
-            return (.comfort, "surplus \(s) within the hysteresis of comfort \(RelayText.kW(comfort))")
+            return (.comfort, "surplus \(s) within the hysteresis of comfort \(TextFormat.kW(watts: comfort))")
         }
         if state == .off { return (.normal, "quarter-hour peak over") }
-        return (.normal, "surplus \(s) below comfort \(RelayText.kW(comfort))")
+        return (.normal, "surplus \(s) below comfort \(TextFormat.kW(watts: comfort))")
     }
 
     func offAllowed(_ now: Date) -> Bool { offLockedUntil.map { now >= $0 } ?? true }

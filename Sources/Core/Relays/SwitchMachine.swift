@@ -56,19 +56,19 @@ public struct SwitchMachine: Sendable, Equatable, Codable {
             return set(false, now: now, reason: "off: main meter stale (safe state)")
         } else if on {
             want = surplusW >= offBelow
-            why = want ? "surplus \(RelayText.kW(surplusW)) ≥ \(RelayText.kW(offBelow))"
-                       : "surplus \(RelayText.kW(surplusW)) < \(RelayText.kW(offBelow))"
+            why = want ? "surplus \(TextFormat.kW(watts: surplusW)) ≥ \(TextFormat.kW(watts: offBelow))"
+                       : "surplus \(TextFormat.kW(watts: surplusW)) < \(TextFormat.kW(watts: offBelow))"
         } else {
             want = surplusW > onAt
-            why = want ? "surplus \(RelayText.kW(surplusW)) > \(RelayText.kW(onAt))"
-                       : "surplus \(RelayText.kW(surplusW)) ≤ \(RelayText.kW(onAt))"
+            why = want ? "surplus \(TextFormat.kW(watts: surplusW)) > \(TextFormat.kW(watts: onAt))"
+                       : "surplus \(TextFormat.kW(watts: surplusW)) ≤ \(TextFormat.kW(watts: onAt))"
         }
         let word = on ? "on" : "off"
         if want == on { reason = "\(word): \(why)"; return false }
         let minHold = on ? config.minOnS : config.minOffS
         let left = minHold - now.timeIntervalSince(changedAt)
         if left > 0 {
-            reason = "\(word), wants \(want ? "on" : "off") (\(why)): minimum \(word) time, \(RelayText.duration(left)) more"
+            reason = "\(word), wants \(want ? "on" : "off") (\(why)): minimum \(word) time, \(TextFormat.compactDuration(left)) more"
             return false
         }
         return set(want, now: now, reason: "\(want ? "on" : "off"): \(why)")

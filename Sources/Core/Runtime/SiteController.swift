@@ -38,6 +38,7 @@ public final class SiteController {
         var reachable: Bool
         var error: String?
         var watchdogS: Double?
+        var refreshS: Double?
     }
 
     public init(config: SiteConfig, settings: RuntimeSettings? = nil, state: ControllerState? = nil, start: Date) {
@@ -56,12 +57,13 @@ public final class SiteController {
     public func updateGrid(_ g: GridMeasurement, at mono: Double) { grid = g; gridAt = mono }
 
     public func updatePoint(_ id: String, status: ChargePointStatus?, reachable: Bool, error: String? = nil,
-                            watchdogS: Double? = nil, at mono: Double) {
+                            watchdogS: Double? = nil, refreshS: Double? = nil, at mono: Double) {
         var slot = points[id] ?? PointSlot(status: nil, at: mono, reachable: reachable)
         if let st = status { slot.status = st; slot.at = mono }
         slot.reachable = reachable
         slot.error = error
         if let w = watchdogS { slot.watchdogS = w }
+        if let r = refreshS { slot.refreshS = r }
         points[id] = slot
     }
 
@@ -146,7 +148,8 @@ public final class SiteController {
         input.gridAgeS = gridAt.map { mono - $0 } ?? .infinity
         for (i, id) in site.pointIds.enumerated() {
             if let p = points[id] {
-                input.points[i] = PointReading(status: p.status, ageS: mono - p.at, reachable: p.reachable, watchdogS: p.watchdogS)
+                input.points[i] = PointReading(status: p.status, ageS: mono - p.at, reachable: p.reachable, watchdogS: p.watchdogS,
+                                               refreshS: p.refreshS)
             }
         }
         for l in 0..<site.levelCount {

@@ -3,7 +3,7 @@ import Foundation
 /// One `kwartier simulate` run: Kwartier's control and the baselines on the same simulated days.
 /// Every run builds its own site from the same scenario and seed, so the cars, the weather and
 /// the house are identical; only the brain differs.
-public struct Backtest {
+public struct Backtest: Sendable {
     /// The site with every device simulated and the scenario's slider applied.
     public let config: SiteConfig
     public let scenario: SimScenario

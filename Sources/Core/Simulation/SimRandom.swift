@@ -2,6 +2,9 @@
 public struct SimRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    /// Starts from a raw SplitMix64 state (`init(seed:)` is this at seed + γ): the one generator
+    /// the tests and the dashboard preview use too, keeping the sequences they were written with.
+    public init(state: UInt64) { self.state = state }
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -8,7 +8,7 @@ public enum SimReportText {
     public static func render(_ r: SimReport, scenario: SimScenario, site: String? = nil,
                               timeZone: TimeZone = TimeZone(identifier: "Europe/Brussels")!) -> String {
         var out: [String] = []
-        out.append("Scenario \(scenario.name): \(duration(hours: r.hours)) from \(scenario.start)" + (scenario.description.map { " — \($0)" } ?? ""))
+        out.append("Scenario \(scenario.name): \(TextFormat.span(hours: r.hours)) from \(scenario.start)" + (scenario.description.map { " — \($0)" } ?? ""))
         if let s = site { out.append("Site: \(s)") }
         out.append("")
         let cols = ["kwartier"] + SimBaseline.allCases.map(\.rawValue).filter { r.baselines?[$0] != nil }
@@ -18,27 +18,27 @@ public enum SimReportText {
         }
         out.append("".padding(toLength: 34, withPad: " ", startingAt: 0) + cols.map { $0.leftPad(14) }.joined())
         out.append(row("limit violations (must be 0)") { "\($0.violations)" })
-        out.append(row("  overload seconds (any level)") { fmt($0.overload_seconds, 0) })
-        out.append(row("  highest level load / limit") { fmt($0.max_load_ratio * 100, 0) + " %" })
-        out.append(row("max quarter-hour peak (kW)") { fmt($0.max_quarter_kw, 2) })
-        out.append(row("  slider (kW)") { fmt($0.slider_kw, 2) })
+        out.append(row("  overload seconds (any level)") { TextFormat.fixed($0.overload_seconds, 0) })
+        out.append(row("  highest level load / limit") { TextFormat.fixed($0.max_load_ratio * 100, 0) + " %" })
+        out.append(row("max quarter-hour peak (kW)") { TextFormat.fixed($0.max_quarter_kw, 2) })
+        out.append(row("  slider (kW)") { TextFormat.fixed($0.slider_kw, 2) })
         out.append(row("  quarters over the slider") { "\($0.quarters_over_slider)" })
-        out.append(row("month peak (kW)") { fmt($0.month_peak_kw, 2) })
-        out.append(row("energy delivered (kWh)") { fmt($0.energy_delivered_kwh, 1) })
-        out.append(row("energy requested (kWh)") { fmt($0.energy_requested_kwh, 1) })
-        out.append(row("unmet (kWh)") { fmt($0.unmet_kwh, 1) })
+        out.append(row("month peak (kW)") { TextFormat.fixed($0.month_peak_kw, 2) })
+        out.append(row("energy delivered (kWh)") { TextFormat.fixed($0.energy_delivered_kwh, 1) })
+        out.append(row("energy requested (kWh)") { TextFormat.fixed($0.energy_requested_kwh, 1) })
+        out.append(row("unmet (kWh)") { TextFormat.fixed($0.unmet_kwh, 1) })
         out.append(row("cars fully served") { "\($0.cars_served_fully)/\($0.cars)" })
         out.append(row("charging starts") { "\($0.starts)" })
         out.append(row("charging stops (car not full)") { "\($0.stops)" })
-        out.append(row("setpoint changes / point / hour") { fmt($0.setpoint_changes_per_point_hour, 2) })
-        out.append(row("PV produced (kWh)") { fmt($0.pv_kwh, 1) })
-        out.append(row("PV self-consumption") { $0.pv_self_consumption.map { fmt($0 * 100, 0) + " %" } ?? "-" })
-        out.append(row("grid import / export (kWh)") { fmt($0.import_kwh, 0) + "/" + fmt($0.export_kwh, 0) })
+        out.append(row("setpoint changes / point / hour") { TextFormat.fixed($0.setpoint_changes_per_point_hour, 2) })
+        out.append(row("PV produced (kWh)") { TextFormat.fixed($0.pv_kwh, 1) })
+        out.append(row("PV self-consumption") { $0.pv_self_consumption.map { TextFormat.fixed($0 * 100, 0) + " %" } ?? "-" })
+        out.append(row("grid import / export (kWh)") { TextFormat.fixed($0.import_kwh, 0) + "/" + TextFormat.fixed($0.export_kwh, 0) })
         if r.heat_pump_seconds != nil {
             out.append(row("heat pump off/normal/comfort/boost") { rep in
                 guard let hp = rep.heat_pump_seconds else { return "-" }
                 let total = max(1, hp.values.reduce(0, +))
-                return SGState.allCases.map { fmt((hp[$0.rawValue] ?? 0) / total * 100, 0) }.joined(separator: "/") + " %"
+                return SGState.allCases.map { TextFormat.fixed((hp[$0.rawValue] ?? 0) / total * 100, 0) }.joined(separator: "/") + " %"
             })
         }
         for (name, rep) in zip(cols, reps) where !rep.violations_by_level.isEmpty {
@@ -49,7 +49,7 @@ public enum SimReportText {
             let ids = byPoint.keys.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
             if !ids.isEmpty {
                 out.append("setpoint changes / hour per point (kwartier): "
-                           + ids.map { "\($0) \(fmt(Double(byPoint[$0]!) / r.hours, 2))" }.joined(separator: ", "))
+                           + ids.map { "\($0) \(TextFormat.fixed(Double(byPoint[$0]!) / r.hours, 2))" }.joined(separator: ", "))
             }
         }
         out.append(contentsOf: carTable(r, cols: cols, reps: reps, timeZone: timeZone))
@@ -74,7 +74,7 @@ public enum SimReportText {
         func when(_ d: Date?) -> String {
             guard let d = d else { return "-" }
             let c = cal.dateComponents([.hour, .minute], from: d)
-            var s = String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+            var s = TextFormat.twoDigits(c.hour ?? 0) + ":" + TextFormat.twoDigits(c.minute ?? 0)
             if let f = firstDay {
                 let n = cal.dateComponents([.day], from: cal.startOfDay(for: f), to: cal.startOfDay(for: d)).day ?? 0
                 if n > 0 { s = "D+\(n) " + s }
@@ -86,24 +86,13 @@ public enum SimReportText {
                    + "asked".leftPad(8) + cols.map { $0.leftPad(14) }.joined() + "starts".leftPad(8) + "stops".leftPad(7))
         for c in cars {
             var line = c.name.padding(toLength: 14, withPad: " ", startingAt: 0) + "\(c.phases)".leftPad(3)
-            line += when(c.arrival).leftPad(12) + when(c.departure).leftPad(12) + fmt(c.requested_kwh, 1).leftPad(8)
-            for m in byName { line += (m[c.name].map { fmt($0.delivered_kwh, 1) } ?? "-").leftPad(14) }
+            line += when(c.arrival).leftPad(12) + when(c.departure).leftPad(12) + TextFormat.fixed(c.requested_kwh, 1).leftPad(8)
+            for m in byName { line += (m[c.name].map { TextFormat.fixed($0.delivered_kwh, 1) } ?? "-").leftPad(14) }
             line += "\(c.starts)".leftPad(8) + "\(c.stops)".leftPad(7)
             out.append(line)
         }
         return out
     }
-
-    /// "1 day", "7 days", "6 h".
-    public static func duration(hours: Double) -> String {
-        if hours >= 24, (hours / 24).rounded() == hours / 24 {
-            let d = Int(hours / 24)
-            return "\(d) day\(d == 1 ? "" : "s")"
-        }
-        return fmt(hours, hours.rounded() == hours ? 0 : 1) + " h"
-    }
-
-    static func fmt(_ v: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", v) }
 }
 
 extension String {

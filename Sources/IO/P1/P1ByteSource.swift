@@ -28,12 +28,6 @@ public protocol P1AutoBaudSource: P1ByteSource {
     func use(_ settings: SerialSettings) throws
 }
 
-/// Monotonic seconds (not affected by clock changes), for ages and timeouts.
-func p1MonotonicNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 struct P1SourceError: Error, CustomStringConvertible {
     var description: String

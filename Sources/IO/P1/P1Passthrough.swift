@@ -148,8 +148,8 @@ public final class P1PassthroughOutput: @unchecked Sendable {
     /// Stops the thread after giving queued telegrams up to `drainS` to go out (clients that
     /// read keep everything they were sent; a stalled one loses its queue).
     public func stop(drainS: Double = 0.3) {
-        let until = p1MonotonicNow() + drainS
-        while p1MonotonicNow() < until {
+        let until = Monotonic.now + drainS
+        while Monotonic.now < until {
             lock.lock()
             let pending = clients.contains { !$0.queue.isEmpty }
             lock.unlock()
@@ -207,7 +207,7 @@ public final class P1PassthroughOutput: @unchecked Sendable {
             lock.unlock()
         } catch {
             lock.lock(); lastError = "\(error)"; lock.unlock()
-            serialRetryAt = p1MonotonicNow() + 2
+            serialRetryAt = Monotonic.now + 2
         }
     }
 
@@ -218,7 +218,7 @@ public final class P1PassthroughOutput: @unchecked Sendable {
         lock.unlock()
         if case .serial = target {
             serial?.close(); serial = nil
-            serialRetryAt = p1MonotonicNow() + 2
+            serialRetryAt = Monotonic.now + 2
         } else {
             Glibc.close(c.fd)
         }
@@ -245,7 +245,7 @@ public final class P1PassthroughOutput: @unchecked Sendable {
             if r < 0 && errno != EINTR { usleep(10000); continue }
             if fds[0].revents != 0 { while Glibc.read(wake[0], &scratch, scratch.count) > 0 {} }
             if listenFd >= 0 && fds[1].revents & Int16(POLLIN) != 0 { acceptClients() }
-            if case .serial = target, serial == nil, p1MonotonicNow() >= serialRetryAt { openSerial() }
+            if case .serial = target, serial == nil, Monotonic.now >= serialRetryAt { openSerial() }
 
             for (k, c) in snapshot.enumerated() {
                 let re = fds[first + k].revents

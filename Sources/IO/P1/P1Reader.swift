@@ -136,7 +136,7 @@ public final class P1Reader: @unchecked Sendable {
     }
 
     /// The last good telegram with its age, if any.
-    public func latest(nowMonotonic: Double = p1Now()) -> (delivery: P1Delivery, ageS: Double, stale: Bool)? {
+    public func latest(nowMonotonic: Double = Monotonic.now) -> (delivery: P1Delivery, ageS: Double, stale: Bool)? {
         lock.lock(); defer { lock.unlock() }
         guard let d = latestDelivery else { return nil }
         let age = nowMonotonic - d.monotonic
@@ -145,8 +145,8 @@ public final class P1Reader: @unchecked Sendable {
 
     /// Waits until a file/stdin source has been read to its end (or the timeout passes).
     public func waitUntilFinished(timeoutS: Double) -> Bool {
-        let until = p1MonotonicNow() + timeoutS
-        while p1MonotonicNow() < until {
+        let until = Monotonic.now + timeoutS
+        while Monotonic.now < until {
             if stats.finished { return true }
             usleep(5000)
         }
@@ -214,8 +214,8 @@ public final class P1Reader: @unchecked Sendable {
         var framer = P1Framer()
         var parser = P1Parser()
         var buf = [UInt8](repeating: 0, count: 8192)
-        var windowStart = p1MonotonicNow()
-        var lastBytes = p1MonotonicNow()
+        var windowStart = Monotonic.now
+        var lastBytes = Monotonic.now
         var lastMeterTime: Int?
         var nextDue = 0.0
         let idleLimit = options.idleReconnectS ?? max(3 * staleAfterS, 30)
@@ -229,7 +229,7 @@ public final class P1Reader: @unchecked Sendable {
             } catch {
                 return .lost("\(error)")
             }
-            let now = p1MonotonicNow()
+            let now = Monotonic.now
             switch result {
             case .end:
                 framer.finish { self.handle($0, &parser, &lastMeterTime, &nextDue, locked: &locked, auto: auto, backoff: &backoff) }
@@ -263,7 +263,7 @@ public final class P1Reader: @unchecked Sendable {
     private func handle(_ frame: P1Frame, _ parser: inout P1Parser, _ lastMeterTime: inout Int?, _ nextDue: inout Double,
                         locked: inout Bool, auto: P1AutoBaudSource?, backoff: inout Double) {
         let t = parser.parse(frame)
-        guard t.isValid, t.objects.count > 0 else {
+        guard t.isAcceptable else {
             update { $0.crcFailures += 1 }
             return
         }
@@ -279,13 +279,13 @@ public final class P1Reader: @unchecked Sendable {
             if let m = meterTime, let prev = lastMeterTime { gap = min(max(Double(m - prev), 0), 60) }
             if lastMeterTime != nil || nextDue > 0 {
                 let due = nextDue + gap
-                while p1MonotonicNow() < due && !isStopping { usleep(10000) }
+                while Monotonic.now < due && !isStopping { usleep(10000) }
             }
-            nextDue = p1MonotonicNow()
+            nextDue = Monotonic.now
             lastMeterTime = meterTime ?? lastMeterTime
         }
         for o in outputs { o.offer(frame.bytes) }
-        let d = P1Delivery(telegram: t, raw: frame.bytes, receivedAt: Date(), monotonic: p1MonotonicNow())
+        let d = P1Delivery(telegram: t, raw: frame.bytes, receivedAt: Date(), monotonic: Monotonic.now)
         lock.lock()
         st.telegrams += 1
         st.lastGoodAt = d.receivedAt
@@ -296,10 +296,7 @@ public final class P1Reader: @unchecked Sendable {
     }
 
     private func sleepInterruptibly(_ s: Double) {
-        let until = p1MonotonicNow() + s
-        while p1MonotonicNow() < until && !isStopping { usleep(20000) }
+        let until = Monotonic.now + s
+        while Monotonic.now < until && !isStopping { usleep(20000) }
     }
 }
-
-/// Monotonic seconds, the clock of `P1Delivery.monotonic` and `P1ReaderStats` ages.
-public func p1Now() -> Double { p1MonotonicNow() }

@@ -17,19 +17,11 @@ public enum AtomicFile {
         let tmp = "\(path).tmp.\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw WriteError(path: tmp, reason: String(cString: strerror(errno))) }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; ok = false; return }
-                off += n
-            }
-        }
-        let reason = String(cString: strerror(errno))
-        if !ok || fsync(fd) != 0 {
+        var failed = data.withUnsafeBytes { writeAll(fd, $0) }
+        if failed == 0 && fsync(fd) != 0 { failed = errno }
+        if failed != 0 {
             close(fd); unlink(tmp)
-            throw WriteError(path: tmp, reason: reason)
+            throw WriteError(path: tmp, reason: String(cString: strerror(failed)))
         }
         close(fd)
         guard rename(tmp, path) == 0 else {

@@ -42,7 +42,10 @@ public final class SettingsStore {
         return "\(error)"
     }
 
-    public func save(_ settings: RuntimeSettings) throws {
+    public func save(_ settings: RuntimeSettings) throws { try Self.save(settings, to: path) }
+
+    /// Writes `settings` to `path` atomically (callable from any queue).
+    public static func save(_ settings: RuntimeSettings, to path: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,

@@ -23,7 +23,7 @@ public final class CommandOutput: RelayOutputDevice {
         let word = on ? "on" : "off"
         guard let first = argv.first else { throw DeviceError.io("command output: no program configured") }
         let shown = (argv + [word]).joined(separator: " ")
-        guard let path = Self.resolve(first) else {
+        guard let path = ChildProcess.resolve(first) else {
             throw DeviceError.io("command '\(shown)': \(first) not found or not executable")
         }
         // Output goes to a temporary file, not a pipe: a child that keeps a pipe open (a program
@@ -34,80 +34,22 @@ public final class CommandOutput: RelayOutputDevice {
         let outPath = String(cString: template)
         defer { unlink(outPath) }
         defer { close(fd) }
-        let pid: pid_t
-        do { pid = try Self.spawn(path: path, args: Array(argv.dropFirst()) + [word], output: fd) } catch {
+        let child: ChildProcess
+        do { child = try ChildProcess.spawn(path, Array(argv.dropFirst()) + [word], stdout: .fd(fd), stderr: .fd(fd)) } catch {
             throw DeviceError.io("command '\(shown)': cannot start: \(error)")
         }
-        guard let status = Self.wait(pid, timeoutS: timeoutS) else {
-            kill(-pid, SIGKILL)            // the program and anything it started (own process group)
-            _ = Self.wait(pid, timeoutS: 2)
-            throw DeviceError.timeout("command '\(shown)' did not finish within \(RelayNumber.text(timeoutS)) s (killed)")
+        guard let end = child.wait(timeoutS: timeoutS) else {
+            child.killGroup(SIGKILL)       // the program and anything it started (own process group)
+            _ = child.wait(timeoutS: 2)
+            throw DeviceError.timeout("command '\(shown)' did not finish within \(TextFormat.plain(timeoutS)) s (killed)")
         }
         let lastLine = Self.lastLine(outPath)
         let tail = lastLine.map { ": \($0)" } ?? ""
-        if status.signal != 0 {
-            throw DeviceError.io("command '\(shown)' was killed by signal \(status.signal)\(tail)")
+        switch end {
+        case .signaled(let sig): throw DeviceError.io("command '\(shown)' was killed by signal \(sig)\(tail)")
+        case .exited(let code) where code != 0: throw DeviceError.io("command '\(shown)' failed with exit status \(code)\(tail)")
+        case .exited: break
         }
-        if status.exit != 0 {
-            throw DeviceError.io("command '\(shown)' failed with exit status \(status.exit)\(tail)")
-        }
-    }
-
-    struct SpawnError: Error, CustomStringConvertible { let description: String }
-
-    /// posix_spawn in a process group of its own (so a timeout kills what it started too), with
-    /// stdin from /dev/null, stdout and stderr to `output`, and a clean signal mask (the hub's
-    /// signal handling blocks signals that a child must not inherit blocked).
-    static func spawn(path: String, args: [String], output: Int32) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, output, 2)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(); sigemptyset(&none)
-        var all = sigset_t(); sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setpgroup(&attr, 0)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let cArgs = ([path] + args).map { strdup($0) }
-        defer { cArgs.forEach { free($0) } }
-        var argvC = cArgs + [nil]
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attr, &argvC, environ)
-        if rc != 0 { throw SpawnError(description: String(cString: strerror(rc))) }
-        return pid
-    }
-
-    /// Waits for the child up to `timeoutS`; nil on timeout. Polls: no thread or signal needed.
-    static func wait(_ pid: pid_t, timeoutS: Double) -> (exit: Int32, signal: Int32)? {
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeoutS) * 1e9)
-        var status: Int32 = 0
-        while true {
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid {
-                let sig = status & 0x7f
-                return sig == 0 ? (exit: (status >> 8) & 0xff, signal: 0) : (exit: -1, signal: sig)
-            }
-            if r < 0 && errno != EINTR { return (exit: -1, signal: 0) }
-            if DispatchTime.now().uptimeNanoseconds >= deadline { return nil }
-            usleep(5_000)
-        }
-    }
-
-    static func resolve(_ name: String) -> String? {
-        let fm = FileManager.default
-        if name.contains("/") { return fm.isExecutableFile(atPath: name) ? name : nil }
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
-        for dir in paths {
-            let p = "\(dir)/\(name)"
-            if fm.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
     }
 
     static func lastLine(_ path: String) -> String? {
@@ -115,9 +57,4 @@ public final class CommandOutput: RelayOutputDevice {
         let text = String(decoding: data.suffix(4096), as: UTF8.self)
         return text.split(whereSeparator: \.isNewline).last.map { String($0.prefix(200)) }
     }
-}
-
-enum RelayNumber {
-    /// 10 -> "10", 2.5 -> "2.5".
-    static func text(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
 }

@@ -72,8 +72,8 @@ public final class SiteOutputs {
         case .alert(let a):
             alertHook?.fire(a)
         case .saveSettings(let s):
-            let store = settingsStore, log = log
-            fileQueue.async { do { try store.save(s) } catch { log.error("settings not saved: \(error)") } }
+            let path = settingsStore.path, log = log
+            fileQueue.async { do { try SettingsStore.save(s, to: path) } catch { log.error("settings not saved: \(error)") } }
         case .saveState(let s):
             if Self.wallNow - lastStateWall >= minWriteIntervalS { writeState(s) } else { pendingState = s }
         case .writeStatus(let r):

@@ -87,17 +87,6 @@ public final class SerialPort {
         return n
     }
 
-    /// Writes what the device accepts now without blocking; returns the count written.
-    public func writeSome(_ bytes: UnsafeRawBufferPointer) throws -> Int {
-        guard fd >= 0 else { throw SerialError(path: path, message: "port is closed", code: EBADF) }
-        let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
-        if n < 0 {
-            if errno == EAGAIN || errno == EINTR { return 0 }
-            throw SerialPort.error(path, "write failed", errno)
-        }
-        return n
-    }
-
     static func error(_ path: String, _ what: String, _ e: Int32) -> SerialError {
         SerialError(path: path, message: "\(what): \(String(cString: strerror(e)))", code: e)
     }

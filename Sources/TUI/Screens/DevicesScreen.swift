@@ -9,7 +9,7 @@ enum DevicesScreen {
         let state: Light.State = s.grid.ageS == nil ? .off : s.grid.stale ? .error : .on
         var x = Light.draw(&c, x: p1In.x, y: p1In.y, label: "", state, clip: p1In)
         x = c.text(x, p1In.y, s.grid.ageS == nil ? " no telegram yet" : s.grid.stale ? " STALE" : " OK", s.grid.stale ? .crit : .ok, clip: p1In)
-        let fields: [(String, String)] = [("age", Fmt.age(s.grid.ageS)), ("telegrams", "\(s.grid.telegrams)"),
+        let fields: [(String, String)] = [("age", TextFormat.age(s.grid.ageS)), ("telegrams", "\(s.grid.telegrams)"),
                                           ("CRC failures", "\(s.grid.crcFailures)")]
         for (k, v) in fields {
             x = c.text(x, p1In.y, "  " + k + " ", .label, clip: p1In)

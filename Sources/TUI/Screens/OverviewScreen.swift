@@ -7,7 +7,7 @@ import KwartierCore
 enum OverviewScreen {
     static func draw(_ c: inout Canvas, _ r: Rect, _ s: SiteSnapshot, _ st: UIState, _ mem: inout ViewMemory) {
         let (flowR, rest1) = r.splitTop(5)
-        let gridAge = s.grid.ageS.map { "P1 \(Fmt.age($0))" } ?? "P1 never"
+        let gridAge = s.grid.ageS.map { "P1 \(TextFormat.age($0))" } ?? "P1 never"
         let flowIn = Box.draw(&c, flowR, title: "Energy flows", right: gridAge, rightRole: s.grid.stale ? .crit : .dim)
         FlowDiagram.draw(&c, flowIn, FlowDiagram.Values(s))
 
@@ -125,7 +125,7 @@ enum OverviewScreen {
         var x = Light.draw(&c, x: inner.x, y: y, label: "P1   ", p1, clip: inner)
         let word = s.grid.ageS == nil ? " none" : s.grid.stale ? " STALE" : " OK"
         x = c.text(x, y, word, s.grid.stale ? .crit : .ok, clip: inner)
-        c.text(x, y, " " + Fmt.age(s.grid.ageS), .dim, clip: inner)
+        c.text(x, y, " " + TextFormat.age(s.grid.ageS), .dim, clip: inner)
         y += 1
         guard y < inner.maxY else { return }
         x = Light.draw(&c, x: inner.x, y: y, label: "RS485 TX", st.txActive ? .on : .off, clip: inner)

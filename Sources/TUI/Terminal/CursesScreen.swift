@@ -21,7 +21,9 @@ final class CursesScreen {
     init(theme requested: Theme, monoTheme: Theme, wantColour: Bool) throws {
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard !term.isEmpty else { throw DashboardError.terminal("TERM is not set; set it to your terminal type (e.g. TERM=vt100 on a serial console)") }
-        guard let sp = newterm(nil, stdout, stdin) else {
+        // Own FILE streams on fds 1 and 0 (the C library's `stdout`/`stdin` globals are shared
+        // mutable state to Swift 6).
+        guard let sp = newterm(nil, fdopen(STDOUT_FILENO, "w"), fdopen(STDIN_FILENO, "r")) else {
             throw DashboardError.terminal("unknown terminal type TERM=\(term) (no terminfo entry); try TERM=vt100 or TERM=xterm-256color")
         }
         guard kw_has_string_cap("cup") != 0 else {

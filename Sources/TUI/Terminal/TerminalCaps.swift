@@ -13,7 +13,10 @@ public enum TerminalCaps {
     }
     private static let localeOnce: Void = { setlocale(LC_ALL, "") }()
 
-    /// NO_COLOR counts only when set and non-empty (no-color.org).
+    /// Whether stdin and stdout are a terminal (the dashboard needs both; else plain output).
+    public static func isInteractive() -> Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+
+    /// NO_COLOR counts only when set and non-empty (the common convention: an empty value is unset).
     public static func noColorRequested(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         !(env["NO_COLOR"] ?? "").isEmpty
     }

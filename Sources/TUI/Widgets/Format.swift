@@ -1,4 +1,5 @@
 import Foundation
+import KwartierCore
 
 /// Number formatting shared by every screen, so the same value reads the same everywhere (and
 /// tests can format the preview's state the same way). Fixed widths avoid jitter: a value that
@@ -14,26 +15,14 @@ public enum Fmt {
     public static func ampsInt(_ a: Double) -> String { fixed(a, 0) }
     public static func kWh(_ v: Double) -> String { fixed(v, 1) }
 
-    /// `%.Nf` without the minus on a value that rounds to zero: a meter's -0.04 A reads "0.0",
-    /// not "-0.0" (a sign that flickers with noise and means nothing).
-    public static func fixed(_ v: Double, _ decimals: Int) -> String {
-        let s = String(format: "%.\(decimals)f", v)
-        if s.hasPrefix("-") && s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(s.dropFirst()) }
-        return s
-    }
+    /// `%.Nf` without the minus on zero (Core's TextFormat.fixed: one formatter for the hub).
+    public static func fixed(_ v: Double, _ decimals: Int) -> String { TextFormat.fixed(v, decimals) }
     public static func ms(_ v: Double?) -> String { v.map { $0 < 100 ? String(format: "%.1f", $0) : String(format: "%.0f", $0) } ?? "-" }
     /// A byte counter in B/k/M.
     public static func bytes(_ v: UInt64) -> String {
         if v < 10_000 { return "\(v)" }
         if v < 10_000_000 { return "\(v / 1000)k" }
         return "\(v / 1_000_000)M"
-    }
-    /// An age in seconds: "3 s", "12 min", "2 h".
-    public static func age(_ s: Double?) -> String {
-        guard let s else { return "never" }
-        if s < 100 { return "\(Int(s.rounded(.down))) s" }
-        if s < 6000 { return "\(Int(s / 60)) min" }
-        return "\(Int(s / 3600)) h"
     }
     /// Pads on the left to `n` columns (right-aligned numbers).
     public static func lpad(_ s: String, _ n: Int) -> String {

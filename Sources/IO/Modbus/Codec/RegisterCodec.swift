@@ -1,4 +1,5 @@
 import Foundation
+import KwartierCore
 
 /// A decoded register value.
 public enum RegisterValue: Sendable, Equatable, CustomStringConvertible {
@@ -17,7 +18,7 @@ public enum RegisterValue: Sendable, Equatable, CustomStringConvertible {
     }
     public var description: String {
         switch self {
-        case .number(let v): return RegisterCodec.format(v)
+        case .number(let v): return TextFormat.plain(v)
         case .text(let s): return "\"\(s)\""
         case .unavailable: return "n/a"
         }
@@ -33,7 +34,7 @@ public enum RegisterCodecError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .wrongLength(e, g): return "expected \(e) registers, got \(g)"
-        case let .outOfRange(v, t): return "\(RegisterCodec.format(v)) does not fit in \(t)"
+        case let .outOfRange(v, t): return "\(TextFormat.plain(v)) does not fit in \(t)"
         case .notANumber: return "the value is not a finite number"
         case let .textTooLong(s, n): return "'\(s)' does not fit in \(n) registers"
         }
@@ -140,14 +141,5 @@ public enum RegisterCodec {
         case .u32: return Double(UInt32(truncatingIfNeeded: raw))
         default: return Double(raw)
         }
-    }
-
-    /// A number as a technician reads it: integers plain, others with up to 3 decimals.
-    public static func format(_ v: Double) -> String {
-        if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
-        var s = String(format: "%.3f", v)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
     }
 }

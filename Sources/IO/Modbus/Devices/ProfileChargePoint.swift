@@ -3,18 +3,16 @@ import KwartierCore
 
 /// A charge point driven by its profile (`ChargePointDevice` for the control core).
 ///
-/// Besides the plain reads and writes it keeps the charger's watchdog fed while the hub is
-/// alive: `readStatus` and `writeCurrent` rewrite the last setpoint once its `refresh_s` has
-/// passed and send the profile's heartbeat when due. They only do so when called, so if the
-/// control loop stops, the charger falls back to its own safe current as designed.
+/// The setpoint is rewritten only when the control core says so (it knows `refresh_s` from the
+/// capabilities): one owner for the charger's watchdog. Where the profile has a separate
+/// heartbeat register, `readStatus` and `writeCurrent` send it when due; they only do so when
+/// called, so if the control loop stops, the charger falls back to its own safe current.
 public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchecked Sendable {
     public let spec: ChargePointSpec
     /// Volts per phase, to turn amperes into watts for a setpoint in W.
     public var voltage: Double = 230
 
     // Worker thread only.
-    private var lastSetpointA: Double?
-    private var lastWriteAt: Double?
     private var lastHeartbeatAt: Double?
     private var enabled: Bool?
     private var knownPhases: Int?
@@ -26,14 +24,9 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
 
     public var capabilities: ChargePointCapabilities {
         ChargePointCapabilities(setpointInWatts: spec.setpoint.unit == .W,
-                                watchdogS: spec.setpoint.watchdogS,
+                                watchdogS: spec.setpoint.watchdogS, refreshS: spec.setpoint.refreshS,
                                 phaseSwitching: spec.phases != nil,
                                 enableDisable: spec.enable != nil)
-    }
-
-    /// How often the setpoint is rewritten even when unchanged (s).
-    public var refreshIntervalS: Double? {
-        spec.setpoint.refreshS ?? spec.setpoint.watchdogS.map { $0 / 2 }
     }
 
     var statusSpecs: [RegisterSpec] {
@@ -46,7 +39,7 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
 
     public func readStatus() throws -> ChargePointStatus {
         try onWorker {
-            try self.maintain()
+            try self.heartbeatIfDue()
             let img = try self.readImage(self.statusSpecs)
             return try self.status(from: img)
         }
@@ -58,7 +51,7 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
         for (i, c) in spec.currents.enumerated() { cur[i] = try number(c, img) ?? 0 }
         var phases: Int?
         if let a = spec.activePhases, let n = try number(a, img) {
-            if let m = spec.activePhasesMap { phases = m[RegisterCodec.format(n)] } else if n == 1 || n == 3 { phases = Int(n) }
+            if let m = spec.activePhasesMap { phases = m[TextFormat.plain(n)] } else if n == 1 || n == 3 { phases = Int(n) }
         }
         knownPhases = phases ?? knownPhases
         var state = Self.mapState(raw, spec.state)
@@ -111,8 +104,6 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
             let v = spec.setpoint.unit == .A ? a : a * voltage * Double(knownPhases ?? 3)
             try writeSetpointRegisters(v)
         }
-        lastSetpointA = a
-        lastWriteAt = Monotonic.now
         try heartbeatIfDue()
     }
 
@@ -128,15 +119,6 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
             try channel.writeRegisters(address: regs[0].address, values: words, multiple: true)
         } else {
             for r in regs { try channel.write(v, to: r) }
-        }
-    }
-
-    /// Refresh of the setpoint and heartbeat, when due.
-    func maintain() throws {
-        if let last = lastSetpointA, let at = lastWriteAt, let every = refreshIntervalS, Monotonic.now - at >= every {
-            try applyCurrent(last)
-        } else {
-            try heartbeatIfDue()
         }
     }
 
@@ -172,15 +154,6 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
             throw DeviceError.unsupported("writing the safe current (\(profile.name): set it on the charger itself)")
         }
         try onWorker { try self.channel.write(amps, to: s.register) }
-    }
-
-    /// Switches charging on or off where the charger has a release register.
-    public func setEnabled(_ on: Bool) throws {
-        guard let e = spec.enable else { throw DeviceError.unsupported("enable/disable (\(profile.name))") }
-        try onWorker {
-            try self.channel.write(on ? e.on : e.off, to: e.register)
-            self.enabled = on
-        }
     }
 
     /// A cheap read that keeps an idle TCP connection open.

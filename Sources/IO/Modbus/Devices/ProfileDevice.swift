@@ -8,9 +8,16 @@ public struct ProbeLine: Sendable, Equatable, Codable {
     public var unit: String?
     public var error: String?
     public var register: String
-    public init(name: String, value: String?, unit: String?, error: String?, register: String) {
+    /// An optional register (`optional: true` in the profile) that this device's firmware does
+    /// not have: shown, not counted as a failure.
+    public var absent: Bool?
+    public init(name: String, value: String?, unit: String?, error: String?, register: String, absent: Bool? = nil) {
         self.name = name; self.value = value; self.unit = unit; self.error = error; self.register = register
+        self.absent = absent
     }
+
+    /// What the probe shows for an optional register the firmware lacks.
+    public static let notOnFirmware = "not on this firmware"
 }
 
 /// What the profile-driven devices share: the profile, the channel, block reads, value sums.
@@ -69,7 +76,7 @@ public class ProfileDevice: @unchecked Sendable {
     }
 
     /// Reads one value on its own (for probe lines).
-    func probeLine(_ name: String, _ v: ValueSpec?) -> ProbeLine? {
+    func probeLine(_ name: String, _ v: ValueSpec?, optional: Bool = false) -> ProbeLine? {
         guard let v else { return nil }
         let where_ = v.terms.map(\.description).joined(separator: " + ")
         if v.terms.contains(where: \.writeOnly) {
@@ -81,14 +88,17 @@ public class ProfileDevice: @unchecked Sendable {
                 return ProbeLine(name: name, value: try value(v.terms[0], img).text, unit: nil, error: nil, register: where_)
             }
             let n = try number(v, img)
-            return ProbeLine(name: name, value: n.map(RegisterCodec.format) ?? "n/a", unit: v.unit, error: nil, register: where_)
+            return ProbeLine(name: name, value: n.map { TextFormat.plain($0) } ?? "n/a", unit: v.unit, error: nil, register: where_)
+        } catch let f as ModbusFailure where optional && f.kind == .exception(2) {
+            // Illegal data address: this firmware does not have the register.
+            return ProbeLine(name: name, value: ProbeLine.notOnFirmware, unit: nil, error: nil, register: where_, absent: true)
         } catch {
             return ProbeLine(name: name, value: nil, unit: v.unit, error: "\(error)", register: where_)
         }
     }
 
     func extrasProbe() -> [ProbeLine] {
-        profile.extras.compactMap { probeLine($0.name, $0.value) }
+        profile.extras.compactMap { probeLine($0.name, $0.value, optional: $0.optional) }
     }
 
     public func healthSnapshot() -> DeviceHealth { channel.healthSnapshot() }

@@ -149,6 +149,9 @@ public struct ValueSpec: Sendable, Equatable, Encodable {
 public struct NamedValue: Sendable, Equatable, Encodable {
     public var name: String
     public var value: ValueSpec
+    /// Only some firmware has it (`optional: true`): a device that answers "illegal data
+    /// address" lacks it, which the probe shows as "not on this firmware", not as a failure.
+    public var optional: Bool = false
 }
 
 public struct StateSpec: Sendable, Equatable, Encodable {

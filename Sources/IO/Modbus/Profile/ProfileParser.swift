@@ -99,7 +99,8 @@ public enum ProfileParser {
             for (i, n) in ex.enumerated() {
                 let m = try PNode(n, file: file, path: "extras[\(i)]")
                 let name = try m.required("name")
-                p.extras.append(NamedValue(name: name, value: try value(m, extraKeys: ["name"])))
+                p.extras.append(NamedValue(name: name, value: try value(m, extraKeys: ["name", "optional"]),
+                                           optional: try m.bool("optional") ?? false))
             }
         }
         try checkOverlaps(p, top)

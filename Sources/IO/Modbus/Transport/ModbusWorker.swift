@@ -1,10 +1,6 @@
 import Foundation
 import KwartierCore
 
-/// Monotonic seconds (not wall time): deadlines, round trips, keep-alive.
-public enum Monotonic {
-    public static var now: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-}
 
 /// Tunables of the workers; defaults suit a real site, tests shorten them.
 public struct WorkerOptions: Sendable, Equatable {
@@ -259,7 +255,7 @@ public final class ModbusWorker: @unchecked Sendable, CustomStringConvertible {
                     }
                     let kind: ModbusFailure.Kind = { if case .timeout = e.kind { return .timeout } else { return .io } }()
                     let f = ch.failure(kind, operation, address,
-                                       detail: kind == .timeout ? "within \(RegisterCodec.format(timeout)) s" : e.text)
+                                       detail: kind == .timeout ? "within \(TextFormat.plain(timeout)) s" : e.text)
                     ch.health.recordFailure(f.description, rttMs: nil, txBytes: txPDU + overhead, rxBytes: 0, now: t1)
                     ch.silent(f, options: options, rng: &rng)
                     throw f

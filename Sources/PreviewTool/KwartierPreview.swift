@@ -2,19 +2,21 @@ import ArgumentParser
 import Foundation
 import KwartierCore
 import KwartierTUI
+import KwartierPreview
 
-/// Hidden: the dashboard over a deterministic fake site (Sources/TUI/Preview), for developing
-/// and testing the dashboard without the control core or any hardware.
-struct DashboardPreviewCommand: ParsableCommand {
+/// `kwartier-preview`, a development tool (not installed): the dashboard over a deterministic
+/// fake site (Sources/Preview), for developing and testing the dashboard without the control
+/// core or any hardware.
+@main
+struct KwartierPreview: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dashboard-preview",
+        commandName: "kwartier-preview",
         abstract: "Draw the dashboard over a deterministic fake site (development and tests).",
         discussion: """
         Example:
-          kwartier dashboard-preview --ascii --points 20
-          kwartier dashboard-preview --print-screens --ascii     # every screen as text, 80x24
-        """,
-        shouldDisplay: false)
+          kwartier-preview --ascii --points 20
+          kwartier-preview --print-screens --ascii   # each screen as text
+        """)
 
     @Option(help: "Theme name (default, light, mono, high-contrast) or path of a .theme file.") var theme: String?
     @Flag(help: "Draw with plain ASCII even when the locale is UTF-8.") var ascii = false
@@ -64,7 +66,7 @@ struct DashboardPreviewCommand: ParsableCommand {
                                        stopAfter: seconds)
         } catch let e as DashboardError {
             runner.stop()
-            printErr("kwartier dashboard-preview: \(e.description)")
+            printErr("kwartier-preview: \(e.description)")
             throw ExitCode(1)
         }
         runner.stop()
@@ -72,3 +74,5 @@ struct DashboardPreviewCommand: ParsableCommand {
         if result == .signal { throw ExitCode(130) }
     }
 }
+
+func printErr(_ s: String) { FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }

@@ -1,5 +1,6 @@
 import Foundation
 import KwartierCore
+import KwartierTUI
 
 /// A deterministic fake site for developing and testing the dashboard before (and besides) the
 /// real simulated site: N charge points on a small fuse tree, house load, PV, a battery, an
@@ -35,7 +36,7 @@ public struct PreviewSite: Sendable {
     public static let defaultStart = Date(timeIntervalSince1970: 1_741_784_580)   // 2025-03-12 13:03:00 UTC
     public static let voltage = 230.0
 
-    var rng: PreviewRandom
+    var rng: SimRandom
     public private(set) var time: Date
     public private(set) var sliderKW: Double
     var points: [Point] = []
@@ -65,7 +66,7 @@ public struct PreviewSite: Sendable {
 
     public init(points n: Int = 20, seed: UInt64 = 42, start: Date = PreviewSite.defaultStart, sliderKW: Double = 22.0,
                 name: String = "Parking Erpe (preview)", busy: Bool = false) {
-        rng = PreviewRandom(seed: seed)
+        rng = SimRandom(state: seed)   // the raw state: the same fake site as before
         self.busy = busy
         time = start
         self.sliderKW = sliderKW

@@ -1,5 +1,6 @@
 import Foundation
 import KwartierCore
+import KwartierTUI
 
 /// Runs a `PreviewSite` in real time on its own queue: one step per simulated second, each
 /// followed by a snapshot for the dashboard and (optionally) the state file tests read.

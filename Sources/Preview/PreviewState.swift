@@ -1,5 +1,6 @@
 import Foundation
 import KwartierCore
+import KwartierTUI
 
 /// What `dashboard-preview --state-file` writes after every step: the values the dashboard
 /// should be showing, and the commands applied so far — tests compare the screen with it.
