@@ -21,7 +21,8 @@ final class OCPPChargePoint: ChargePointDevice {
         self.state = state
         leaseS = Double(server.leaseS)
         meterIntervalS = Double(server.meterIntervalS)
-        capabilities = ChargePointCapabilities(watchdogS: Double(server.leaseS), phaseSwitching: phaseSwitching)
+        capabilities = ChargePointCapabilities(watchdogS: Double(server.leaseS), refreshS: Double(server.leaseS) / 3,
+                                               phaseSwitching: phaseSwitching)
     }
 
     private var label: String { "OCPP \(state.link.id)" }
