@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates .venv with the pinned test peers (pymodbus, dsmr-parser, pytest). Quiet when up to date.
+# Creates .venv with the pinned test peers (pymodbus, dsmr-parser, ocpp, pytest). Quiet when up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 req=Tests/requirements.txt

@@ -65,8 +65,8 @@ func cliChannel(_ t: Transport, device: String?, options: WorkerOptions, label: 
         let w = ModbusWorker(kind: .rtu(bus: "cli", device: device ?? "", interFrameMs: 0), options: options)
         return ModbusChannel(id: "modbus", label: label ?? "\(device ?? "") addr \(address) @ \(serial)", worker: w,
                              unit: address, serial: serial, fc16Only: fc16, hints: hints)
-    case .simulated:
-        fatalError("no simulated transport on the command line")
+    case .simulated, .ocpp, .cloud:
+        fatalError("no simulated or OCPP transport on the command line")
     }
 }
 

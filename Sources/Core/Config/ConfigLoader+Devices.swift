@@ -122,7 +122,7 @@ extension ConfigLoader {
     // MARK: charge points
 
     static let pointKeys = ["name", "board", "driver", "tcp", "unit", "rtu", "phases", "charger_phases",
-                            "min_a", "max_a", "safe_a", "priority", "mode", "manual_a", "phase_switching", "simulated"]
+                            "min_a", "max_a", "safe_a", "priority", "mode", "manual_a", "phase_switching", "simulated", "ocpp", "cloud"]
 
     func parseChargePoints(_ all: YAMLMap, network: NetworkType) -> [ChargePointConfig] {
         var out: [ChargePointConfig] = []
@@ -131,7 +131,16 @@ extension ConfigLoader {
             m.rejectUnknown(Self.pointKeys)
             let board = m.requiredString("board", fix: "name the board it hangs under, or `grid`")
             let driver = m.requiredString("driver", fix: "name the charger's profile, e.g. `driver: alfen-eve` (see `kwartier device list`)")
-            let transport = parseTransport(m)
+            let transport = driver == "ocpp" ? parseOCPPLink(m)
+                : (driver == "zaptec" || driver == "easee") ? parseCloudLink(m, vendor: driver!) : parseTransport(m)
+            if driver != "zaptec" && driver != "easee", m.has("cloud") {
+                m.ctx.error(m.lineOf("cloud"), m.keyPath("cloud"), "`cloud:` belongs to a charge point with `driver: zaptec` or `driver: easee`",
+                            fix: "write the cloud driver, or remove the `cloud:` block")
+            }
+            if driver != "ocpp", m.has("ocpp") {
+                m.ctx.error(m.lineOf("ocpp"), m.keyPath("ocpp"), "`ocpp:` belongs to a charge point with `driver: ocpp`",
+                            fix: "write `driver: ocpp`, or remove the `ocpp:` block")
+            }
             var map = PhaseMap.standard
             if let name = m.string("phases") {
                 if let pm = PhaseMap(name: name) { map = pm } else {

@@ -11,7 +11,7 @@ public struct ConfigLoader {
     public init(knownDrivers: Set<String> = []) { self.knownDrivers = knownDrivers }
 
     static let topKeys = ["site", "grid", "meters", "buses", "boards", "chargepoints", "inverters",
-                          "relays", "outputs", "pulse_inputs", "alerts", "ui"]
+                          "relays", "outputs", "pulse_inputs", "alerts", "ui", "ocpp"]
 
     public func load(yaml text: String, file: String) throws -> (SiteConfig, [ConfigProblem]) {
         let ctx = ConfigContext(file: file)
@@ -48,6 +48,7 @@ public struct ConfigLoader {
                 YAMLMap(e.value, path: b.keyPath(e.key), ctx: ctx).flatMap { parseLevel($0, id: e.key, isGrid: false) }
             }
         }
+        if let o = top.map("ocpp") { config.ocpp = parseOCPPServer(o) }
         if let c = top.map("chargepoints") { config.chargepoints = parseChargePoints(c, network: config.site.network) }
         if let i = top.map("inverters") { config.inverters = parseInverters(i) }
         if let r = top.map("relays") { config.relays = parseRelays(r) }

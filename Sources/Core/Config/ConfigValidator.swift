@@ -14,6 +14,7 @@ struct ConfigValidator {
         checkAddresses()
         checkTCPConnections()
         checkRelays()
+        checkOCPP()
     }
 
     /// Reports at the key's own line when the file has it, else at the entry's line.
@@ -139,7 +140,7 @@ struct ConfigValidator {
                     let key = keys.first { ctx.keyLines[$0] != nil } ?? keys[0]
                     err(d.line, key, "unknown bus '\(bus)'", "\(hint)define it under `buses:` with its `device:`")
                 }
-            case .simulated: continue
+            case .simulated, .ocpp, .cloud: continue
             }
             if let other = seen[k] {
                 err(d.line, d.key, "same address as \(other): \(k)",

@@ -281,6 +281,8 @@ public struct SiteConfig: Sendable, Equatable, Codable {
     public var meters: [MeterConfig] = []
     public var buses: [BusConfig] = []
     public var chargepoints: [ChargePointConfig] = []
+    /// The OCPP central system; nil = off.
+    public var ocpp: OCPPServerConfig?
     public var inverters: [InverterConfig] = []
     public var relays: [RelayConfig] = []
     public var outputs: [OutputConfig] = []

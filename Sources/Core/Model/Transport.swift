@@ -23,14 +23,24 @@ public enum Transport: Sendable, Equatable, Codable, CustomStringConvertible {
     case rtu(bus: String, address: Int, serial: SerialSettings)
     /// A device of the simulated site (demo, backtests).
     case simulated
+    /// A charge point connected to the hub's OCPP central system (not Modbus).
+    case ocpp(OCPPPointLink)
+    /// A charge point reached through its vendor's cloud REST API (Zaptec, Easee).
+    case cloud(CloudPointLink)
 
     public var description: String {
         switch self {
         case let .tcp(host, port, unit): return "tcp \(host):\(port) unit \(unit)"
         case let .rtu(bus, address, serial): return "rtu \(bus) addr \(address) @ \(serial)"
         case .simulated: return "simulated"
+        case .ocpp(let l): return "ocpp \(l.id) connector \(l.connector)"
+        case .cloud(let c): return "\(c.vendor) cloud charger \(c.charger)"
         }
     }
+    public var isOCPP: Bool { if case .ocpp = self { return true } else { return false } }
+    public var isCloud: Bool { if case .cloud = self { return true } else { return false } }
+    /// Reached by the hub's own servers or clients, not over Modbus.
+    public var isRemote: Bool { isOCPP || isCloud }
     public var isTCP: Bool { if case .tcp = self { return true } else { return false } }
     /// The TCP endpoint "host:port" (one connection each), or nil.
     public var tcpEndpoint: String? {

@@ -2,6 +2,6 @@
 /// see `ProfileLibrary`) plus `simulated`.
 public enum KnownDrivers {
     public static var names: Set<String> {
-        ProfileLibrary.shared.names.union(["simulated"])
+        ProfileLibrary.shared.names.union(["simulated", "ocpp", "zaptec", "easee"])
     }
 }

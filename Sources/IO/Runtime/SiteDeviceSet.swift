@@ -43,10 +43,23 @@ public struct SiteDeviceSet {
     }
 
     /// The Modbus devices of `site` in configuration order, and the pulse inputs.
+    /// OCPP points are served by `ocpp`, cloud points come from `cloud`; each of those runs on a
+    /// queue of its own (a call may wait on the charger or the cloud).
     public static func build(config: SiteConfig, modbus site: ModbusSite, pulseFactory: RelayDeviceFactory,
-                             pulseQueue: QueueExecutor) -> SiteDeviceSet {
+                             pulseQueue: QueueExecutor, ocpp: OCPPServer? = nil,
+                             cloud: [String: ChargePointDevice] = [:]) -> SiteDeviceSet {
         var set = SiteDeviceSet()
         for cp in config.chargepoints {
+            if cp.transport.isOCPP {
+                guard let d = ocpp?.device(for: cp) else { set.problems.append("\(cp.id): no OCPP server"); continue }
+                set.points.append(Entry(id: cp.id, device: d, executor: QueueExecutor(label: "kwartier.ocpp.\(cp.id)")))
+                continue
+            }
+            if cp.transport.isCloud {
+                guard let d = cloud[cp.id] else { set.problems.append("\(cp.id): no cloud client"); continue }
+                set.points.append(Entry(id: cp.id, device: d, executor: QueueExecutor(label: "kwartier.cloud.\(cp.id)")))
+                continue
+            }
             guard let d = site.chargePoints[cp.id], let w = site.worker(for: cp.id) else { continue }
             set.points.append(Entry(id: cp.id, device: d, executor: w))
         }

@@ -81,6 +81,7 @@ final class RealSiteShell {
     let onSnapshot: (@Sendable (SiteSnapshot) -> Void)?
     let onStep: (@Sendable (SiteStep) -> Void)?
     let relayDriver: RelayDriver?
+    let ocpp: OCPPServer?
     let relayQueue = DispatchQueue(label: "kwartier.relays")
     let log = Logger(label: "run")
     var p1: P1Reader?
@@ -101,8 +102,13 @@ final class RealSiteShell {
         let dataDir = config.site.dataDir
         outputs = SiteOutputs(config: config, dataDir: dataDir, logLabel: "run")
         let relayFactory = RelayDeviceFactory(config: config, modbus: modbus)
+        let cloud: [String: ChargePointDevice]
+        do { cloud = try CloudDevices.build(config); ocpp = try OCPPServer.make(config); try ocpp?.start() } catch {
+            modbus.shutdown()
+            throw SiteRuntime.StartError(description: "\(error)")
+        }
         devices = SiteDeviceSet.build(config: config, modbus: modbus, pulseFactory: relayFactory,
-                                      pulseQueue: QueueExecutor(label: "kwartier.pulses"))
+                                      pulseQueue: QueueExecutor(label: "kwartier.pulses"), ocpp: ocpp, cloud: cloud)
         for p in devices.problems { log.error("\(p)") }
         if config.relays.isEmpty {
             relayDriver = nil
@@ -176,6 +182,7 @@ final class RealSiteShell {
             outputs.carryOut(e)
             p1?.stop()
             modbus.shutdown()
+            ocpp?.stop()
             done = true
             channel.finish()
         default:
@@ -239,6 +246,7 @@ final class RealSiteShell {
                                                lastError: s.lastError, requests: UInt64(s.telegrams), failures: UInt64(s.crcFailures), bus: "p1"))
         }
         extras.devices += modbus.health()
+        extras.devices += ocpp?.health() ?? []
         pulseExtras(&extras, mono: mono)
         extras.log = LogRing.shared.snapshot()
         var snap = site.snapshot(now: now, mono: mono, extras: extras)

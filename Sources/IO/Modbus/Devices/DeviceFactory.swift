@@ -104,7 +104,7 @@ public struct DeviceFactory {
                 let w = ModbusWorker(kind: .rtu(bus: bus, device: b.device, interFrameMs: b.interFrameMs), options: options)
                 workers[key] = w; workerList.append(w)
                 return w
-            case .simulated:
+            case .simulated, .ocpp, .cloud:
                 return nil
             }
         }
@@ -122,7 +122,7 @@ public struct DeviceFactory {
                 label = "\(id) (\(vendor) \(host)\(port == 502 ? "" : ":\(port)") unit \(u))"; unit = u; serial = nil
             case let .rtu(bus, address, s):
                 label = "\(id) (\(vendor) \(bus) addr \(address) @ \(s))"; unit = address; serial = s
-            case .simulated: return nil
+            case .simulated, .ocpp, .cloud: return nil
             }
             let ch = ModbusChannel(id: id, label: label, worker: w, unit: unit, serial: serial,
                                    responseTimeoutS: profile?.timing.responseTimeoutS, fc16Only: profile?.timing.fc16Only ?? false,
@@ -149,7 +149,7 @@ public struct DeviceFactory {
             return p
         }
 
-        for cp in config.chargepoints where cp.driver != "simulated" && cp.transport != .simulated {
+        for cp in config.chargepoints where cp.driver != "simulated" && cp.transport != .simulated && !cp.transport.isRemote {
             guard let p = profile(cp.driver, kind: .chargepoint, id: cp.id, transport: cp.transport),
                   let ch = channel(id: cp.id, profile: p, transport: cp.transport) else { continue }
             let dev = ProfileChargePoint(id: cp.id, profile: p, channel: ch)
