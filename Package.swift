@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // ncursesw: linked from the module map, not pkg-config (its .pc adds flags SwiftPM rejects).
@@ -30,7 +31,9 @@ let package = Package(
         .target(name: "KwartierIO",
                 dependencies: ["KwartierCore", "CModbus", .product(name: "Logging", package: "swift-log"),
                                .product(name: "GRDB", package: "GRDB.swift"),
-                               .product(name: "Yams", package: "Yams")],
+                               .product(name: "Yams", package: "Yams"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio")],
                 path: "Sources/IO", resources: [.copy("Profiles")], swiftSettings: swift5),
         .target(name: "KwartierTUI",
                 dependencies: ["KwartierCore", "CNcursesw"],

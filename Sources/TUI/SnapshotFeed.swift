@@ -10,6 +10,8 @@ public final class SnapshotFeed: @unchecked Sendable {
     private var snapshot: SiteSnapshot?
     private var version: UInt64 = 0
     private var listener: (@Sendable () -> Void)?
+    private var notice: String?
+    private var noticeVersion: UInt64 = 0
 
     public init(initial: SiteSnapshot? = nil) {
         snapshot = initial
@@ -31,6 +33,24 @@ public final class SnapshotFeed: @unchecked Sendable {
     public func latest() -> (SiteSnapshot?, UInt64) {
         lock.lock(); defer { lock.unlock() }
         return (snapshot, version)
+    }
+
+    /// A standing line for the message bar (an attached dashboard: "the hub went away"), nil to
+    /// clear it. Thread-safe.
+    public func setNotice(_ text: String?) {
+        lock.lock()
+        guard text != notice else { lock.unlock(); return }
+        notice = text
+        noticeVersion &+= 1
+        let l = listener
+        lock.unlock()
+        l?()
+    }
+
+    /// The standing notice and its version number.
+    func latestNotice() -> (String?, UInt64) {
+        lock.lock(); defer { lock.unlock() }
+        return (notice, noticeVersion)
     }
 
     /// Called (on the publishing thread) after each publish; the dashboard posts an event.
