@@ -193,6 +193,7 @@ struct UILoop {
         let (n, nv) = feed.latestNotice()
         if nv != noticeVersion {
             noticeVersion = nv
+            if let tz = feed.latestTimeZone() { Fmt.useTimeZone(tz) }
             if let n {
                 state.say(n, .warn, now: Date())
                 state.message?.until = .distantFuture

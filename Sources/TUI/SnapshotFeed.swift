@@ -11,6 +11,7 @@ public final class SnapshotFeed: @unchecked Sendable {
     private var version: UInt64 = 0
     private var listener: (@Sendable () -> Void)?
     private var notice: String?
+    private var timeZone: TimeZone?
     private var noticeVersion: UInt64 = 0
 
     public init(initial: SiteSnapshot? = nil) {
@@ -45,6 +46,22 @@ public final class SnapshotFeed: @unchecked Sendable {
         let l = listener
         lock.unlock()
         l?()
+    }
+
+    /// The site's clock, for a dashboard that learns it from the hub (applied on the UI thread).
+    public func setTimeZone(_ tz: TimeZone) {
+        lock.lock()
+        guard tz != timeZone else { lock.unlock(); return }
+        timeZone = tz
+        noticeVersion &+= 1
+        let l = listener
+        lock.unlock()
+        l?()
+    }
+
+    func latestTimeZone() -> TimeZone? {
+        lock.lock(); defer { lock.unlock() }
+        return timeZone
     }
 
     /// The standing notice and its version number.

@@ -53,12 +53,13 @@ final class HubLink: @unchecked Sendable {
             let c: ControlConnection
             if let n = next { c = n; next = nil } else {
                 do { c = try ControlConnection(path: path, timeout: 2) } catch {
-                    feed.setNotice("no hub: \(error) — trying again")
+                    feed.setNotice("\(error) — trying again")
                     _ = wake.wait(timeout: .now() + 1)
                     continue
                 }
             }
             lock.withLock { conn = c }
+            if let tz = (c.hello["time_zone"] as? String).flatMap(TimeZone.init(identifier:)) { feed.setTimeZone(tz) }
             feed.setNotice(nil)
             do {
                 try c.send("{\"id\":1,\"subscribe\":{}}")

@@ -152,23 +152,40 @@ final class PartialLine {
     var since: NIODeadline?
 }
 
-struct LineTooLong: Error {}
+/// What the decoder hands on: a line, or once, that the client sent a line over the limit.
+enum ClientInput {
+    case line(ByteBuffer)
+    case tooLong
+}
 
-/// Splits the byte stream into lines; a line longer than the protocol's limit is an error.
+/// Splits the byte stream into lines. A line longer than the protocol's limit is reported once;
+/// everything after it is read and thrown away (the client is being closed, and closing with
+/// unread bytes would reset the connection before it reads why).
 struct LineDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
+    typealias InboundOut = ClientInput
     let partial: PartialLine
+    var discarding = false
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if discarding {
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            return .needMoreData
+        }
         let view = buffer.readableBytesView
         if let i = view.firstIndex(of: UInt8(ascii: "\n")) {
             let line = buffer.readSlice(length: i - view.startIndex)!
             buffer.moveReaderIndex(forwardBy: 1)
             partial.since = nil
-            context.fireChannelRead(wrapInboundOut(line))
+            context.fireChannelRead(wrapInboundOut(.line(line)))
             return .continue
         }
-        if buffer.readableBytes > ControlProtocol.maxLineBytes { throw LineTooLong() }
+        if buffer.readableBytes > ControlProtocol.maxLineBytes {
+            discarding = true
+            partial.since = nil
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            context.fireChannelRead(wrapInboundOut(.tooLong))
+            return .needMoreData
+        }
         if buffer.readableBytes > 0 && partial.since == nil { partial.since = .now() }
         return .needMoreData
     }
@@ -181,7 +198,7 @@ struct LineDecoder: ByteToMessageDecoder {
 
 /// One client connection, on its channel's event loop.
 final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
+    typealias InboundIn = ClientInput
     typealias OutboundOut = ByteBuffer
 
     unowned let server: ControlServer
@@ -221,7 +238,12 @@ final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buf = unwrapInboundIn(data)
+        guard !closing else { return }
+        guard case .line(let buf) = unwrapInboundIn(data) else {
+            writeLine(context, ControlProtocol.answer(nil, .failure("request line longer than \(ControlProtocol.maxLineBytes) bytes; closing")))
+            closeAfterFlush(context)
+            return
+        }
         let line = Data(buf.readableBytesView)
         if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) { return }
         switch ControlProtocol.parse(line) {
@@ -274,12 +296,7 @@ final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if error is LineTooLong {
-            writeLine(context, ControlProtocol.answer(nil, .failure("request line longer than \(ControlProtocol.maxLineBytes) bytes; closing")))
-            closeAfterFlush(context)
-        } else {
-            context.close(promise: nil)
-        }
+        context.close(promise: nil)
     }
 
     /// Stop reading while the client does not take what it is sent; send the held snapshot
@@ -322,7 +339,8 @@ final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
             var buf = ch.allocator.buffer(string: ControlProtocol.answer(nil, .failure("half a request line and nothing more for \(ControlServer.partialLineTimeoutS) s; closing")))
             buf.writeString("\n")
             closing = true
-            ch.writeAndFlush(buf).whenComplete { _ in ch.close(promise: nil) }
+            ch.write(buf, promise: nil)
+            Self.halfCloseThenClose(ch)
         }
     }
 
@@ -339,11 +357,19 @@ final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
         context.writeAndFlush(wrapOutboundOut(buf), promise: nil)
     }
 
+    /// Sends what is queued, closes our side (the client reads the reason, then end of stream),
+    /// and closes the connection for good a little later whatever the client does.
     private func closeAfterFlush(_ context: ChannelHandlerContext) {
         guard !closing else { return }
         closing = true
-        let ch = context.channel
-        ch.writeAndFlush(ch.allocator.buffer(capacity: 0)).whenComplete { _ in ch.close(promise: nil) }
+        Self.halfCloseThenClose(context.channel)
+    }
+
+    static func halfCloseThenClose(_ ch: Channel) {
+        ch.writeAndFlush(ch.allocator.buffer(capacity: 0)).whenComplete { _ in
+            ch.close(mode: .output, promise: nil)
+            ch.eventLoop.scheduleTask(in: .seconds(2)) { ch.close(promise: nil) }
+        }
     }
 }
 
