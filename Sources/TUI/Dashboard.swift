@@ -88,9 +88,6 @@ public final class Dashboard {
         // Signals become events. The sources exist before newterm, so ncurses finds SIGWINCH
         // taken and leaves it to us (we query the size and call resizeterm ourselves).
         let sigQueue = DispatchQueue(label: "kwartier.dashboard.signals")
-        // A dispatch source needs the default action off (SIGHUP would otherwise end the
-        // process, and with it the control core of `kwartier run`).
-        for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_IGN) }
         var sources: [DispatchSourceSignal] = []
         for (sig, ev) in [(SIGWINCH, EventChannel.Event.resize), (SIGINT, .interrupt),
                           (SIGTERM, .terminate(SIGTERM)), (SIGHUP, .terminate(SIGHUP))] {

@@ -89,7 +89,7 @@ struct RunCommand: ParsableCommand {
                 keepRunning = true
             }
             dashboardOpen.withLock { $0 = false }
-            if keepRunning { waitForSignal(seconds: seconds) }
+            if keepRunning { waitForSignal(seconds: seconds, sourcesExisted: true) }
         } else {
             waitForSignal(seconds: seconds)
         }
@@ -98,10 +98,12 @@ struct RunCommand: ParsableCommand {
         server.stop()
     }
 
-    func waitForSignal(seconds: Double?) {
+    /// Waits for SIGINT or SIGTERM. The default action goes off before a signal's first dispatch
+    /// source only: libdispatch installs its own handler then, which SIG_IGN would replace.
+    func waitForSignal(seconds: Double?, sourcesExisted: Bool = false) {
         let done = DispatchSemaphore(value: 0)
         let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
+            if !sourcesExisted { signal(sig, SIG_IGN) }
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler { done.signal() }
             s.resume()

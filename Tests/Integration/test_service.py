@@ -329,7 +329,7 @@ def test_bad_clients_get_an_error_or_are_dropped(hub):
 
     # Meanwhile the hub keeps deciding and answering.
     w0 = hub.last_write("cp1")
-    assert wait_for(lambda: hub.last_write("cp1") != w0, 15), "no setpoint written while bad clients hang on"
+    assert wait_for(lambda: hub.last_write("cp1") != w0, 30), "no setpoint written while bad clients hang on"
     r = hub.cli("set", "point", "cp1", "--mode", "manual", "--current", "7")
     assert r.returncode == 0, r.stderr
     assert wait_for(lambda: hub.peers.get("cp1")["limit_a"] == 7.0, 15), limits(hub.peers)
@@ -405,7 +405,7 @@ def test_dashboards_attach_see_each_other_and_detach(hub):
         assert time.monotonic() - t0 < 2
         assert hub.proc.poll() is None
         w0 = hub.last_write("cp1")
-        assert wait_for(lambda: hub.last_write("cp1") != w0, 15), "no setpoint written after the dashboard left"
+        assert wait_for(lambda: hub.last_write("cp1") != w0, 30), "no setpoint written after the dashboard left"
         # Killing an attached dashboard's terminal changes nothing for the hub; it exits itself.
         pid = b.kwartier_pid()
         b.close()
@@ -413,7 +413,7 @@ def test_dashboards_attach_see_each_other_and_detach(hub):
         assert hub.proc.poll() is None
         assert hub.status()["slider_kw"] == 50.1
         w0 = hub.last_write("cp1")
-        assert wait_for(lambda: hub.last_write("cp1") != w0, 15)
+        assert wait_for(lambda: hub.last_write("cp1") != w0, 30)
     finally:
         a.close()
         b.close()
