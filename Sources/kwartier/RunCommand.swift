@@ -70,7 +70,7 @@ struct RunCommand: ParsableCommand {
             // Control goes on without the socket: driving the site matters more than being watched.
             log.error("\(error); no dashboard can attach and `kwartier set/status` will not reach this hub")
         }
-        notify.send("READY=1\nSTATUS=driving \(config.site.name)")
+        notify.ready(status: "driving \(config.site.name)")
         if useDashboard {
             var ui = config.ui
             if let t = theme { ui.theme = t }

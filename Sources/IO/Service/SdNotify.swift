@@ -8,6 +8,8 @@ public final class SdNotify: @unchecked Sendable {
     /// How often to send WATCHDOG=1: half of $WATCHDOG_USEC (when it is meant for this process).
     public let watchdogIntervalS: Double?
     private var lastWatchdog = -Double.infinity
+    private let lock = NSLock()
+    private var isReady = false
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         path = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
@@ -43,10 +45,16 @@ public final class SdNotify: @unchecked Sendable {
         return n == msg.count
     }
 
+    /// READY=1 (with a status line): the service is up; the watchdog pings start.
+    public func ready(status: String) {
+        send("READY=1\nSTATUS=\(status)")
+        lock.withLock { isReady = true }
+    }
+
     /// From the site loop after each event: WATCHDOG=1 at most every half watchdog period, so
     /// only a loop that keeps turning keeps the service alive.
     public func loopAlive(now: Double) {
-        guard let iv = watchdogIntervalS, now - lastWatchdog >= iv else { return }
+        guard let iv = watchdogIntervalS, now - lastWatchdog >= iv, lock.withLock({ isReady }) else { return }
         lastWatchdog = now
         send("WATCHDOG=1")
     }
