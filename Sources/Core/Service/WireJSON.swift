@@ -10,7 +10,11 @@ import Foundation
 public enum WireJSON {
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
+        e.keyEncodingStrategy = .custom { path in
+            let key = path.last!
+            if key.intValue != nil { return key }
+            return WireKey(snakeCase(key.stringValue))
+        }
         e.dateEncodingStrategy = .iso8601
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         e.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
@@ -29,17 +33,37 @@ public enum WireJSON {
         return d
     }
 
-    /// Words written in capitals in property names (units).
-    static let capitalWords: Set<String> = ["kw"]
+    /// Words whose capitals are not word starts: kW, state of charge.
+    static let words: [(camel: String, snake: String)] = [("KW", "kw"), ("SoC", "soc")]
 
-    /// `month_peak_kw` → `monthPeakKW`, `rtt_p50_ms` → `rttP50Ms`, `session_k_wh` → `sessionKWh`.
+    /// `monthPeakKW` → `month_peak_kw`, `rttP50Ms` → `rtt_p50_ms`, `sessionKWh` → `session_k_wh`,
+    /// `batterySoC` → `battery_soc`.
+    public static func snakeCase(_ camel: String) -> String {
+        var s = camel
+        for w in words where s.hasSuffix(w.camel) || s.contains(w.camel + "_") {
+            s = s.replacingOccurrences(of: w.camel, with: "_" + w.snake)
+        }
+        let chars = Array(s)
+        var out = ""
+        for (i, c) in chars.enumerated() {
+            if c.isUppercase, i > 0 {
+                let prev = chars[i - 1]
+                let nextLower = i + 1 < chars.count && chars[i + 1].isLowercase
+                if prev.isLowercase || prev.isNumber || (prev.isUppercase && nextLower) { out += "_" }
+            }
+            out += c.lowercased()
+        }
+        return out
+    }
+
+    /// The inverse of `snakeCase` for every property name of the public documents.
     public static func camelCase(_ snake: String) -> String {
         guard snake.contains("_") else { return snake }
         let parts = snake.split(separator: "_", omittingEmptySubsequences: true)
         guard let first = parts.first else { return snake }
         var out = String(first)
         for p in parts.dropFirst() {
-            if capitalWords.contains(String(p)) { out += p.uppercased() } else { out += p.prefix(1).uppercased() + p.dropFirst() }
+            if let w = words.first(where: { $0.snake == p }) { out += w.camel } else { out += p.prefix(1).uppercased() + p.dropFirst() }
         }
         return out
     }
