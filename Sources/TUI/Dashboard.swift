@@ -27,8 +27,10 @@ public struct DashboardOptions: Sendable, Equatable {
 public enum DashboardExit: Equatable, Sendable {
     /// The user quit (q, confirmed when driving hardware).
     case user
-    /// SIGTERM or SIGHUP.
+    /// SIGTERM.
     case signal
+    /// SIGHUP: the terminal hung up.
+    case hangup
     /// The terminal went away (stdin closed).
     case terminalClosed
     /// `stopAfter` elapsed.
@@ -124,6 +126,11 @@ struct UILoop {
     var version: UInt64 = 0
     var drawnVersion: UInt64 = .max
     var awaitingEffect = false
+    var noticeVersion: UInt64 = 0
+    var shownNotice: String?
+    /// `.input` events in a row that gave no key: a terminal that polls readable but yields
+    /// nothing is gone.
+    var emptyInputs = 0
 
     init(screen: CursesScreen, glyphs: Glyphs, driving: Bool, periodNs: UInt64, onCommand: @escaping (UserCommand) -> Void) {
         self.screen = screen; self.glyphs = glyphs; self.driving = driving; self.periodNs = periodNs; self.onCommand = onCommand
@@ -139,7 +146,9 @@ struct UILoop {
             for e in channel.wait(until: until) {
                 switch e {
                 case .input:
-                    for k in screen.readKeys() {
+                    let keys = screen.readKeys()
+                    if keys.isEmpty { emptyInputs += 1; if emptyInputs >= 50 { return .terminalClosed } } else { emptyInputs = 0 }
+                    for k in keys {
                         if case .unknown(let code) = k, code == KEY_RESIZE { screen.resize(); drawNow = true; continue }
                         let cmds = state.handle(k, snapshot: snapshot, now: Date(), drivingHardware: driving)
                         for c in cmds { onCommand(c) }
@@ -165,8 +174,8 @@ struct UILoop {
                         if state.expire(now: Date()) { drawNow = true }
                         if version != drawnVersion { drawNow = true }
                     }
-                case .terminate:
-                    return .signal
+                case .terminate(let sig):
+                    return sig == SIGHUP ? .hangup : .signal
                 case .inputClosed:
                     return .terminalClosed
                 }
@@ -178,6 +187,19 @@ struct UILoop {
     }
 
     mutating func take(_ feed: SnapshotFeed) {
+        let (n, nv) = feed.latestNotice()
+        if nv != noticeVersion {
+            noticeVersion = nv
+            if let tz = feed.latestTimeZone() { Fmt.useTimeZone(tz) }
+            if let n {
+                state.say(n, .warn, now: Date())
+                state.message?.until = .distantFuture
+            } else if let m = state.message, m.text == shownNotice {
+                state.message = nil
+            }
+            shownNotice = n
+            drawnVersion = .max
+        }
         let (s, v) = feed.latest()
         guard v != version, let s else { return }
         snapshot = s; version = v

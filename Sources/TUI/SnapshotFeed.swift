@@ -11,6 +11,9 @@ public final class SnapshotFeed: Sendable {
         var snapshot: SiteSnapshot?
         var version: UInt64 = 0
         var listener: (@Sendable () -> Void)?
+        var notice: String?
+        var timeZone: TimeZone?
+        var noticeVersion: UInt64 = 0
     }
     private let state: Mutex<State>
 
@@ -32,6 +35,38 @@ public final class SnapshotFeed: Sendable {
     /// The newest snapshot and its version number (0 = none yet).
     public func latest() -> (SiteSnapshot?, UInt64) {
         state.withLock { ($0.snapshot, $0.version) }
+    }
+
+    /// A standing line for the message bar (an attached dashboard: "the hub went away"), nil to
+    /// clear it. Thread-safe.
+    public func setNotice(_ text: String?) {
+        let l: (@Sendable () -> Void)?? = state.withLock { st in
+            guard text != st.notice else { return .none }
+            st.notice = text
+            st.noticeVersion &+= 1
+            return .some(st.listener)
+        }
+        if case let .some(listener) = l { listener?() }
+    }
+
+    /// The site's clock, for a dashboard that learns it from the hub (applied on the UI thread).
+    public func setTimeZone(_ tz: TimeZone) {
+        let l: (@Sendable () -> Void)?? = state.withLock { st in
+            guard tz != st.timeZone else { return .none }
+            st.timeZone = tz
+            st.noticeVersion &+= 1
+            return .some(st.listener)
+        }
+        if case let .some(listener) = l { listener?() }
+    }
+
+    func latestTimeZone() -> TimeZone? {
+        state.withLock { $0.timeZone }
+    }
+
+    /// The standing notice and its version number.
+    func latestNotice() -> (String?, UInt64) {
+        state.withLock { ($0.notice, $0.noticeVersion) }
     }
 
     /// Called (on the publishing thread) after each publish; the dashboard posts an event.

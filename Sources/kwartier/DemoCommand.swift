@@ -63,17 +63,28 @@ struct DemoCommand: ParsableCommand {
         let settings = store.load(defaults: RuntimeSettings.defaults(for: siteConfig))
         for m in store.loadMessages { printErr(m) }
         let feed = SnapshotFeed()
-        var publish: (@Sendable (SiteSnapshot) -> Void)? = nil
+        signal(SIGPIPE, SIG_IGN)
+        // The demo serves the same control socket as a real hub: every tool works on it.
+        let server = ControlServer(path: ControlSocketPath.of(siteConfig), site: siteConfig.site.name, mode: "demo",
+                                   version: KwartierVersion.string, timeZone: tz.identifier)
         var printLine: (@Sendable (SiteStep, String) -> Void)? = nil
-        if useDashboard { publish = { s in feed.publish(s) } } else { printLine = { _, line in print(line); fflush(stdout) } }
+        let toDashboard = useDashboard
+        if !useDashboard { printLine = { _, line in print(line); fflush(stdout) } }
         let host = try DemoHost(config: siteConfig, scenario: scenario, settings: settings, start: day0, speed: speed,
-                                onSnapshot: publish, onStep: printLine)
+                                onSnapshot: { s in
+                                    if toDashboard { feed.publish(s) }
+                                    server.publish(s)
+                                }, onStep: printLine)
+        host.onStatus { server.publish(status: $0) }
+        server.setCommandSink { cmd, answer in host.submit(cmd, answer: answer) }
+        defer { server.stop() }
         let startMinute = TimeWindow.minutes(start)!
         if startMinute > 0 {
             if !useDashboard { printErr("kwartier demo: simulating the day up to \(start)…") }
             host.fastForward(to: day0.addingTimeInterval(Double(startMinute) * 60))
         }
 
+        do { try server.start() } catch { printErr("kwartier demo: \(error)") }
         if useDashboard {
             feed.publish(host.snapshot())
             var ui = siteConfig.ui
@@ -96,7 +107,7 @@ struct DemoCommand: ParsableCommand {
         }
         // Headless: one line a simulated second.
         let done = DispatchSemaphore(value: 0)
-        let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+        let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler { done.signal() }

@@ -20,6 +20,11 @@ struct RunCommand: ParsableCommand {
         Examples:
           kwartier run --config /etc/kwartier/kwartier.yaml
           kwartier run --headless        # as a service, logs to stderr
+
+        While it runs, the hub listens on its control socket (data_dir/kwartier.sock, or
+        site.control_socket): `kwartier dashboard` attaches, `kwartier status` and
+        `kwartier set` script it. A lost terminal (SIGHUP) closes the dashboard only: control
+        goes on headless.
         """)
     @OptionGroup var options: ConfigOptions
     @Flag(help: "No dashboard: log to stderr (for systemd).") var headless = false
@@ -39,11 +44,20 @@ struct RunCommand: ParsableCommand {
         for w in warnings { log.warning("\(w.description)") }
         let feed = SnapshotFeed()
         let setpoints = SetpointLog(log: log)
+        let notify = SdNotify()
+        signal(SIGPIPE, SIG_IGN)
+        // A lost terminal must not stop control: SIGHUP only closes the dashboard.
+        signal(SIGHUP, SIG_IGN)
+        let server = ControlServer(path: ControlSocketPath.of(config), site: config.site.name, mode: "run",
+                                   version: KwartierVersion.string, timeZone: config.site.timeZone)
+        let dashboardOpen = Mutex(useDashboard)
         let runtime: SiteRuntime
         do {
-            var publish: (@Sendable (SiteSnapshot) -> Void)? = nil
-            if useDashboard { publish = { s in feed.publish(s) } }
-            runtime = try SiteRuntime(config: config, onSnapshot: publish, onStep: { setpoints.record($0) })
+            runtime = try SiteRuntime(config: config, onSnapshot: { s in
+                if dashboardOpen.withLock({ $0 }) { feed.publish(s) }
+                server.publish(s)
+            }, onStep: { setpoints.record($0) }, onStatus: { server.publish(status: $0) }, notify: notify)
+            server.setCommandSink { cmd, answer in runtime.submit(cmd, answer: answer) }
             try runtime.start()
         } catch let e as SiteRuntime.StartError {
             printErr("kwartier run: \(e.description)")
@@ -52,28 +66,44 @@ struct RunCommand: ParsableCommand {
             printErr("kwartier run: \(error)")
             throw ExitCode(3)
         }
+        do { try server.start() } catch {
+            // Control goes on without the socket: driving the site matters more than being watched.
+            log.error("\(error); no dashboard can attach and `kwartier set/status` will not reach this hub")
+        }
+        notify.ready(status: "driving \(config.site.name)")
         if useDashboard {
             var ui = config.ui
             if let t = theme { ui.theme = t }
             if ascii { ui.ascii = true }
             Fmt.useTimeZone(TimeZone(identifier: config.site.timeZone) ?? .current)
             let dashboard = Dashboard(options: DashboardOptions(ui: ui))
+            var keepRunning = false
             do {
-                _ = try dashboard.run(feed: feed, onCommand: runtime.submit, isDrivingHardware: true, stopAfter: seconds)
+                let exit = try dashboard.run(feed: feed, onCommand: runtime.submit, isDrivingHardware: true, stopAfter: seconds)
+                if exit == .terminalClosed || exit == .hangup {
+                    log.notice("the terminal went away: the dashboard is closed, control goes on headless (attach with `kwartier dashboard`; stop with SIGTERM)")
+                    keepRunning = true
+                }
             } catch let e as DashboardError {
                 printErr("kwartier run: \(e.description) — continuing headless; stop with Ctrl-C")
-                waitForSignal(seconds: seconds)
+                keepRunning = true
             }
+            dashboardOpen.withLock { $0 = false }
+            if keepRunning { waitForSignal(seconds: seconds, sourcesExisted: true) }
         } else {
             waitForSignal(seconds: seconds)
         }
+        notify.send("STOPPING=1")
         runtime.shutdown()
+        server.stop()
     }
 
-    func waitForSignal(seconds: Double?) {
+    /// Waits for SIGINT or SIGTERM. The default action goes off before a signal's first dispatch
+    /// source only: libdispatch installs its own handler then, which SIG_IGN would replace.
+    func waitForSignal(seconds: Double?, sourcesExisted: Bool = false) {
         let done = DispatchSemaphore(value: 0)
-        let sources = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+            if !sourcesExisted { signal(sig, SIG_IGN) }
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler { done.signal() }
             s.resume()

@@ -202,6 +202,11 @@ final class SiteLoopTests: XCTestCase {
         XCTAssertFalse(refused.contains { if case .saveSettings = $0 { return true }; return false })
         XCTAssertTrue(refused.contains { if case .commandResult(8, .failure(let e)) = $0 { return e.description == "no charge point 'cp9'" }; return false })
         XCTAssertEqual(refused.reads, [], "a refused command opens no round")
+
+        // A current outside the point's range is refused, not clamped: a script must know.
+        let high = s.send(.command(.setManualCurrent(point: "cp1", amps: 40), ticket: 9))
+        XCTAssertTrue(high.contains { if case .commandResult(9, .failure(let e)) = $0 { return e.description == "cp1: 40.0 A is outside the point's range 6.0–16.0 A" }; return false })
+        XCTAssertFalse(high.contains { if case .saveSettings = $0 { return true }; return false })
     }
 
     func testStopPutsRelaysSafeAndEndsWithStopped() {

@@ -58,9 +58,9 @@ def demos(kwartier, tmp_path_factory):
 def check_quarter(text, st, v, dash):
     """Slider and quarter-hour exactly as the decision says."""
     q = st["decision"]["quarter"]
-    assert f"{v}Slider {f1(st['sliderKW']):>5} kW [" in text, text
-    line = (f"{v}avg {f1(q['averageKW'])} kW  forecast {f1(q['forecastKW'])} kW  allowed {f1(q['allowedKW'])} kW  "
-            f"peak {f1(q['monthPeakKW'])} kW")
+    assert f"{v}Slider {f1(st['slider_kw']):>5} kW [" in text, text
+    line = (f"{v}avg {f1(q['average_kw'])} kW  forecast {f1(q['forecast_kw'])} kW  allowed {f1(q['allowed_kw'])} kW  "
+            f"peak {f1(q['month_peak_kw'])} kW")
     assert line in text, (line, text)
     left = int(DemoPane.seconds(q["end"]) - DemoPane.seconds(st["decision"]["time"]))
     assert f" Quarter {hm(q['start'])}{dash}{hm(q['end'])} " in text, text
@@ -71,7 +71,7 @@ def check_boards(text, st, cfg_limits):
     """Every level's per-phase current against its limit, from the decision's level loads."""
     for lv in st["decision"]["levels"]:
         c = lv["currents"]
-        lim = f0(lv["limitA"])
+        lim = f0(lv["limit_a"])
         assert lim == cfg_limits[lv["id"]]
         pat = (rf"{re.escape(lv['id'])} +L1 \S+ +{re.escape(f1(c['l1']))}/{lim} +L2 \S+ +{re.escape(f1(c['l2']))}/{lim} "
                rf"+L3 \S+ +{re.escape(f1(c['l3']))}/{lim}")
@@ -98,7 +98,7 @@ def check_points_screen(text, st, settings, selected, sel_glyph, two_line, detai
     for i, pd in enumerate(st["decision"]["points"]):
         ps = settings["points"][pd["id"]] if settings else {"mode": "auto", "priority": 1 if pd["id"] == "cp4" else 0}
         sel = sel_glyph if pd["id"] == selected else " "
-        pat = row_pattern(pd["id"], sel, ps["mode"], ps["priority"], pd["setpointA"])
+        pat = row_pattern(pd["id"], sel, ps["mode"], ps["priority"], pd["setpoint_a"])
         idx = next((k for k, l in enumerate(lines) if re.search(pat, l)), None)
         assert idx is not None, (pat, text)
         why = pd["explanation"]["text"]
@@ -118,7 +118,7 @@ def check_points_screen(text, st, settings, selected, sel_glyph, two_line, detai
 
 def charging_point(st):
     """A point the core gives current to (a car is there), preferring garage-a (room to spare)."""
-    live = [p for p in st["decision"]["points"] if p["setpointA"] > 0 and p["explanation"]["kind"] != "manual"]
+    live = [p for p in st["decision"]["points"] if p["setpoint_a"] > 0 and p["explanation"]["kind"] != "manual"]
     assert live, f"no car charging at {START}: {st['decision']['points']}"
     return sorted(live, key=lambda p: BOARD[p["id"]] != "garage-a")[0]["id"]
 
@@ -132,7 +132,7 @@ def test_demo_80x24_vt100_shows_the_core_and_keys_change_it(demos):
     assert text.split("\n")[1].startswith("+- Energy flows ---")
     check_quarter(text, st, "|", "-")
     assert "|Slider  15.0 kW [" in text                       # the demo site's slider_kw
-    assert st["sliderKW"] == 15.0
+    assert st["slider_kw"] == 15.0
 
     # Points screen: setpoints and explanations of all 8 points, two lines per point at 80x24.
     p.literal("2")
@@ -151,7 +151,7 @@ def test_demo_80x24_vt100_shows_the_core_and_keys_change_it(demos):
     p.wait_text("Energy flows")
     p.literal("+")
     assert p.wait_settings(lambda s: s["sliderKW"] == 15.1, what="slider 15.1 saved")["sliderKW"] == 15.1
-    p.wait_status(lambda s: s["sliderKW"] == 15.1 and s["decision"]["quarter"]["targetKW"] == 15.1, what="slider in force")
+    p.wait_status(lambda s: s["slider_kw"] == 15.1 and s["decision"]["quarter"]["target_kw"] == 15.1, what="slider in force")
     text, st = p.screen_and_status(lambda t: "|Slider  15.1 kW [" in t)
     check_quarter(text, st, "|", "-")
 
@@ -166,7 +166,7 @@ def test_demo_80x24_vt100_shows_the_core_and_keys_change_it(demos):
     assert s["points"][pid]["manualA"] == 6                   # the point's minimum
     p.literal("]")
     s = p.wait_settings(lambda s: s["points"][pid].get("manualA") == 7, what=f"{pid} manual 7 A")
-    st = p.wait_status(lambda s: point(s, pid)["explanation"]["kind"] == "manual" and point(s, pid)["setpointA"] == 7,
+    st = p.wait_status(lambda s: point(s, pid)["explanation"]["kind"] == "manual" and point(s, pid)["setpoint_a"] == 7,
                        what=f"{pid} setpoint 7 A (manual)")
     assert point(st, pid)["explanation"]["text"].startswith("manual 7")
     p.wait_text(f">{NAMES[pid]:<9} chrg man")
@@ -180,7 +180,7 @@ def test_demo_80x24_vt100_shows_the_core_and_keys_change_it(demos):
     p.literal("2")
     text, st = p.screen_and_status(lambda t: "Name        State" in t and f"prio 1, manual 7 A:" in t)
     check_points_screen(text, st, p.settings(), pid, ">", two_line=True)
-    assert point(st, pid)["setpointA"] == 7
+    assert point(st, pid)["setpoint_a"] == 7
 
     # Relay override: the heat pump forced on is SG-Ready Boost; persisted.
     p.literal("1")
@@ -214,7 +214,7 @@ def test_demo_160x50_xterm_shows_every_point_and_keys_change_it(demos):
     # Slider up 1 kW.
     p.literal(">")
     p.wait_settings(lambda s: s["sliderKW"] == 16.0, what="slider 16.0 saved")
-    p.wait_status(lambda s: s["sliderKW"] == 16.0, what="slider 16.0 in force")
+    p.wait_status(lambda s: s["slider_kw"] == 16.0, what="slider 16.0 in force")
     text, st = p.screen_and_status(lambda t: "│Slider  16.0 kW [" in t)
     check_quarter(text, st, "│", "–")
 
@@ -227,7 +227,7 @@ def test_demo_160x50_xterm_shows_every_point_and_keys_change_it(demos):
     p.literal("o")
     p.wait_settings(lambda s: s["points"][pid]["mode"] == "off", what=f"{pid} off")
     st = p.wait_status(lambda s: point(s, pid)["explanation"]["kind"] == "off", what=f"{pid} decided off")
-    assert point(st, pid)["setpointA"] == 0
+    assert point(st, pid)["setpoint_a"] == 0
 
     # Staff 1 (cp4, priority 1 in the configuration) priority down.
     for _ in range(3 - idx):

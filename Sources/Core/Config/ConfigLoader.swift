@@ -104,7 +104,7 @@ public struct ConfigLoader {
 
     // MARK: site, grid, boards
 
-    static let siteKeys = ["name", "network", "voltage", "slider_kw", "data_dir", "max_tcp_connections",
+    static let siteKeys = ["name", "network", "voltage", "slider_kw", "data_dir", "control_socket", "max_tcp_connections",
                            "start_buffer_a", "min_run_time_s", "min_pause_s", "phase_switch_dwell_s",
                            "follow_month_peak", "time_zone"]
 
@@ -123,6 +123,15 @@ public struct ConfigLoader {
             }
         }
         if let v = m.string("data_dir") { s.dataDir = v }
+        if let v = m.string("control_socket") {
+            if v.utf8.count > 107 {
+                m.ctx.error(m.lineOf("control_socket"), m.keyPath("control_socket"), "\(v.utf8.count) bytes is too long for a Unix socket path (107 at most)",
+                            fix: "use a shorter path, e.g. /run/kwartier/kwartier.sock")
+            } else if v.isEmpty {
+                m.ctx.error(m.lineOf("control_socket"), m.keyPath("control_socket"), "the control socket path is empty",
+                            fix: "leave control_socket out for <data_dir>/kwartier.sock")
+            } else { s.controlSocket = v }
+        }
         if let v = m.int("max_tcp_connections", min: 1, max: 247) { s.maxTCPConnections = v }
         if let v = m.double("start_buffer_a", unit: "A", min: 0, max: 10) { s.startBufferA = v }
         if let v = m.double("min_run_time_s", unit: "s", min: 0, max: 86_400) { s.minRunTimeS = v }

@@ -4,8 +4,8 @@ import Foundation
 /// store (at start and at each quarter's end) and puts into every snapshot. It holds enough to
 /// move through days and months without asking back: a dashboard attached over a socket gets
 /// the same value.
-public struct HistoryView: Sendable, Equatable {
-    public struct Day: Sendable, Equatable {
+public struct HistoryView: Sendable, Equatable, Codable {
+    public struct Day: Sendable, Equatable, Codable {
         /// "yyyy-MM-dd", local.
         public var day: String
         /// The day's highest quarter (kW) and its start; nil when no quarter was recorded.

@@ -13,6 +13,8 @@ public struct SiteSettings: Sendable, Equatable, Codable {
     public var voltage: Double = 230
     public var sliderKW: Double = 9.0
     public var dataDir: String = "/var/lib/kwartier"
+    /// Path of the control socket; nil = `<data_dir>/kwartier.sock`.
+    public var controlSocket: String? = nil
     public var maxTCPConnections: Int = 20
     public var startBufferA: Double = 2
     /// Fair rotation: minimum run time of a car once started while others wait (s).

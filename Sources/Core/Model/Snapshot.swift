@@ -1,8 +1,9 @@
 import Foundation
 
 /// Everything the dashboard shows, as one Sendable value the runtime publishes after each decision.
-/// The dashboard never reads the core's state any other way.
-public struct SiteSnapshot: Sendable, Equatable {
+/// The dashboard never reads the core's state any other way. Codable: an attached dashboard gets
+/// it over the control socket (`WireJSON`, snake_case keys).
+public struct SiteSnapshot: Sendable, Equatable, Codable {
     public var time: Date
     public var siteName: String
     public var sliderKW: Double
@@ -41,7 +42,7 @@ public struct SiteSnapshot: Sendable, Equatable {
     }
 }
 
-public struct GridView: Sendable, Equatable {
+public struct GridView: Sendable, Equatable, Codable {
     /// + import, - export (W).
     public var powerW: Double
     public var currents: PhaseValues
@@ -63,7 +64,7 @@ public enum PointState: String, Sendable, Codable, CaseIterable {
     case noCar = "no car", connected, charging, waiting, error, lost
 }
 
-public struct PointView: Sendable, Equatable {
+public struct PointView: Sendable, Equatable, Codable {
     public var id: String
     public var name: String
     public var state: PointState
@@ -92,7 +93,7 @@ public struct PointView: Sendable, Equatable {
     }
 }
 
-public struct LevelView: Sendable, Equatable {
+public struct LevelView: Sendable, Equatable, Codable {
     public var id: String
     public var parent: String?
     public var depth: Int
@@ -104,7 +105,7 @@ public struct LevelView: Sendable, Equatable {
     }
 }
 
-public struct RelayView: Sendable, Equatable {
+public struct RelayView: Sendable, Equatable, Codable {
     public var id: String
     /// "sg-ready" or "switch".
     public var kind: String

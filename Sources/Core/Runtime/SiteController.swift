@@ -107,8 +107,13 @@ public final class SiteController {
             s.points[id] = p
         case let .setManualCurrent(id, amps):
             guard let cp = config.chargepoint(id) else { return .failure(CommandError("no charge point '\(id)'")) }
+            // Refused, not clamped: a script asking 40 A of a 16 A point must learn it did not get it.
+            let a = (amps * 10).rounded() / 10
+            guard a.isFinite, a >= cp.minA, a <= cp.maxA else {
+                return .failure(CommandError(String(format: "%@: %.1f A is outside the point's range %.1f–%.1f A", id, amps, cp.minA, cp.maxA)))
+            }
             var p = s.point(cp)
-            p.manualA = min(cp.maxA, max(cp.minA, (amps * 10).rounded() / 10))
+            p.manualA = a
             s.points[id] = p
         case let .setPriority(id, prio):
             guard let cp = config.chargepoint(id) else { return .failure(CommandError("no charge point '\(id)'")) }

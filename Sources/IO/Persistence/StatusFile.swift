@@ -2,7 +2,8 @@ import Foundation
 import KwartierCore
 
 /// The running hub's latest decision, written to `data_dir/status.json` after each decision
-/// (at most once a second) so that `kwartier explain` and other local tools can read it.
+/// (at most once a second) so that `kwartier explain` and other local tools can read it, in
+/// `WireJSON` (snake_case keys).
 public struct StatusDocument: Codable, Sendable, Equatable {
     public var pid: Int32
     public var written: Date
@@ -20,9 +21,7 @@ public enum StatusFile {
     public static func path(dataDir: String) -> String { (dataDir as NSString).appendingPathComponent("status.json") }
 
     public static func write(_ doc: StatusDocument, dataDir: String) throws {
-        let enc = JSONEncoder()
-        enc.dateEncodingStrategy = .iso8601
-        enc.outputFormatting = [.sortedKeys]
+        let enc = WireJSON.encoder()
         try AtomicFile.write(try enc.encode(doc), to: path(dataDir: dataDir))
     }
 
@@ -31,8 +30,6 @@ public enum StatusFile {
         guard let data = FileManager.default.contents(atPath: p) else {
             throw AtomicFile.WriteError(path: p, reason: "no status file: is `kwartier run` (or `kwartier demo`) running with this data_dir?")
         }
-        let dec = JSONDecoder()
-        dec.dateDecodingStrategy = .iso8601
-        return try dec.decode(StatusDocument.self, from: data)
+        return try WireJSON.decoder().decode(StatusDocument.self, from: data)
     }
 }

@@ -15,6 +15,7 @@ public final class DemoHost: @unchecked Sendable {
     public let brain: KwartierBrain
     public let speed: Double
     let outputs: SiteOutputs
+    let answers: CommandAnswers
     let log = Logger(label: "demo")
     let onSnapshot: (@Sendable (SiteSnapshot) -> Void)?
     let onStep: (@Sendable (SiteStep, String) -> Void)?
@@ -35,7 +36,16 @@ public final class DemoHost: @unchecked Sendable {
         let outputs = SiteOutputs(config: config, dataDir: config.site.dataDir, logLabel: "demo")
         self.outputs = outputs
         outputs.restartHistory(from: start)
-        brain = KwartierBrain(config: config, settings: settings, start: start, outbox: { outputs.carryOut($0) })
+        let answers = CommandAnswers()
+        self.answers = answers
+        brain = KwartierBrain(config: config, settings: settings, start: start, outbox: { e in
+            if case let .commandResult(ticket, r) = e {
+                // After the settings: the file queue writes them first, then answers.
+                if let a = answers.take(ticket) { outputs.fileQueue.async { a(r.mapError { ControlProtocol.Refusal($0.description) }) } }
+                return
+            }
+            outputs.carryOut(e)
+        })
         runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker)
         self.speed = speed
         self.onSnapshot = onSnapshot
@@ -55,6 +65,16 @@ public final class DemoHost: @unchecked Sendable {
     }
 
     public func submit(_ cmd: UserCommand) { brain.commands.post(cmd) }
+
+    /// From any thread (the control socket): `answer` is called once the core took the command
+    /// and its settings are written, or with the reason it was refused.
+    public func submit(_ cmd: UserCommand, answer: @escaping @Sendable (Result<String, ControlProtocol.Refusal>) -> Void) {
+        let brain = brain
+        answers.expect({ brain.commands.post(cmd) }, answer)
+    }
+
+    /// Every decision as `status.json` has it (the control socket's `explain`).
+    public func onStatus(_ f: @escaping @Sendable (StatusDocument) -> Void) { outputs.onStatus = f }
 
     public func start() {
         let f = DateFormatter()

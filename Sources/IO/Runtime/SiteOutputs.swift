@@ -26,6 +26,8 @@ public final class SiteOutputs {
     private var pendingStatus: StatusReport?
     private var lastStateWall = -Double.infinity
     private var pendingState: ControllerState?
+    /// Every decision as `status.json` has it, unthrottled (the control socket's `explain`).
+    public var onStatus: (@Sendable (StatusDocument) -> Void)?
 
     public init(config: SiteConfig, dataDir: String, logLabel: String, minWriteIntervalS: Double = 1) {
         self.dataDir = dataDir
@@ -122,6 +124,7 @@ public final class SiteOutputs {
         case .saveState(let s):
             if Self.wallNow - lastStateWall >= minWriteIntervalS { writeState(s) } else { pendingState = s }
         case .writeStatus(let r):
+            onStatus?(Self.document(r))
             if Self.wallNow - lastStatusWall >= minWriteIntervalS { writeStatus(r) } else { pendingStatus = r }
         case .savePulses(let states):
             let path = pulsesPath, log = log
@@ -176,10 +179,13 @@ public final class SiteOutputs {
     private func writeStatus(_ r: StatusReport) {
         lastStatusWall = Self.wallNow
         pendingStatus = nil
-        let doc = StatusDocument(pid: getpid(), written: Date(), site: r.site, sliderKW: r.sliderKW, meterAgeS: r.meterAgeS,
-                                 decision: r.decision)
+        let doc = Self.document(r)
         let dir = dataDir
         fileQueue.async { try? StatusFile.write(doc, dataDir: dir) }
+    }
+
+    static func document(_ r: StatusReport) -> StatusDocument {
+        StatusDocument(pid: getpid(), written: Date(), site: r.site, sliderKW: r.sliderKW, meterAgeS: r.meterAgeS, decision: r.decision)
     }
 
     static var wallNow: Double { Monotonic.now }

@@ -20,14 +20,21 @@ public final class SiteRuntime: Sendable {
     let finished = DispatchSemaphore(value: 0)
     let started = Mutex(false)
     let tickets = Mutex<UInt64>(0)
+    let answers = CommandAnswers()
+    let notify: SdNotify?
+    let onStatus: (@Sendable (StatusDocument) -> Void)?
     let onSnapshot: (@Sendable (SiteSnapshot) -> Void)?
     let onStep: (@Sendable (SiteStep) -> Void)?
 
     /// Takes the data dir's lock (a second instance is refused). `onSnapshot` and `onStep` are
-    /// called on the loop's task after every decision.
+    /// called on the loop's task after every decision, `onStatus` with each decision as
+    /// `status.json` has it. `notify` gets WATCHDOG=1 from the loop.
     public init(config: SiteConfig, onSnapshot: (@Sendable (SiteSnapshot) -> Void)? = nil,
-                onStep: (@Sendable (SiteStep) -> Void)? = nil) throws {
+                onStep: (@Sendable (SiteStep) -> Void)? = nil, onStatus: (@Sendable (StatusDocument) -> Void)? = nil,
+                notify: SdNotify? = nil) throws {
         self.config = config
+        self.notify = notify
+        self.onStatus = onStatus
         do { lock = try InstanceLock(dataDir: config.site.dataDir) } catch { throw StartError(description: "\(error)") }
         (events, channel) = AsyncStream.makeStream(of: SiteEvent.self)
         self.onSnapshot = onSnapshot
@@ -38,6 +45,9 @@ public final class SiteRuntime: Sendable {
     /// is driven), starts the meter reader and the loop.
     public func start() throws {
         let shell = try RealSiteShell(config: config, channel: channel, onSnapshot: onSnapshot, onStep: onStep)
+        shell.answers = answers
+        shell.notify = notify
+        shell.outputs.onStatus = onStatus
         try shell.startMeter()
         started.withLock { $0 = true }
         let events = events, finished = finished
@@ -51,6 +61,14 @@ public final class SiteRuntime: Sendable {
     /// From any thread (the dashboard): applied before the next decision, then persisted.
     public func submit(_ cmd: UserCommand) {
         let t = tickets.withLock { $0 += 1; return $0 }
+        channel.yield(.command(cmd, ticket: t))
+    }
+
+    /// From any thread (the control socket): `answer` is called once the core took the command
+    /// and its settings are written, or with the reason it was refused.
+    public func submit(_ cmd: UserCommand, answer: @escaping @Sendable (Result<String, ControlProtocol.Refusal>) -> Void) {
+        let t = tickets.withLock { $0 += 1; return $0 }
+        answers.expect(t, answer)
         channel.yield(.command(cmd, ticket: t))
     }
 
@@ -87,6 +105,8 @@ final class RealSiteShell {
     var p1: P1Reader?
     var relaysStarted = false
     var done = false
+    var answers: CommandAnswers?
+    var notify: SdNotify?
 
     init(config: SiteConfig, channel: AsyncStream<SiteEvent>.Continuation, onSnapshot: (@Sendable (SiteSnapshot) -> Void)?,
          onStep: (@Sendable (SiteStep) -> Void)?) throws {
@@ -152,6 +172,7 @@ final class RealSiteShell {
     func run(_ events: AsyncStream<SiteEvent>) async {
         for await e in events {
             for f in loop.handle(e) { perform(f) }
+            notify?.loopAlive(now: Monotonic.now)
             if done { break }
         }
     }
@@ -176,8 +197,11 @@ final class RealSiteShell {
         case let .schedule(t, after):
             let channel = channel
             DispatchQueue.global().asyncAfter(deadline: .now() + after) { channel.yield(.timer(t)) }
-        case .commandResult:
-            break
+        case let .commandResult(ticket, r):
+            // After the settings: the file queue writes them first, then answers.
+            if let a = answers?.take(ticket) {
+                outputs.fileQueue.async { a(r.mapError { ControlProtocol.Refusal($0.description) }) }
+            }
         case .stopped:
             outputs.carryOut(e)
             p1?.stop()

@@ -37,6 +37,14 @@ final class EventChannel: @unchecked Sendable {
         _ = write(wake[1], &b, 1)
     }
 
+    /// Whether `fd` has bytes waiting (FIONREAD); a terminal at end of file or in error has none.
+    static func hasBytes(_ fd: Int32) -> Bool {
+        var n: Int32 = 0
+        let r = withUnsafeMutablePointer(to: &n) { ioctl(fd, UInt(FIONREAD), $0) }
+        guard r == 0 else { return false }
+        return n > 0
+    }
+
     /// On the UI thread: the events that arrived, waiting at most until `deadline` (monotonic
     /// nanoseconds); `.tick` when the deadline passed.
     func wait(until deadline: UInt64) -> [Event] {
@@ -56,9 +64,12 @@ final class EventChannel: @unchecked Sendable {
                 var buf = [UInt8](repeating: 0, count: 64)
                 while read(wake[0], &buf, buf.count) > 0 {}
             }
+            // A hung-up terminal polls readable (and HUP) for ever while read() gives 0 or EIO:
+            // taking that for keys spun a core at 100 % on a deleted pty. Hang-up, error, or
+            // "readable" with nothing to read all mean the terminal is gone.
             let r = fds[1].revents
-            if r & Int16(POLLIN) != 0 { out.append(.input) }
-            else if r & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { out.append(.inputClosed) }
+            if r & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { out.append(.inputClosed) }
+            else if r & Int16(POLLIN) != 0 { out.append(Self.hasBytes(inputFD) ? .input : .inputClosed) }
             lock.lock()
             out += queue; queue.removeAll()
             lock.unlock()
