@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Kwartier needs, only those missing. Quiet when all are present.
-#   scripts/setup-system.sh          build + run (ncursesw, libmodbus, sqlite)
-#   scripts/setup-system.sh test     also the test peers (socat, tmux, python venv) and systemd-analyze
+#   scripts/setup-system.sh          build + run (ncursesw, libmodbus, libmosquitto, sqlite)
+#   scripts/setup-system.sh test     also the test peers (socat, tmux, mosquitto, python venv) and systemd-analyze
 set -euo pipefail
-pkgs=(libncurses-dev libmodbus-dev pkg-config libsqlite3-dev)
+pkgs=(libncurses-dev libmodbus-dev libmosquitto-dev pkg-config libsqlite3-dev)
 if [ "${1:-}" = "test" ]; then
-  pkgs+=(socat tmux)
+  pkgs+=(socat tmux mosquitto)   # mosquitto: the broker the MQTT tests start on loopback
   command -v systemd-analyze >/dev/null 2>&1 || pkgs+=(systemd)   # verifies packaging/kwartier.service
   command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || pkgs+=(python3-venv)

@@ -285,6 +285,8 @@ public struct SiteConfig: Sendable, Equatable, Codable {
     public var chargepoints: [ChargePointConfig] = []
     /// The OCPP central system; nil = off.
     public var ocpp: OCPPServerConfig?
+    /// The MQTT link (publishing, commands, Home Assistant); nil = off.
+    public var mqtt: MQTTConfig?
     public var inverters: [InverterConfig] = []
     public var relays: [RelayConfig] = []
     public var outputs: [OutputConfig] = []

@@ -52,6 +52,9 @@ public struct GridView: Sendable, Equatable, Codable {
     public var stale: Bool
     public var telegrams: Int
     public var crcFailures: Int
+    /// The main meter's lifetime registers (kWh, all tariffs), when it sends them.
+    public var importKWh: Double? = nil
+    public var exportKWh: Double? = nil
     public init(powerW: Double, currents: PhaseValues, voltages: PhaseValues? = nil, ageS: Double?, stale: Bool,
                 telegrams: Int = 0, crcFailures: Int = 0) {
         self.powerW = powerW; self.currents = currents; self.voltages = voltages; self.ageS = ageS; self.stale = stale

@@ -21,8 +21,10 @@ extension SiteController {
         let gridAge = gridAgeS(mono: mono)
         let stale = d?.safeState ?? true
         let g = grid?.meter
-        let gv = GridView(powerW: g?.powerW ?? 0, currents: g?.currents ?? .zero, voltages: g?.voltages, ageS: gridAge,
+        var gv = GridView(powerW: g?.powerW ?? 0, currents: g?.currents ?? .zero, voltages: g?.voltages, ageS: gridAge,
                           stale: stale, telegrams: extras.telegrams, crcFailures: extras.crcFailures)
+        gv.importKWh = g?.importKWh
+        gv.exportKWh = g?.exportKWh
         let memory = controller.state.points
         var park = 0.0
         var views: [PointView] = []
