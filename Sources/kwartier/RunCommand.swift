@@ -51,13 +51,16 @@ struct RunCommand: ParsableCommand {
         let server = ControlServer(path: ControlSocketPath.of(config), site: config.site.name, mode: "run",
                                    version: KwartierVersion.string, timeZone: config.site.timeZone)
         let dashboardOpen = Mutex(useDashboard)
+        let mqtt = config.mqtt.map { MQTTLink(config: config, mqtt: $0, version: KwartierVersion.string) }
         let runtime: SiteRuntime
         do {
             runtime = try SiteRuntime(config: config, onSnapshot: { s in
                 if dashboardOpen.withLock({ $0 }) { feed.publish(s) }
                 server.publish(s)
+                mqtt?.publish(s)
             }, onStep: { setpoints.record($0) }, onStatus: { server.publish(status: $0) }, notify: notify)
             server.setCommandSink { cmd, answer in runtime.submit(cmd, answer: answer) }
+            mqtt?.setCommandSink { cmd, answer in runtime.submit(cmd, answer: answer) }
             try runtime.start()
         } catch let e as SiteRuntime.StartError {
             printErr("kwartier run: \(e.description)")
@@ -69,6 +72,10 @@ struct RunCommand: ParsableCommand {
         do { try server.start() } catch {
             // Control goes on without the socket: driving the site matters more than being watched.
             log.error("\(error); no dashboard can attach and `kwartier set/status` will not reach this hub")
+        }
+        do { try mqtt?.start() } catch {
+            // As with the socket: control goes on; the broker does not see this hub.
+            log.error("\(error); the hub runs without MQTT")
         }
         notify.ready(status: "driving \(config.site.name)")
         if useDashboard {
@@ -95,6 +102,7 @@ struct RunCommand: ParsableCommand {
         }
         notify.send("STOPPING=1")
         runtime.shutdown()
+        mqtt?.stop()
         server.stop()
     }
 

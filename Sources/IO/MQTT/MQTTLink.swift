@@ -1,0 +1,197 @@
+import Foundation
+import Synchronization
+import Logging
+import KwartierCore
+
+/// The hub on an MQTT broker: publishes its state under the configured topic root, takes
+/// commands on `…/set` topics (through the same path as `kwartier set`: `submit`, answered on
+/// `<root>/result`) and announces itself to Home Assistant.
+///
+/// Never in the way of control: the loop hands over its snapshot and returns (only the latest
+/// one is kept); the work runs on this link's own queue, the network on libmosquitto's thread.
+/// At most `maxInFlight` state messages wait for the network at any time: a broker that takes
+/// the connection but not the bytes costs a bounded amount of memory, and the states it missed
+/// go out when it reads again (or after the reconnect).
+public final class MQTTLink: @unchecked Sendable {
+    public typealias Submit = @Sendable (UserCommand, @escaping CommandAnswers.Answer) -> Void
+
+    public let mqtt: MQTTConfig
+    let config: SiteConfig
+    let discovery: HADiscovery
+    private let sink = Mutex<Submit?>(nil)
+    let log = Logger(label: "mqtt")
+    let queue = DispatchQueue(label: "kwartier.mqtt")
+    let record: DiscoveryRecord
+    public static let maxInFlight = 500
+
+    // Handed over by the loop; the latest only.
+    private let latest = Mutex<(snapshot: SiteSnapshot?, scheduled: Bool)>((nil, false))
+
+    // On `queue` only.
+    private var client: MosquittoClient?
+    private var connected = false
+    private var everConnected = false
+    private var inFlight = Set<Int32>()
+    private var policy = MQTTPublishPolicy()
+    private var snapshot: SiteSnapshot?
+    private var published = 0
+    private var droppedForFullQueue = 0
+
+    public init(config: SiteConfig, mqtt: MQTTConfig, version: String) {
+        self.config = config
+        self.mqtt = mqtt
+        discovery = HADiscovery(config: config, mqtt: mqtt, version: version)
+        record = DiscoveryRecord(dataDir: config.site.dataDir, log: log)
+    }
+
+    public struct StartError: Error, CustomStringConvertible { public let description: String }
+
+    /// Where commands go (the runtime's `submit`); until set, commands are refused.
+    public func setCommandSink(_ s: @escaping Submit) { sink.withLock { $0 = s } }
+
+    /// Reads the password and starts connecting. A broker that is down is not an error (the link
+    /// keeps trying); an unreadable password file or a bad TLS set-up is.
+    public func start() throws {
+        var password: String?
+        if let f = mqtt.passwordFile {
+            do { password = try CloudAccount.readPassword(f, key: "mqtt.password_file") } catch {
+                throw StartError(description: "\(error)")
+            }
+        }
+        let c: MosquittoClient
+        do {
+            c = try MosquittoClient(.init(host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID, username: mqtt.username,
+                                          password: password, tls: mqtt.tls, caFile: mqtt.caFile,
+                                          willTopic: "\(mqtt.topic)/status", willPayload: "offline"))
+        } catch { throw StartError(description: "\(error)") }
+        c.onConnect = { [weak self] rc in guard let me = self else { return }; me.queue.async { me.connected(rc) } }
+        c.onDisconnect = { [weak self] rc in guard let me = self else { return }; me.queue.async { me.disconnected(rc) } }
+        c.onPublish = { [weak self] mid in guard let me = self else { return }; me.queue.async { me.sent(mid) } }
+        c.onMessage = { [weak self] topic, data in guard let me = self else { return }; me.queue.async { me.message(topic, data) } }
+        queue.sync { client = c }
+        log.notice("connecting to \(mqtt.tls ? "mqtts" : "mqtt")://\(mqtt.host):\(mqtt.port) as \(mqtt.clientID), topics under \(mqtt.topic)/")
+        do { try c.start() } catch { throw StartError(description: "\(error)") }
+    }
+
+    /// From the loop's task after every decision: keeps the snapshot and returns at once.
+    public func publish(_ s: SiteSnapshot) {
+        let schedule = latest.withLock { l -> Bool in
+            l.snapshot = s
+            if l.scheduled { return false }
+            l.scheduled = true
+            return true
+        }
+        if schedule {
+            queue.async { [self] in
+                snapshot = latest.withLock { l in l.scheduled = false; return l.snapshot }
+                flush()
+            }
+        }
+    }
+
+    /// Says offline (retained) and disconnects.
+    public func stop() {
+        queue.sync {
+            guard let c = client else { return }
+            if connected { _ = c.publish("\(mqtt.topic)/status", "offline", qos: 1, retain: true) }
+            c.stop(force: !connected)
+            client = nil
+            connected = false
+            log.notice("disconnected; \(published) state messages published")
+        }
+    }
+
+    // MARK: on the queue
+
+    private func connected(_ rc: Int32) {
+        guard rc == 0, let c = client else {
+            log.error("the broker refused the connection: \(MosquittoClient.connackText(rc))")
+            return
+        }
+        connected = true
+        inFlight.removeAll()
+        policy.reset()
+        log.notice(everConnected ? "reconnected to the broker" : "connected to the broker")
+        everConnected = true
+        for s in MQTTCommandTopics.subscriptions(root: mqtt.topic) { c.subscribe(s, qos: 1) }
+        c.subscribe("\(mqtt.discoveryPrefix)/status", qos: 1)
+        _ = c.publish("\(mqtt.topic)/status", "online", qos: 1, retain: true)
+        announce(removeStale: true)
+        flush()
+    }
+
+    private func disconnected(_ rc: Int32) {
+        guard connected else { return }
+        connected = false
+        inFlight.removeAll()
+        if rc != 0 { log.warning("lost the broker (\(MosquittoClient.text(rc))); control goes on, reconnecting with backoff") }
+    }
+
+    private func sent(_ mid: Int32) {
+        if inFlight.remove(mid) != nil { flush() }
+    }
+
+    /// The Home Assistant device configs; on a new connection also the empty configs of devices
+    /// announced before that this configuration no longer has.
+    private func announce(removeStale: Bool) {
+        guard let c = client else { return }
+        let devices = discovery.devices()
+        let now = Set(devices.map(\.topic))
+        if removeStale {
+            for old in record.load() where !now.contains(old) {
+                _ = c.publish(old, "", qos: 1, retain: true)
+                log.notice("removed \(old) from Home Assistant (no longer configured)")
+            }
+        }
+        for d in devices { _ = c.publish(d.topic, d.payload, qos: 1, retain: true) }
+        record.save(Array(now))
+    }
+
+    private func flush() {
+        guard connected, let c = client, let s = snapshot else { return }
+        let root = mqtt.topic
+        let mono = Monotonic.now
+        for (topic, payload) in policy.due(MQTTStateTopics.states(s), mono: mono) {
+            guard inFlight.count < Self.maxInFlight else { droppedForFullQueue += 1; return }
+            switch c.publish("\(root)/\(topic)", payload, qos: 0, retain: true) {
+            case .success(let mid):
+                inFlight.insert(mid)
+                policy.markSent(topic, payload, mono: mono)
+                published += 1
+            case .failure:
+                return   // not connected after all: the next connection publishes everything
+            }
+        }
+    }
+
+    private func message(_ topic: String, _ data: Data) {
+        if topic == "\(mqtt.discoveryPrefix)/status" {
+            if String(decoding: data, as: UTF8.self) == "online" {
+                log.info("Home Assistant is online: announcing the devices again")
+                announce(removeStale: false)
+                policy.reset()
+                flush()
+            }
+            return
+        }
+        let prefix = mqtt.topic + "/"
+        guard topic.hasPrefix(prefix) else { return }
+        let payload = String(decoding: data, as: UTF8.self)
+        switch MQTTCommandTopics.parse(topic: String(topic.dropFirst(prefix.count)), payload: payload) {
+        case .failure(let e):
+            log.warning("refused \(topic) '\(payload.prefix(40))': \(e.reason)")
+            answer(topic, payload, .failure(e))
+        case .success(let cmd):
+            guard let submit = sink.withLock({ $0 }) else {
+                answer(topic, payload, .failure("the hub is starting"))
+                return
+            }
+            submit(cmd) { [weak self] r in guard let me = self else { return }; me.queue.async { me.answer(topic, payload, r) } }
+        }
+    }
+
+    private func answer(_ topic: String, _ payload: String, _ r: Result<String, ControlProtocol.Refusal>) {
+        guard let c = client else { return }
+        _ = c.publish("\(mqtt.topic)/result", MQTTCommandTopics.result(topic: topic, payload: payload, r), qos: 1, retain: false)
+    }
+}
