@@ -31,6 +31,7 @@ public final class MQTTLink: @unchecked Sendable {
     private var client: MosquittoClient?
     private var connected = false
     private var everConnected = false
+    private var lastRefusal: Int32 = 0
     private var inFlight = Set<Int32>()
     private var policy = MQTTPublishPolicy()
     private var snapshot: SiteSnapshot?
@@ -105,9 +106,12 @@ public final class MQTTLink: @unchecked Sendable {
 
     private func connected(_ rc: Int32) {
         guard rc == 0, let c = client else {
-            log.error("the broker refused the connection: \(MosquittoClient.connackText(rc))")
+            // libmosquitto tries again with backoff; the same refusal is said once.
+            if rc != lastRefusal { log.error("the broker refused the connection: \(MosquittoClient.connackText(rc))") }
+            lastRefusal = rc
             return
         }
+        lastRefusal = 0
         connected = true
         inFlight.removeAll()
         policy.reset()
