@@ -77,3 +77,17 @@ extension ConfigLoader {
         return (tls, String(host), port)
     }
 }
+
+extension ConfigValidator {
+    /// With MQTT, ids are topic levels: '/', '+' and '#' would split them or match others.
+    func checkMQTTIDs() {
+        guard config.mqtt != nil else { return }
+        let ids = config.chargepoints.map { ("chargepoints", $0.id, $0.line) } + config.boards.map { ("boards", $0.id, $0.line) }
+            + config.relays.map { ("relays", $0.id, $0.line) }
+        for (section, id, line) in ids where id.contains(where: { "/+#".contains($0) }) {
+            ctx.error(ctx.line(of: "\(section).\(id)", fallback: line), "\(section).\(id)",
+                      "'\(id)' cannot be part of an MQTT topic ('/', '+' and '#' are taken)",
+                      fix: "rename it with letters, digits, '-' or '_'")
+        }
+    }
+}

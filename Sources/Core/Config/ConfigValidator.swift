@@ -15,6 +15,7 @@ struct ConfigValidator {
         checkTCPConnections()
         checkRelays()
         checkOCPP()
+        checkMQTTIDs()
     }
 
     /// Reports at the key's own line when the file has it, else at the entry's line.
