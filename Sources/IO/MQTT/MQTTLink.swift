@@ -9,7 +9,7 @@ import KwartierCore
 ///
 /// Never in the way of control: the loop hands over its snapshot and returns (only the latest
 /// one is kept); the work runs on this link's own queue, the network on libmosquitto's thread.
-/// At most `maxInFlight` state messages wait for the network at any time: a broker that takes
+/// At most `maxInFlight` messages wait for the network at any time: a broker that takes
 /// the connection but not the bytes costs a bounded amount of memory, and the states it missed
 /// go out when it reads again (or after the reconnect).
 public final class MQTTLink: @unchecked Sendable {
@@ -22,7 +22,7 @@ public final class MQTTLink: @unchecked Sendable {
     let log = Logger(label: "mqtt")
     let queue = DispatchQueue(label: "kwartier.mqtt")
     let record: DiscoveryRecord
-    public static let maxInFlight = 500
+    let maxInFlight: Int
 
     // Handed over by the loop; the latest only.
     private let latest = Mutex<(snapshot: SiteSnapshot?, scheduled: Bool)>((nil, false))
@@ -36,10 +36,11 @@ public final class MQTTLink: @unchecked Sendable {
     private var policy = MQTTPublishPolicy()
     private var snapshot: SiteSnapshot?
     private var published = 0
-    private var droppedForFullQueue = 0
+    private var windowFull = 0
 
-    public init(config: SiteConfig, mqtt: MQTTConfig, version: String) {
+    public init(config: SiteConfig, mqtt: MQTTConfig, version: String, maxInFlight: Int = 500) {
         self.config = config
+        self.maxInFlight = maxInFlight
         self.mqtt = mqtt
         discovery = HADiscovery(config: config, mqtt: mqtt, version: version)
         record = DiscoveryRecord(dataDir: config.site.dataDir, log: log)
@@ -94,7 +95,7 @@ public final class MQTTLink: @unchecked Sendable {
     public func stop() {
         queue.sync {
             guard let c = client else { return }
-            if connected { _ = c.publish("\(mqtt.topic)/status", "offline", qos: 1, retain: true) }
+            if connected { _ = c.publish("\(mqtt.topic)/status", "offline", qos: 0, retain: true) }
             c.stop(force: !connected)
             client = nil
             connected = false
@@ -119,7 +120,7 @@ public final class MQTTLink: @unchecked Sendable {
         everConnected = true
         for s in MQTTCommandTopics.subscriptions(root: mqtt.topic) { c.subscribe(s, qos: 1) }
         c.subscribe("\(mqtt.discoveryPrefix)/status", qos: 1)
-        _ = c.publish("\(mqtt.topic)/status", "online", qos: 1, retain: true)
+        _ = send("\(mqtt.topic)/status", "online", retain: true)
         announce(removeStale: true)
         flush()
     }
@@ -138,35 +139,41 @@ public final class MQTTLink: @unchecked Sendable {
     /// The Home Assistant device configs; on a new connection also the empty configs of devices
     /// announced before that this configuration no longer has.
     private func announce(removeStale: Bool) {
-        guard let c = client else { return }
         let devices = discovery.devices()
         let now = Set(devices.map(\.topic))
         if removeStale {
-            for old in record.load() where !now.contains(old) {
-                _ = c.publish(old, "", qos: 1, retain: true)
+            for old in record.load() where !now.contains(old) && send(old, "", retain: true) {
                 log.notice("removed \(old) from Home Assistant (no longer configured)")
             }
         }
-        for d in devices { _ = c.publish(d.topic, d.payload, qos: 1, retain: true) }
+        for d in devices { _ = send(d.topic, d.payload, retain: true) }
         record.save(Array(now))
     }
 
     private func flush() {
-        guard connected, let c = client, let s = snapshot else { return }
-        let root = mqtt.topic
+        guard connected, let s = snapshot else { return }
         let mono = Monotonic.now
         for (topic, payload) in policy.due(MQTTStateTopics.states(s), mono: mono) {
-            guard inFlight.count < Self.maxInFlight else { droppedForFullQueue += 1; return }
-            switch c.publish("\(root)/\(topic)", payload, qos: 0, retain: true) {
-            case .success(let mid):
-                inFlight.insert(mid)
-                policy.markSent(topic, payload, mono: mono)
-                published += 1
-            case .failure:
-                return   // not connected after all: the next connection publishes everything
-            }
+            guard send("\(mqtt.topic)/\(topic)", payload, retain: true) else { return }
+            policy.markSent(topic, payload, mono: mono)
+            published += 1
         }
     }
+
+    /// Every message goes out with QoS 0 and counts until libmosquitto has written it: nothing
+    /// waits for an acknowledgement the broker may never send, and what did not go out before a
+    /// disconnect is published again after the next connect. False when not sent (the window is
+    /// full, or the connection is gone).
+    private func send(_ topic: String, _ payload: String, retain: Bool) -> Bool {
+        guard connected, let c = client else { return false }
+        guard inFlight.count < maxInFlight else { windowFull += 1; return false }
+        guard case .success(let mid) = c.publish(topic, payload, qos: 0, retain: retain) else { return false }
+        inFlight.insert(mid)
+        return true
+    }
+
+    /// For tests: messages handed to libmosquitto and not yet written, and how often the window was full.
+    func window() -> (inFlight: Int, full: Int, published: Int) { queue.sync { (inFlight.count, windowFull, published) } }
 
     private func message(_ topic: String, _ data: Data) {
         if topic == "\(mqtt.discoveryPrefix)/status" {
@@ -195,7 +202,8 @@ public final class MQTTLink: @unchecked Sendable {
     }
 
     private func answer(_ topic: String, _ payload: String, _ r: Result<String, ControlProtocol.Refusal>) {
-        guard let c = client else { return }
-        _ = c.publish("\(mqtt.topic)/result", MQTTCommandTopics.result(topic: topic, payload: payload, r), qos: 1, retain: false)
+        if !send("\(mqtt.topic)/result", MQTTCommandTopics.result(topic: topic, payload: payload, r), retain: false) {
+            log.warning("the answer to \(topic) could not be published (broker gone or not reading)")
+        }
     }
 }
