@@ -96,7 +96,7 @@ public final class MQTTLink: @unchecked Sendable {
         queue.sync {
             guard let c = client else { return }
             if connected { _ = c.publish("\(mqtt.topic)/status", "offline", qos: 0, retain: true) }
-            c.stop(force: !connected)
+            c.stop(connected: connected)
             client = nil
             connected = false
             log.notice("disconnected; \(published) state messages published")
@@ -118,6 +118,7 @@ public final class MQTTLink: @unchecked Sendable {
         policy.reset()
         log.notice(everConnected ? "reconnected to the broker" : "connected to the broker")
         everConnected = true
+        c.limitSendBuffer(64 * 1024)
         for s in MQTTCommandTopics.subscriptions(root: mqtt.topic) { c.subscribe(s, qos: 1) }
         c.subscribe("\(mqtt.discoveryPrefix)/status", qos: 1)
         _ = send("\(mqtt.topic)/status", "online", retain: true)

@@ -30,6 +30,7 @@ final class MosquittoClient: @unchecked Sendable {
     var onMessage: ((String, Data) -> Void)?
 
     private let mosq: OpaquePointer
+    private let gone = DispatchSemaphore(value: 0)
     private let options: Options
     private var running = false
 
@@ -57,7 +58,11 @@ final class MosquittoClient: @unchecked Sendable {
         try check(mosquitto_will_set(mosq, o.willTopic, Int32(o.willPayload.utf8.count), o.willPayload, 1, true), "last will")
         try check(mosquitto_reconnect_delay_set(mosq, 1, 60, true), "reconnect delay")
         mosquitto_connect_callback_set(mosq) { _, obj, rc in MosquittoClient.me(obj)?.onConnect?(rc) }
-        mosquitto_disconnect_callback_set(mosq) { _, obj, rc in MosquittoClient.me(obj)?.onDisconnect?(rc) }
+        mosquitto_disconnect_callback_set(mosq) { _, obj, rc in
+            guard let me = MosquittoClient.me(obj) else { return }
+            me.onDisconnect?(rc)
+            if rc == 0 { me.gone.signal() }
+        }
         mosquitto_publish_callback_set(mosq) { _, obj, mid in MosquittoClient.me(obj)?.onPublish?(mid) }
         mosquitto_message_callback_set(mosq) { _, obj, msg in
             guard let me = MosquittoClient.me(obj), let msg = msg?.pointee, let t = msg.topic else { return }
@@ -103,17 +108,29 @@ final class MosquittoClient: @unchecked Sendable {
         return rc == MOSQ_ERR_SUCCESS.rawValue ? .success(mid) : .failure(Failure(description: Self.text(rc)))
     }
 
+    /// Caps the kernel's send buffer of the current connection: a broker that stops reading
+    /// holds at most this much of the hub's old states (the kernel would otherwise grow it to
+    /// megabytes), and the rest waits in the link as the latest state instead.
+    func limitSendBuffer(_ bytes: Int32) {
+        let fd = mosquitto_socket(mosq)
+        guard fd >= 0 else { return }
+        var b = bytes
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &b, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     func subscribe(_ pattern: String, qos: Int32) {
         _ = mosquitto_subscribe(mosq, nil, pattern, qos)
     }
 
-    /// Disconnects cleanly (what was queued before goes first) and stops the thread; `force`
-    /// when not connected, so that a thread waiting out its backoff is not waited for.
-    func stop(force: Bool) {
+    /// Disconnects cleanly (what was queued before goes first) and stops the thread. Waits at
+    /// most `graceS` for the broker to take it: a broker that stopped reading, or a thread
+    /// waiting out its backoff, does not hold up the hub's exit.
+    func stop(connected: Bool, graceS: Double = 2) {
         guard running else { return }
         running = false
-        _ = mosquitto_disconnect(mosq)
-        _ = mosquitto_loop_stop(mosq, force)
+        let rc = mosquitto_disconnect(mosq)
+        let clean = connected && rc == MOSQ_ERR_SUCCESS.rawValue && gone.wait(timeout: .now() + graceS) == .success
+        _ = mosquitto_loop_stop(mosq, !clean)
     }
 
     deinit {
