@@ -38,6 +38,12 @@ public final class SiteLoop {
     var pulseBusy: [Bool]
     var pendingWrite: [SetpointWrite?]
 
+    // The chargers' own safe current (SiteLoop+SafeCurrent.swift), by device index.
+    public internal(set) var safeChecks: [SafeCurrentCheck?]
+    var safeDue: [Bool]
+    var safeBusy: [Bool]
+    var safeRetryAt: [Double]
+
     // The decision round.
     public private(set) var roundOpen = false
     var roundMember: [Bool]
@@ -73,6 +79,13 @@ public final class SiteLoop {
         pointBusy = Array(repeating: false, count: n)
         pointAskedAt = Array(repeating: -.infinity, count: n)
         pendingWrite = Array(repeating: nil, count: n)
+        let safeA = Dictionary(site.config.chargepoints.map { ($0.id, $0.safeA) }, uniquingKeysWith: { a, _ in a })
+        safeChecks = devices.points.map { p in
+            p.capabilities.safeCurrent.map { SafeCurrentCheck(configuredA: safeA[p.id] ?? 0, access: $0) }
+        }
+        safeDue = safeChecks.map { $0 != nil }
+        safeBusy = Array(repeating: false, count: n)
+        safeRetryAt = Array(repeating: -.infinity, count: n)
         roundMember = Array(repeating: false, count: n)
         meterBusy = Array(repeating: false, count: devices.meters.count)
         meterAskedAt = Array(repeating: -.infinity, count: devices.meters.count)
@@ -107,6 +120,7 @@ public final class SiteLoop {
             requestDecision()
         case let .point(i, r): pointAnswered(i, r)
         case let .meter(i, r): meterAnswered(i, r)
+        case let .safeCurrent(i, r): safeCurrentAnswered(i, r)
         case let .inverter(i, r):
             inverterBusy[i] = false
             if case .success(let m) = r { site.updateInverter(devices.inverters[i], m, at: clock.mono) }
@@ -150,6 +164,7 @@ public final class SiteLoop {
             site.updatePoint(p.id, status: st, reachable: true, watchdogS: p.capabilities.watchdogS,
                              refreshS: p.capabilities.refreshS, at: mono)
             accountEnergy(i, st)
+            safeCurrentIfDue(i)
         case .failure(let e):
             // No fresh status, whatever the cause (silence, exception, lost-device backoff): the
             // point is budgeted at its safe current or last draw until it answers again.
@@ -157,6 +172,8 @@ public final class SiteLoop {
             site.updatePoint(p.id, status: nil, reachable: false, error: e.description, watchdogS: p.capabilities.watchdogS,
                              refreshS: p.capabilities.refreshS, at: mono)
             if wasReachable { out.append(.log(.warning, e.description)) }
+            // When it answers again (a reconnect, a restarted charger), its safe current is set again.
+            if safeChecks[i] != nil { safeDue[i] = true }
         }
         if let w = pendingWrite[i] {
             pendingWrite[i] = nil

@@ -183,6 +183,7 @@ final class RealSiteShell {
         switch e {
         case .read(let ref): read(ref)
         case .write(let w): write(w)
+        case .safeCurrent(let job): safeCurrent(job)
         case .driveRelays(let ds):
             guard let d = relayDriver else { break }
             let first = !relaysStarted, log = log
@@ -252,6 +253,17 @@ final class RealSiteShell {
         }
     }
 
+    /// Writes the point's safe current to the charger (unless only read), then reads it back.
+    func safeCurrent(_ job: SafeCurrentJob) {
+        let d = devices.points[job.point].device, channel = channel
+        devices.points[job.point].executor.submit(timeout: 0.9, { () -> Double? in
+            if job.write { try d.writeSafeCurrent(job.amps) }
+            return try d.readSafeCurrent()
+        }) { r in
+            channel.yield(.safeCurrent(job.point, r.mapError(Self.failure)))
+        }
+    }
+
     static func failure(_ e: Error) -> DeviceFailure { DeviceFailure("\(e)") }
 
     // MARK: snapshot
@@ -271,11 +283,21 @@ final class RealSiteShell {
         }
         extras.devices += modbus.health()
         extras.devices += ocpp?.health() ?? []
+        Self.addSafeCurrent(loop, to: &extras.devices)
         pulseExtras(&extras, mono: mono)
         extras.log = LogRing.shared.snapshot()
         var snap = site.snapshot(now: now, mono: mono, extras: extras)
         snap.history = outputs.historyView
         return snap
+    }
+
+    /// Each charger's safe-current check on its device line (the Devices screen shows it).
+    static func addSafeCurrent(_ loop: SiteLoop, to lines: inout [DeviceHealth]) {
+        for (i, check) in loop.safeChecks.enumerated() {
+            guard let check, let k = lines.firstIndex(where: { $0.id == loop.devices.points[i].id }) else { continue }
+            lines[k].safeCurrent = check.text
+            lines[k].safeCurrentProblem = check.isProblem
+        }
     }
 
     /// A device line for each pulse input, and PV production from them when no inverter is read.
