@@ -88,6 +88,10 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
     public func effectiveSetpoint(_ amps: Double) -> Double {
         var a = max(0, amps.isFinite ? amps : 0)
         if let mx = spec.setpoint.maxA { a = min(a, mx) }
+        // A limit never rounds up: 10.5 A to a register in whole amperes is 10 A, not 11 A
+        // (rounding up would take the charger past the share the fuse left it).
+        let r = spec.setpoint.registers[0]
+        if spec.setpoint.unit == .A, r.type.isInteger, r.scale > 0 { a = (a / r.scale + 1e-9).rounded(.down) * r.scale }
         if a > 0, let mn = spec.setpoint.minA, a < mn { a = 0 }
         return a
     }
