@@ -63,6 +63,8 @@ public enum SiteEffect: Sendable {
     /// A gas or water reading from P1 (the latest of a quarter).
     case recordMeterReading(GasWaterReading)
     case alert(AlertEvent)
+    /// A commissioning run of `kwartier commission phases` finished.
+    case phasesFound(PhaseProbe.Report)
     case log(SiteLogLevel, String)
     case schedule(SiteTimer, afterS: Double)
     case commandResult(ticket: UInt64, Result<String, SiteController.CommandError>)

@@ -44,6 +44,11 @@ public final class SiteLoop {
     var safeBusy: [Bool]
     var safeRetryAt: [Double]
 
+    // Commissioning: the point whose setpoint is being stepped (SiteLoop+PhaseProbe.swift).
+    public internal(set) var phaseProbe: PhaseProbe?
+    public internal(set) var phaseReport: PhaseProbe.Report?
+    var probeSentA: Double?
+
     // The decision round.
     public private(set) var roundOpen = false
     var roundMember: [Bool]
@@ -297,9 +302,10 @@ public final class SiteLoop {
         let now = clock.now, mono = clock.mono
         lastDecisionMono = mono
         let step = site.step(now: now, mono: mono)
-        for (k, p) in step.decision.points.enumerated() where p.send {
+        for (k, p) in step.decision.points.enumerated() {
             guard k < deviceOfDecision.count, let i = deviceOfDecision[k] else { continue }
-            write(SetpointWrite(point: i, amps: p.setpointA, phases: p.phases))
+            if phaseProbe?.pointId == p.id { probeStep(k, i, p, mono: mono); continue }
+            if p.send { write(SetpointWrite(point: i, amps: p.setpointA, phases: p.phases)) }
         }
         if step.relays.contains(where: \.changed) { out.append(.driveRelays(step.relays)) }
         for w in step.newWarnings { out.append(.log(.warning, w)) }
