@@ -56,13 +56,15 @@ final class PhaseCommissionTests: XCTestCase {
         XCTAssertEqual(o.violations, 0)
     }
 
-    /// The probe never sends more than the controller decided, whatever the pattern.
+    /// The probe never sends more than the controller decided, nor steps up past the given bound.
     func testTheProbeNeverExceedsTheDecision() {
         var p = PhaseProbe(pointId: "cp1", configured: .standard, options: PhaseProbe.Options(steps: 16, dwellS: 1, sampleS: 1))
         var t = 0.0
         for decided in [16.0, 9.3, 6, 5.5, 0, 12.7, 16, 7, 8.2, 10, 11, 14, 16, 6.5, 9, 13] {
-            let a = p.setpoint(decided: decided, minA: 6, mono: t)
+            let upTo = 6 + t.truncatingRemainder(dividingBy: 5) * 2
+            let a = p.setpoint(decided: decided, minA: 6, upToA: upTo, mono: t)
             XCTAssertLessThanOrEqual(a, decided)
+            XCTAssertLessThanOrEqual(a, max(6, upTo))
             if decided >= 6 { XCTAssertGreaterThanOrEqual(a, 6) } else { XCTAssertEqual(a, decided) }
             p.observe(terminals: .zero, grid: .zero, mono: t)
             t += 1

@@ -4,7 +4,8 @@ import Foundation
 /// its terminal currents against the main meter's lines at the end of each step, for
 /// `WiringCheck`. Every step is at most what the controller decided for the point at that moment
 /// (between the point's minimum and that), so stepping never takes more than the fuse budget and
-/// the slider leave it; it only ever gives less.
+/// the slider leave it; and a step up is never larger than the headroom of the fullest grid line,
+/// because the configured wiring the controller budgets with may be the wrong one.
 public struct PhaseProbe: Sendable {
     public struct Options: Sendable, Equatable {
         /// Steps (each a sample); more steps average out more house noise.
@@ -27,12 +28,21 @@ public struct PhaseProbe: Sendable {
         public var lowA: Double
         public var highA: Double
         public var samples: Int
+        /// The `phases:` the check points to, when it placed terminal 1 and the configuration is a
+        /// 3-phase rotation: the cyclic order from that line (the usual way a rotation is wired).
+        public var suggested: PhaseMap? {
+            guard result.matchesConfigured == false, configured.terminals.count == 3, let first = result.lines[0] else { return nil }
+            let order = (0..<3).map { Phase(rawValue: (first.rawValue + $0) % 3)! }
+            if let second = result.lines[1], second != order[1] { return nil }
+            return PhaseMap(name: order.map(\.description).joined())
+        }
+
         /// "cp1: terminal 1 on L2 (0.98), configured L1: mismatch — configured L1L2L3 …".
         public var text: String {
             let verdict: String
             switch result.matchesConfigured {
             case true?: verdict = "matches the configured phases: \(configured)"
-            case false?: verdict = "does NOT match the configured phases: \(configured)"
+            case false?: verdict = "does NOT match the configured phases: \(configured)" + (suggested.map { " (found: phases: \($0))" } ?? "")
             case nil: verdict = "nothing to compare with the configured phases: \(configured)"
             }
             return "\(pointId): \(result.text) — \(verdict) (stepped \(TextFormat.plain(lowA))–\(TextFormat.plain(highA)) A, \(samples) samples)"
@@ -60,13 +70,16 @@ public struct PhaseProbe: Sendable {
     public var done: Bool { report != nil }
 
     /// The setpoint to send now: between `minA` and what the controller `decided`, never above it.
-    /// A point the controller pauses (below its minimum) stays paused.
-    public mutating func setpoint(decided: Double, minA: Double, mono: Double) -> Double {
+    /// `upToA` bounds a step up: the wiring is what is being checked, so the controller's budget
+    /// (which trusts it) is not enough; the caller gives the point's draw plus the headroom of the
+    /// fullest grid line, wherever the step lands. A point the controller pauses stays paused.
+    public mutating func setpoint(decided: Double, minA: Double, upToA: Double, mono: Double) -> Double {
         if startMono == nil { startMono = mono }
         guard !done, decided >= minA else { return decided }
         let f = Self.pattern[step % Self.pattern.count]
-        var a = minA + f * (decided - minA)
-        a = min(decided, max(minA, (a * 2).rounded(.down) / 2))     // half amperes, never above the decision
+        let high = max(minA, min(decided, upToA))
+        var a = minA + f * (high - minA)
+        a = min(high, max(minA, (a * 2).rounded(.down) / 2))     // half amperes, never above the decision
         lowA = min(lowA, a); highA = max(highA, a)
         return a
     }

@@ -43,8 +43,9 @@ public final class SiteRuntime: Sendable {
 
     /// Builds the devices (a configuration the factory cannot build is refused before anything
     /// is driven), starts the meter reader and the loop.
-    public func start() throws {
+    public func start(commission: PhaseCommissionJob? = nil) throws {
         let shell = try RealSiteShell(config: config, channel: channel, onSnapshot: onSnapshot, onStep: onStep)
+        shell.commission = commission
         shell.answers = answers
         shell.notify = notify
         shell.outputs.onStatus = onStatus
@@ -107,6 +108,8 @@ final class RealSiteShell {
     var done = false
     var answers: CommandAnswers?
     var notify: SdNotify?
+    /// `kwartier commission phases`: the points to check, one after the other.
+    var commission: PhaseCommissionJob?
 
     init(config: SiteConfig, channel: AsyncStream<SiteEvent>.Continuation, onSnapshot: (@Sendable (SiteSnapshot) -> Void)?,
          onStep: (@Sendable (SiteStep) -> Void)?) throws {
@@ -172,6 +175,7 @@ final class RealSiteShell {
     func run(_ events: AsyncStream<SiteEvent>) async {
         for await e in events {
             for f in loop.handle(e) { perform(f) }
+            commission?.advance(loop, now: Monotonic.now)
             notify?.loopAlive(now: Monotonic.now)
             if done { break }
         }
@@ -192,6 +196,9 @@ final class RealSiteShell {
         case .relaysSafe(let cmds):
             guard let d = relayDriver else { break }
             relayQueue.sync { for f in d.shutdown(cmds) { log.error("\(f)") } }
+        case .phasesFound(let report):
+            outputs.carryOut(e)
+            commission?.found(report)
         case .decided(let step):
             onStep?(step)
             if let cb = onSnapshot { cb(snapshot()) }
