@@ -48,6 +48,8 @@ public final class SiteLoop {
     public internal(set) var phaseProbe: PhaseProbe?
     public internal(set) var phaseReport: PhaseProbe.Report?
     var probeSentA: Double?
+    /// The wiring check on the loop's own data (SiteLoop+Wiring.swift).
+    public internal(set) var wiringWatch: WiringWatch
 
     // The decision round.
     public private(set) var roundOpen = false
@@ -91,6 +93,7 @@ public final class SiteLoop {
         safeDue = safeChecks.map { $0 != nil }
         safeBusy = Array(repeating: false, count: n)
         safeRetryAt = Array(repeating: -.infinity, count: n)
+        wiringWatch = WiringWatch(points: site.config.chargepoints.map { ($0.id, $0.phases) })
         roundMember = Array(repeating: false, count: n)
         meterBusy = Array(repeating: false, count: devices.meters.count)
         meterAskedAt = Array(repeating: -.infinity, count: devices.meters.count)
@@ -313,6 +316,7 @@ public final class SiteLoop {
             out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
             out.append(.alert(a))
         }
+        watchWiring(mono: mono, now: now, safeState: step.decision.safeState)
         recordQuarter(step.decision.quarter)
         out.append(.decided(step))
         if mono - lastStatusMono >= options.statusEveryS {
