@@ -34,7 +34,8 @@ struct CommissionPhasesCommand: ParsableCommand {
 
         Examples:
           kwartier commission phases --config /etc/kwartier/kwartier.yaml --point cp1
-          kwartier commission phases --config demo.yaml --point cp1 --simulate --wired-as L2L3L1
+          kwartier commission phases --config demo.yaml --point cp1 \\
+              --simulate --wired-as L2L3L1
         """)
 
     @OptionGroup var options: ConfigOptions
