@@ -9,8 +9,8 @@ struct DashboardCommand: ParsableCommand {
         commandName: "dashboard",
         abstract: "Attach the dashboard to a running hub (`kwartier run --headless`, a service, or the demo).",
         discussion: """
-        Keys work as in the embedded dashboard; q detaches at once (the hub goes on). Several
-        dashboards may be attached at once. When the hub goes away the dashboard says so and
+        Keys work as in the embedded dashboard; q detaches at once (the hub goes on). Several \
+        dashboards may be attached at once. When the hub goes away the dashboard says so and \
         reconnects when it returns.
 
         Examples:

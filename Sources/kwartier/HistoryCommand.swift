@@ -8,9 +8,9 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "What each point and meter used, every charging session, the quarter-hour peaks.",
         discussion: """
-        Reads the history the hub records in data_dir/history.sqlite (`kwartier run`, `demo`
-        and `simulate --history DIR` record it). Days and months are the site's local ones;
-        --csv gives RFC 4180 CSV with ISO 8601 times (with their UTC offset) for a spreadsheet,
+        Reads the history the hub records in data_dir/history.sqlite (`kwartier run`, `demo` \
+        and `simulate --history DIR` record it). Days and months are the site's local ones; \
+        --csv gives RFC 4180 CSV with ISO 8601 times (with their UTC offset) for a spreadsheet, \
         --json one JSON document. docs/HISTORY.md describes every column.
 
         Examples:

@@ -6,6 +6,7 @@ import KwartierTUI
 /// An attached dashboard's line to the hub: on its own thread it connects, subscribes, and puts
 /// every snapshot in the feed; when the hub goes away it says so on the dashboard and connects
 /// again once a second until the hub is back. Commands (the dashboard's keys) go out in order.
+// unchecked: its connection and stop flag are under its lock; the send queue and the reader thread share them.
 final class HubLink: @unchecked Sendable {
     let path: String
     let feed: SnapshotFeed

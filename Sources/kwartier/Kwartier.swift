@@ -17,7 +17,7 @@ struct Kwartier: ParsableCommand {
           kwartier p1 decode telegrams.txt --json
         """,
         version: KwartierVersion.string,
-        subcommands: [DemoCommand.self, RunCommand.self, DashboardCommand.self, StatusCommand.self, SetCommand.self, CheckCommand.self, P1Command.self,
+        subcommands: [DemoCommand.self, RunCommand.self, DashboardCommand.self, StatusCommand.self, SetCommand.self, CheckCommand.self, CommissionCommand.self, P1Command.self,
                       ModbusCommand.self, DeviceCommand.self, SimulateCommand.self, ExplainCommand.self,
                       RelayCommand.self, HistoryCommand.self, DebugCommand.self]
     )

@@ -131,6 +131,7 @@ struct DeviceProbeCommand: ParsableCommand {
               --baud 115200 --unit 2
           kwartier device probe --driver peblar --tcp 192.168.1.70 --write-current 10
           kwartier device probe --driver alfen-eve --tcp 192.168.1.50 --phases 1
+          kwartier device probe --driver peblar --tcp 192.168.1.70 --safe-current 6
         """)
     @OptionGroup var profileOptions: ProfileOptions
     @Option(help: "Driver name (see `kwartier device list`).") var driver: String
@@ -138,6 +139,10 @@ struct DeviceProbeCommand: ParsableCommand {
     @Option(name: .customLong("write-current"), help: ArgumentHelp("Charge points: write this setpoint (A) first, then read back.", valueName: "amps"))
     var writeCurrent: Double?
     @Option(help: ArgumentHelp("Charge points that can: switch to 1 or 3 phases first.", valueName: "1|3")) var phases: Int?
+    @Option(name: .customLong("safe-current"), help: ArgumentHelp(
+        "Charge points: the point's safe_a. Written to the charger's own safe current where the profile can, read back and compared (a mismatch fails the probe).",
+        valueName: "amps"))
+    var safeCurrent: Double?
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
@@ -175,6 +180,10 @@ struct DeviceProbeCommand: ParsableCommand {
             } catch {
                 lines.append(ProbeLine(name: "write setpoint", value: nil, unit: "A", error: "\(error)", register: ""))
             }
+        }
+        if let a = safeCurrent {
+            guard let cp = device as? ProfileChargePoint else { printErr("--safe-current is for charge points"); throw ExitCode(2) }
+            lines.append(SafeCurrentProbe.line(cp, safeA: a))
         }
         switch device {
         case let cp as ProfileChargePoint: lines += cp.probe()

@@ -21,9 +21,9 @@ struct RunCommand: ParsableCommand {
           kwartier run --config /etc/kwartier/kwartier.yaml
           kwartier run --headless        # as a service, logs to stderr
 
-        While it runs, the hub listens on its control socket (data_dir/kwartier.sock, or
-        site.control_socket): `kwartier dashboard` attaches, `kwartier status` and
-        `kwartier set` script it. A lost terminal (SIGHUP) closes the dashboard only: control
+        While it runs, the hub listens on its control socket (data_dir/kwartier.sock, or \
+        site.control_socket): `kwartier dashboard` attaches, `kwartier status` and \
+        `kwartier set` script it. A lost terminal (SIGHUP) closes the dashboard only: control \
         goes on headless.
         """)
     @OptionGroup var options: ConfigOptions

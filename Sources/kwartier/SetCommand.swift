@@ -9,7 +9,7 @@ struct SetCommand: ParsableCommand {
         commandName: "set",
         abstract: "Change the running hub's slider, a point's mode/current/priority, or a relay override.",
         discussion: """
-        Exit 0 once the core has taken the command and saved it (settings.json), 2 with the
+        Exit 0 once the core has taken the command and saved it (settings.json), 2 with the \
         reason when the core refuses the value, 3 when no hub runs there.
 
         Examples:

@@ -8,7 +8,7 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "The live state of the running hub: slider, quarter, every point, relays, alerts.",
         discussion: """
-        Asks the hub over its control socket (exit 3 when no hub runs there). --json prints the
+        Asks the hub over its control socket (exit 3 when no hub runs there). --json prints the \
         same snapshot the dashboard draws (snake_case keys; docs/PROTOCOL.md).
 
         Examples:

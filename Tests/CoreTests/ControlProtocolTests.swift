@@ -67,7 +67,7 @@ final class ControlProtocolTests: XCTestCase {
     }
 
     func testKeyNamesBothWays() {
-        let names = ["sliderKW": "slider_kw", "monthPeakKW": "month_peak_kw", "rttP50Ms": "rtt_p50_ms", "sessionKWh": "session_k_wh",
+        let names = ["sliderKW": "slider_kw", "monthPeakKW": "month_peak_kw", "rttP50Ms": "rtt_p50_ms", "sessionKWh": "session_kwh", "importedKWh": "imported_kwh",
                      "batterySoC": "battery_soc", "pvW": "pv_w", "l1": "l1", "minA": "min_a", "crcFailures": "crc_failures",
                      "meterAverageKW": "meter_average_kw", "headroomAfterCarsW": "headroom_after_cars_w", "time": "time"]
         for (camel, snake) in names {

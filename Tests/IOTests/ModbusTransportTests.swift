@@ -124,7 +124,9 @@ final class ModbusTransportTests: XCTestCase {
         XCTAssertEqual(site.chargePoints["cp1"]?.channel.label, "cp1 (Alfen 10.0.0.5 unit 1)")
         XCTAssertEqual(site.chargePoints["cp4"]?.channel.label, "cp4 (Mennekes rs485 addr 50 @ 57600 8N2)")
         XCTAssertEqual(site.chargePoints["cp4"]?.capabilities,
-                       ChargePointCapabilities(setpointInWatts: false, watchdogS: 10, phaseSwitching: true, enableDisable: true))
+                       ChargePointCapabilities(setpointInWatts: false, watchdogS: 10, phaseSwitching: true, enableDisable: true,
+                                               safeCurrent: .writable))
+        XCTAssertEqual(site.chargePoints["cp1"]?.capabilities.safeCurrent, .readOnly)     // Alfen: set with the installer tool
         XCTAssertEqual(site.health().map(\.status), [.ok, .ok, .ok, .ok, .ok])
     }
 
@@ -208,5 +210,16 @@ final class ModbusTransportTests: XCTestCase {
         XCTAssertEqual(cp.effectiveSetpoint(40), 32)    // max 32 A
         XCTAssertEqual(cp.effectiveSetpoint(-3), 0)
         XCTAssertEqual(cp.effectiveSetpoint(.nan), 0)
+        // 0.1 A register: 10.57 A is written as 10.5 A, never rounded up.
+        XCTAssertEqual(cp.effectiveSetpoint(10.57), 10.5, accuracy: 1e-9)
+        XCTAssertEqual(cp.effectiveSetpoint(10.3), 10.3, accuracy: 1e-9)
+        // Whole amperes (AMTRON 4You): 10.5 A is 10 A; a float register (Alfen) keeps 10.5 A.
+        let whole = ProfileChargePoint(id: "cp", profile: try XCTUnwrap(ProfileLibrary.shared.profile("mennekes-4you")),
+                                       channel: ModbusChannel(id: "cp", label: "cp", worker: w, unit: 1))
+        XCTAssertEqual(whole.effectiveSetpoint(10.5), 10)
+        XCTAssertEqual(whole.effectiveSetpoint(10.999), 10)
+        let float = ProfileChargePoint(id: "cp", profile: try XCTUnwrap(ProfileLibrary.shared.profile("alfen-eve")),
+                                       channel: ModbusChannel(id: "cp", label: "cp", worker: w, unit: 1))
+        XCTAssertEqual(float.effectiveSetpoint(10.5), 10.5)
     }
 }

@@ -202,6 +202,9 @@ def test_meter_signs_and_inverter_signs(kwartier, fleet):
 
 
 FALLBACK = "fallback limit (newer firmware)"     # ABB Terra AC extra marked `optional: true`
+# Older firmware has neither the fallback limit (the extra, and the safe current's read-back at the
+# same address) nor its write register: the safe current is `optional: true` too.
+OLD_FW = [FALLBACK, "safe current", "safe current read back"]
 
 
 @pytest.fixture(scope="module")
@@ -211,8 +214,8 @@ def old_abb(kwartier, tmp_path_factory):
     d = tmp_path_factory.mktemp("old-abb")
     profiles_json(kwartier, d / "profiles.json")
     params = {"ramp_s": 0, "car_max_a": 16, "safe_a": 6}
-    spec = {"tcp": [{"name": "no-fallback", "driver": "abb-terra-ac", "unit": 1, "params": dict(params, absent=[FALLBACK])},
-                    {"name": "no-power", "driver": "abb-terra-ac", "unit": 1, "params": dict(params, absent=[FALLBACK, "power"])}]}
+    spec = {"tcp": [{"name": "no-fallback", "driver": "abb-terra-ac", "unit": 1, "params": dict(params, absent=OLD_FW)},
+                    {"name": "no-power", "driver": "abb-terra-ac", "unit": 1, "params": dict(params, absent=OLD_FW + ["power"])}]}
     peers = Peers(kwartier, spec, d, profiles=d / "profiles.json")
     yield peers
     peers.close()
@@ -233,8 +236,10 @@ def test_probe_optional_register_not_on_this_firmware(kwartier, old_abb):
     assert r.returncode == 0, r.stdout + r.stderr
     assert any(l.split()[:4] == ["fallback", "limit", "(newer", "firmware)"] and "not on this firmware" in l
                for l in r.stdout.splitlines()), r.stdout
+    assert lines["safe current"] == {"name": "safe current", "value": "not on this firmware", "absent": True,
+                                     "register": "holding 16420 u16"}
     n = len(lines)
-    assert f"{n - 1} of {n} values read, 1 not on this firmware (optional)" in r.stdout
+    assert f"{n - 2} of {n} values read, 2 not on this firmware (optional)" in r.stdout
 
 
 def test_probe_required_register_missing_still_fails(kwartier, old_abb):

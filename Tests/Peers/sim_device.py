@@ -192,7 +192,7 @@ class SimDevice:
                 return self.enable_value
             if base == "phases":
                 return self.phase_value
-            if base == "safe current":
+            if base in ("safe current", "safe current read back"):
                 return self.safe_a
             if base == "heartbeat":
                 return self.heartbeat_value

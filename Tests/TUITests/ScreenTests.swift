@@ -112,6 +112,29 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(all.contains("poll"))
     }
 
+    /// A charger whose own safe current differs from its safe_a: the row says so (in warning
+    /// colour, in place of a last error) and the selected device's detail line has the whole text.
+    func testDevicesScreenShowsASafeCurrentMismatch() {
+        var s = Fixture.snapshot()
+        s.devices[1].safeCurrent = "safe current MISMATCH: charger 10 A, configured 6 A (set it on the charger itself)"
+        s.devices[1].safeCurrentProblem = true
+        let c = frame(s, .devices, w: 120, h: 24) { $0.selectedDevice = 1 }
+        let t = c.text()
+        guard let row = (0..<24).first(where: { c.line($0).contains(" cp01       ok") }) else { return XCTFail(t) }
+        XCTAssertTrue(c.line(row).contains("safe current MISMATCH: charger 10 A"), c.line(row))
+        // Not selected (the selection has its own colour): the text is in warning colour.
+        let other = frame(s, .devices, w: 120, h: 24) { $0.selectedDevice = 0 }
+        let col = Array(other.line(row)).firstIndex(of: "M")! - "safe current ".count
+        XCTAssertEqual(other[col, row].role, .warn)
+        XCTAssertTrue(t.contains("cp01: ABB on rs485; safe current MISMATCH: charger 10 A, configured 6 A (set it on the charger itself)"), t)
+        // Confirmed: nothing in the row, the detail line still tells.
+        s.devices[1].safeCurrent = "safe current 6 A (charger confirms)"
+        s.devices[1].safeCurrentProblem = false
+        let ok = frame(s, .devices, w: 120, h: 24) { $0.selectedDevice = 1 }
+        XCTAssertFalse(ok.line(row).contains("safe current"), ok.line(row))
+        XCTAssertTrue(ok.text().contains("cp01: ABB on rs485; safe current 6 A (charger confirms)"), ok.text())
+    }
+
     func testStatusLineShowsTheLatestActiveAlertAndMessagesWin() {
         var s = Fixture.snapshot()
         s.alerts = [AlertView(time: Fixture.t0, level: .info, key: "a", text: "old info", active: true),

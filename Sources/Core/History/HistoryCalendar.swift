@@ -3,7 +3,7 @@ import Foundation
 /// Local days and months of the site's time zone as instants, for reading the history: a day is
 /// from its local midnight to the next (23 or 25 hours on DST days), a month from its first
 /// local midnight to the next month's.
-/// Unchecked: its ISO8601DateFormatter (not Sendable) is made in init and only read after.
+// unchecked: its ISO8601DateFormatter is configured in init and only read after.
 public struct HistoryCalendar: @unchecked Sendable {
     public let timeZone: TimeZone
     let calendar: Calendar

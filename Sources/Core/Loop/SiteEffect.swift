@@ -17,6 +17,15 @@ public struct SetpointWrite: Sendable, Equatable {
     public init(point: Int, amps: Double, phases: Int? = nil) { self.point = point; self.amps = amps; self.phases = phases }
 }
 
+/// The point's `safe_a` to the charger's own fallback register (`write` false: only read, the
+/// charger's is set on the charger itself), then read back; answered with `.safeCurrent`.
+public struct SafeCurrentJob: Sendable, Equatable {
+    public var point: Int
+    public var amps: Double
+    public var write: Bool
+    public init(point: Int, amps: Double, write: Bool) { self.point = point; self.amps = amps; self.write = write }
+}
+
 public enum SiteLogLevel: String, Sendable {
     case debug, info, notice, warning, error
 }
@@ -34,6 +43,7 @@ public struct StatusReport: Sendable {
 public enum SiteEffect: Sendable {
     case read(DeviceRef)
     case write(SetpointWrite)
+    case safeCurrent(SafeCurrentJob)
     /// Drive the relay contacts of these decisions (changed ones, or all at start).
     case driveRelays([RelayDecision])
     /// At stop: every relay output to its safe state.
@@ -53,6 +63,8 @@ public enum SiteEffect: Sendable {
     /// A gas or water reading from P1 (the latest of a quarter).
     case recordMeterReading(GasWaterReading)
     case alert(AlertEvent)
+    /// A commissioning run of `kwartier commission phases` finished.
+    case phasesFound(PhaseProbe.Report)
     case log(SiteLogLevel, String)
     case schedule(SiteTimer, afterS: Double)
     case commandResult(ticket: UInt64, Result<String, SiteController.CommandError>)

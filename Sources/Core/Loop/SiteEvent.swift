@@ -25,6 +25,8 @@ public enum SiteEvent: Sendable {
     /// A charger's status: from a read, or read back after a write.
     case point(Int, Result<ChargePointStatus, DeviceFailure>)
     case meter(Int, Result<MeterMeasurement, DeviceFailure>)
+    /// A charger's own safe current as read back after a `SafeCurrentJob` (nil: it cannot be read).
+    case safeCurrent(Int, Result<Double?, DeviceFailure>)
     case inverter(Int, Result<InverterMeasurement, DeviceFailure>)
     /// A pulse counter's total.
     case pulse(Int, Result<UInt64, DeviceFailure>)

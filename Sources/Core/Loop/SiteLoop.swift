@@ -38,6 +38,19 @@ public final class SiteLoop {
     var pulseBusy: [Bool]
     var pendingWrite: [SetpointWrite?]
 
+    // The chargers' own safe current (SiteLoop+SafeCurrent.swift), by device index.
+    public internal(set) var safeChecks: [SafeCurrentCheck?]
+    var safeDue: [Bool]
+    var safeBusy: [Bool]
+    var safeRetryAt: [Double]
+
+    // Commissioning: the point whose setpoint is being stepped (SiteLoop+PhaseProbe.swift).
+    public internal(set) var phaseProbe: PhaseProbe?
+    public internal(set) var phaseReport: PhaseProbe.Report?
+    var probeSentA: Double?
+    /// The wiring check on the loop's own data (SiteLoop+Wiring.swift).
+    public internal(set) var wiringWatch: WiringWatch
+
     // The decision round.
     public private(set) var roundOpen = false
     var roundMember: [Bool]
@@ -73,6 +86,14 @@ public final class SiteLoop {
         pointBusy = Array(repeating: false, count: n)
         pointAskedAt = Array(repeating: -.infinity, count: n)
         pendingWrite = Array(repeating: nil, count: n)
+        let safeA = Dictionary(site.config.chargepoints.map { ($0.id, $0.safeA) }, uniquingKeysWith: { a, _ in a })
+        safeChecks = devices.points.map { p in
+            p.capabilities.safeCurrent.map { SafeCurrentCheck(configuredA: safeA[p.id] ?? 0, access: $0) }
+        }
+        safeDue = safeChecks.map { $0 != nil }
+        safeBusy = Array(repeating: false, count: n)
+        safeRetryAt = Array(repeating: -.infinity, count: n)
+        wiringWatch = WiringWatch(points: site.config.chargepoints.map { ($0.id, $0.phases) })
         roundMember = Array(repeating: false, count: n)
         meterBusy = Array(repeating: false, count: devices.meters.count)
         meterAskedAt = Array(repeating: -.infinity, count: devices.meters.count)
@@ -107,6 +128,7 @@ public final class SiteLoop {
             requestDecision()
         case let .point(i, r): pointAnswered(i, r)
         case let .meter(i, r): meterAnswered(i, r)
+        case let .safeCurrent(i, r): safeCurrentAnswered(i, r)
         case let .inverter(i, r):
             inverterBusy[i] = false
             if case .success(let m) = r { site.updateInverter(devices.inverters[i], m, at: clock.mono) }
@@ -150,6 +172,7 @@ public final class SiteLoop {
             site.updatePoint(p.id, status: st, reachable: true, watchdogS: p.capabilities.watchdogS,
                              refreshS: p.capabilities.refreshS, at: mono)
             accountEnergy(i, st)
+            safeCurrentIfDue(i)
         case .failure(let e):
             // No fresh status, whatever the cause (silence, exception, lost-device backoff): the
             // point is budgeted at its safe current or last draw until it answers again.
@@ -157,6 +180,8 @@ public final class SiteLoop {
             site.updatePoint(p.id, status: nil, reachable: false, error: e.description, watchdogS: p.capabilities.watchdogS,
                              refreshS: p.capabilities.refreshS, at: mono)
             if wasReachable { out.append(.log(.warning, e.description)) }
+            // When it answers again (a reconnect, a restarted charger), its safe current is set again.
+            if safeChecks[i] != nil { safeDue[i] = true }
         }
         if let w = pendingWrite[i] {
             pendingWrite[i] = nil
@@ -280,9 +305,10 @@ public final class SiteLoop {
         let now = clock.now, mono = clock.mono
         lastDecisionMono = mono
         let step = site.step(now: now, mono: mono)
-        for (k, p) in step.decision.points.enumerated() where p.send {
+        for (k, p) in step.decision.points.enumerated() {
             guard k < deviceOfDecision.count, let i = deviceOfDecision[k] else { continue }
-            write(SetpointWrite(point: i, amps: p.setpointA, phases: p.phases))
+            if phaseProbe?.pointId == p.id { probeStep(k, i, p, mono: mono); continue }
+            if p.send { write(SetpointWrite(point: i, amps: p.setpointA, phases: p.phases)) }
         }
         if step.relays.contains(where: \.changed) { out.append(.driveRelays(step.relays)) }
         for w in step.newWarnings { out.append(.log(.warning, w)) }
@@ -290,6 +316,7 @@ public final class SiteLoop {
             out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
             out.append(.alert(a))
         }
+        watchWiring(mono: mono, now: now, safeState: step.decision.safeState)
         recordQuarter(step.decision.quarter)
         out.append(.decided(step))
         if mono - lastStatusMono >= options.statusEveryS {

@@ -2,6 +2,16 @@
 /// (Modbus profiles, in IO) and simulated devices implement them. Calls may block: they run on
 /// the device's own I/O worker, never on the control loop.
 
+/// How the hub reaches the charger's own safe (fallback) current.
+public enum SafeCurrentAccess: String, Sendable, Equatable, Codable {
+    /// The hub writes `safe_a` and reads it back.
+    case writable
+    /// The hub writes it but cannot read it back.
+    case writeOnly = "write-only"
+    /// Set on the charger itself: the hub reads it and compares.
+    case readOnly = "read-only"
+}
+
 public struct ChargePointCapabilities: Sendable, Equatable, Codable {
     /// The setpoint is written in watts rather than amperes.
     public var setpointInWatts: Bool = false
@@ -13,10 +23,13 @@ public struct ChargePointCapabilities: Sendable, Equatable, Codable {
     public var refreshS: Double?
     public var phaseSwitching: Bool = false
     public var enableDisable: Bool = false
+    /// The charger's own safe current, nil when the hub cannot reach it (the charger falls to
+    /// its own default when it loses the hub).
+    public var safeCurrent: SafeCurrentAccess? = nil
     public init(setpointInWatts: Bool = false, watchdogS: Double? = nil, refreshS: Double? = nil, phaseSwitching: Bool = false,
-                enableDisable: Bool = false) {
+                enableDisable: Bool = false, safeCurrent: SafeCurrentAccess? = nil) {
         self.setpointInWatts = setpointInWatts; self.watchdogS = watchdogS; self.refreshS = refreshS
-        self.phaseSwitching = phaseSwitching; self.enableDisable = enableDisable
+        self.phaseSwitching = phaseSwitching; self.enableDisable = enableDisable; self.safeCurrent = safeCurrent
     }
 }
 
@@ -29,11 +42,14 @@ public protocol ChargePointDevice: AnyObject {
     func switchPhases(_ phases: Int) throws
     /// Writes the charger's own fallback current, where it has one.
     func writeSafeCurrent(_ amps: Double) throws
+    /// Reads the charger's own fallback current back (A); nil when it cannot be read.
+    func readSafeCurrent() throws -> Double?
 }
 
 public extension ChargePointDevice {
     func switchPhases(_ phases: Int) throws { throw DeviceError.unsupported("1p/3p switching") }
     func writeSafeCurrent(_ amps: Double) throws { throw DeviceError.unsupported("safe current") }
+    func readSafeCurrent() throws -> Double? { throw DeviceError.unsupported("safe current") }
 }
 
 public protocol MeterDevice: AnyObject {

@@ -142,6 +142,10 @@ public struct DeviceHealth: Sendable, Equatable, Codable {
     /// The link it is reached over ("rs485", "tcp", "p1" …); the dashboard's RS485 TX/RX lights
     /// follow the devices whose bus contains "rs485". nil = not said.
     public var bus: String? = nil
+    /// A charge point's own safe current against its `safe_a` ("safe current 6 A (charger
+    /// confirms)"); `safeCurrentProblem` when it differs or could not be set. nil = not a charger.
+    public var safeCurrent: String? = nil
+    public var safeCurrentProblem: Bool? = nil
     public init(id: String, description: String, status: Status, lastError: String? = nil, rttP50Ms: Double? = nil,
                 rttP99Ms: Double? = nil, txBytes: UInt64 = 0, rxBytes: UInt64 = 0, requests: UInt64 = 0, failures: UInt64 = 0,
                 bus: String? = nil) {

@@ -74,6 +74,13 @@ public final class SiteController {
 
     public func gridAgeS(mono: Double) -> Double? { gridAt.map { mono - $0 } }
 
+    /// An alert raised outside the decision's own evaluator (the loop's wiring watch), kept with
+    /// the others for the dashboard.
+    public func record(alert e: AlertEvent) {
+        alertLog.append(e.view)
+        if alertLog.count > 100 { alertLog.removeFirst(alertLog.count - 100) }
+    }
+
     func pointSlotStorage(_ id: String) -> PointSlot? { points[id] }
 
     /// The sum of the inverters read in the last minute.

@@ -39,10 +39,10 @@ public enum WireJSON {
     /// Properties of the public documents that are dictionaries keyed by ids.
     static let dictionaryProperties: Set<String> = ["energy"]
 
-    /// Words whose capitals are not word starts: kW, state of charge.
-    static let words: [(camel: String, snake: String)] = [("KW", "kw"), ("SoC", "soc")]
+    /// Words whose capitals are not word starts: kWh, kW, state of charge (longest first).
+    static let words: [(camel: String, snake: String)] = [("KWh", "kwh"), ("KW", "kw"), ("SoC", "soc")]
 
-    /// `monthPeakKW` → `month_peak_kw`, `rttP50Ms` → `rtt_p50_ms`, `sessionKWh` → `session_k_wh`,
+    /// `monthPeakKW` → `month_peak_kw`, `rttP50Ms` → `rtt_p50_ms`, `sessionKWh` → `session_kwh`,
     /// `batterySoC` → `battery_soc`.
     public static func snakeCase(_ camel: String) -> String {
         var s = camel

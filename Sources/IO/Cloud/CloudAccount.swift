@@ -5,6 +5,7 @@ import KwartierCore
 /// renewed before it expires; a 401 logs in again once; 429 and 5xx make every call wait as long
 /// as the server says (Retry-After) or a growing pause. The password is read from its file at
 /// start and never appears in a message, a log line or an error.
+// unchecked: token and back-off state are under its lock.
 final class CloudAccount: @unchecked Sendable {
     struct Login {
         /// Path of the login request and its body for this password.
@@ -75,7 +76,7 @@ final class CloudAccount: @unchecked Sendable {
         if r.status == 429 || r.status >= 500 {
             backoffS = r.retryAfterS ?? min(60, max(2, backoffS * 2))
             blockedUntil = now() + backoffS
-            throw DeviceError.io("\(what): HTTP \(r.status), backing off \(formatSeconds(backoffS))")
+            throw DeviceError.io("\(what): HTTP \(r.status), backing off \(TextFormat.plain(backoffS, maxDecimals: 1)) s")
         }
         backoffS = 0
     }

@@ -5,6 +5,7 @@ import KwartierCore
 /// for all its points: it gets the sum of their setpoints per phase. Decreases are sent at once;
 /// increases at most every `minIntervalS` (the vendor's fair use), so a pending increase simply
 /// waits and the installation stays at the lower, safe value meanwhile.
+// unchecked: its setpoints and write times are under its lock; HTTP calls run on the target's queue.
 final class CloudTarget: @unchecked Sendable {
     let account: CloudAccount
     let link: CloudPointLink

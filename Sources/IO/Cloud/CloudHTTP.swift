@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -56,11 +57,10 @@ struct CloudHTTP {
     }
 
     /// The answer, handed from URLSession's queue to the waiting caller.
-    final class ResultBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var r: Result<Response, Error>?
-        func set(_ v: Result<Response, Error>) { lock.lock(); r = v; lock.unlock() }
-        func get() -> Result<Response, Error>? { lock.lock(); defer { lock.unlock() }; return r }
+    final class ResultBox: Sendable {
+        private let r = Mutex<Result<Response, Error>?>(nil)
+        func set(_ v: Result<Response, Error>) { r.withLock { $0 = v } }
+        func get() -> Result<Response, Error>? { r.withLock { $0 } }
     }
 
     static func form(_ fields: [(String, String)]) -> Data {

@@ -4,6 +4,7 @@ import KwartierCore
 /// What the central system knows of one configured connector: the latest StatusNotification and
 /// MeterValues, the open transaction, and the connection it is reached on. Written by the
 /// connection's event loop, read by the point's executor; every access holds the lock.
+// unchecked: every field is under its lock (event loop writes, the point's executor reads).
 final class OCPPPointState: @unchecked Sendable {
     let pointId: String
     let link: OCPPPointLink

@@ -10,6 +10,7 @@ import KwartierCore
 /// `ocpp1.6`. Each configured id is checked at the handshake (security profile 1: HTTP basic auth
 /// with the charger's password from its file); an unknown id or a wrong password is refused with
 /// 404/401 and logged once per peer. The passwords are never logged or shown.
+// unchecked: its tables are under its lock; channels live on the server's event loop.
 public final class OCPPServer: @unchecked Sendable {
     public struct StartError: Error, CustomStringConvertible { public let description: String }
 
@@ -176,6 +177,7 @@ public final class OCPPServer: @unchecked Sendable {
 }
 
 /// Answers an HTTP request that was not upgraded: why (404 unknown id, 401 password, 400), then closes.
+// unchecked: a channel handler: used only on its channel's event loop.
 final class OCPPRefusalHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart

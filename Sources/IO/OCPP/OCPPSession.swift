@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -8,6 +9,7 @@ import KwartierCore
 /// the charger's CALLs (boot, heartbeat, status, meter values, transactions) and resolves the
 /// answers to the hub's own CALLs, which `call` sends from the point's executor and waits for.
 /// OCPP-J allows one outstanding CALL each way, so `call` takes a slot first.
+// unchecked: handler state on its event loop; what other threads touch is under its lock.
 final class OCPPSession: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -249,7 +251,7 @@ final class OCPPSession: ChannelInboundHandler, @unchecked Sendable {
         ch.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: ch.allocator.buffer(string: text)), promise: nil)
         if p.done.wait(timeout: .now() + t) == .timedOut {
             lock.lock(); pending[id] = nil; lock.unlock()
-            throw DeviceError.timeout("OCPP \(chargerId) did not answer \(action) within \(formatSeconds(t))")
+            throw DeviceError.timeout("OCPP \(chargerId) did not answer \(action) within \(TextFormat.plain(t, maxDecimals: 1)) s")
         }
         return try p.result.get()
     }
@@ -292,10 +294,8 @@ final class OCPPSession: ChannelInboundHandler, @unchecked Sendable {
 }
 
 /// Transaction ids, unique across the central system.
-final class OCPPTransactionCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = Int(Date().timeIntervalSince1970) % 1_000_000 * 10
-    func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+final class OCPPTransactionCounter: Sendable {
+    private let n = Mutex(Int(Date().timeIntervalSince1970) % 1_000_000 * 10)
+    func next() -> Int { n.withLock { $0 += 1; return $0 } }
 }
 
-func formatSeconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : String(format: "%.1f s", s) }

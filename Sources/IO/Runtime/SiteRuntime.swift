@@ -43,8 +43,9 @@ public final class SiteRuntime: Sendable {
 
     /// Builds the devices (a configuration the factory cannot build is refused before anything
     /// is driven), starts the meter reader and the loop.
-    public func start() throws {
+    public func start(commission: PhaseCommissionJob? = nil) throws {
         let shell = try RealSiteShell(config: config, channel: channel, onSnapshot: onSnapshot, onStep: onStep)
+        shell.commission = commission
         shell.answers = answers
         shell.notify = notify
         shell.outputs.onStatus = onStatus
@@ -107,6 +108,8 @@ final class RealSiteShell {
     var done = false
     var answers: CommandAnswers?
     var notify: SdNotify?
+    /// `kwartier commission phases`: the points to check, one after the other.
+    var commission: PhaseCommissionJob?
 
     init(config: SiteConfig, channel: AsyncStream<SiteEvent>.Continuation, onSnapshot: (@Sendable (SiteSnapshot) -> Void)?,
          onStep: (@Sendable (SiteStep) -> Void)?) throws {
@@ -172,6 +175,7 @@ final class RealSiteShell {
     func run(_ events: AsyncStream<SiteEvent>) async {
         for await e in events {
             for f in loop.handle(e) { perform(f) }
+            commission?.advance(loop, now: Monotonic.now)
             notify?.loopAlive(now: Monotonic.now)
             if done { break }
         }
@@ -183,6 +187,7 @@ final class RealSiteShell {
         switch e {
         case .read(let ref): read(ref)
         case .write(let w): write(w)
+        case .safeCurrent(let job): safeCurrent(job)
         case .driveRelays(let ds):
             guard let d = relayDriver else { break }
             let first = !relaysStarted, log = log
@@ -191,6 +196,9 @@ final class RealSiteShell {
         case .relaysSafe(let cmds):
             guard let d = relayDriver else { break }
             relayQueue.sync { for f in d.shutdown(cmds) { log.error("\(f)") } }
+        case .phasesFound(let report):
+            outputs.carryOut(e)
+            commission?.found(report)
         case .decided(let step):
             onStep?(step)
             if let cb = onSnapshot { cb(snapshot()) }
@@ -252,6 +260,17 @@ final class RealSiteShell {
         }
     }
 
+    /// Writes the point's safe current to the charger (unless only read), then reads it back.
+    func safeCurrent(_ job: SafeCurrentJob) {
+        let d = devices.points[job.point].device, channel = channel
+        devices.points[job.point].executor.submit(timeout: 0.9, { () -> Double? in
+            if job.write { try d.writeSafeCurrent(job.amps) }
+            return try d.readSafeCurrent()
+        }) { r in
+            channel.yield(.safeCurrent(job.point, r.mapError(Self.failure)))
+        }
+    }
+
     static func failure(_ e: Error) -> DeviceFailure { DeviceFailure("\(e)") }
 
     // MARK: snapshot
@@ -271,11 +290,21 @@ final class RealSiteShell {
         }
         extras.devices += modbus.health()
         extras.devices += ocpp?.health() ?? []
+        Self.addSafeCurrent(loop, to: &extras.devices)
         pulseExtras(&extras, mono: mono)
         extras.log = LogRing.shared.snapshot()
         var snap = site.snapshot(now: now, mono: mono, extras: extras)
         snap.history = outputs.historyView
         return snap
+    }
+
+    /// Each charger's safe-current check on its device line (the Devices screen shows it).
+    static func addSafeCurrent(_ loop: SiteLoop, to lines: inout [DeviceHealth]) {
+        for (i, check) in loop.safeChecks.enumerated() {
+            guard let check, let k = lines.firstIndex(where: { $0.id == loop.devices.points[i].id }) else { continue }
+            lines[k].safeCurrent = check.text
+            lines[k].safeCurrentProblem = check.isProblem
+        }
     }
 
     /// A device line for each pulse input, and PV production from them when no inverter is read.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import NIOCore
 import NIOPosix
@@ -13,6 +14,7 @@ import KwartierCore
 /// says the core took them. Each client's outgoing data is bounded by the channel's write
 /// watermarks: a client that does not read has its older snapshots dropped (only the newest
 /// waits) and its requests no longer read until it catches up.
+// unchecked: the snapshot, sink and client table are under its lock; channels live on its event loop.
 public final class ControlServer: @unchecked Sendable {
     /// Hands a command to the loop; `answer` is called once the core took it or refused it.
     public typealias CommandSink = @Sendable (UserCommand, @escaping @Sendable (Result<String, ControlProtocol.Refusal>) -> Void) -> Void
@@ -197,6 +199,7 @@ struct LineDecoder: ByteToMessageDecoder {
 }
 
 /// One client connection, on its channel's event loop.
+// unchecked: a channel handler: its state is touched only on its channel's event loop.
 final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ClientInput
     typealias OutboundOut = ByteBuffer
@@ -375,18 +378,17 @@ final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
 /// Collects the answers to one request's commands (answered in any thread) into one reply:
 /// `ok` with every line when all were taken, else the first refusal (saying what was applied).
-final class AnswerGatherer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<String, ControlProtocol.Refusal>?]
-    private let done: (Result<String, ControlProtocol.Refusal>) -> Void
+final class AnswerGatherer: Sendable {
+    private let results: Mutex<[Result<String, ControlProtocol.Refusal>?]>
+    private let done: @Sendable (Result<String, ControlProtocol.Refusal>) -> Void
 
-    init(count: Int, done: @escaping (Result<String, ControlProtocol.Refusal>) -> Void) {
-        results = Array(repeating: nil, count: count)
+    init(count: Int, done: @escaping @Sendable (Result<String, ControlProtocol.Refusal>) -> Void) {
+        results = Mutex(Array(repeating: nil, count: count))
         self.done = done
     }
 
     func set(_ i: Int, _ r: Result<String, ControlProtocol.Refusal>) {
-        let all: [Result<String, ControlProtocol.Refusal>]? = lock.withLock {
+        let all: [Result<String, ControlProtocol.Refusal>]? = results.withLock { results in
             results[i] = r
             return results.contains(where: { $0 == nil }) ? nil : results.map { $0! }
         }

@@ -1,15 +1,15 @@
 import Foundation
+import Synchronization
 
 /// systemd's readiness and watchdog notifications, without libsystemd: one datagram to the
 /// socket in $NOTIFY_SOCKET. Does nothing when systemd did not ask (no $NOTIFY_SOCKET), so the
 /// same binary runs anywhere.
-public final class SdNotify: @unchecked Sendable {
+public final class SdNotify: Sendable {
     let path: String?
     /// How often to send WATCHDOG=1: half of $WATCHDOG_USEC (when it is meant for this process).
     public let watchdogIntervalS: Double?
-    private var lastWatchdog = -Double.infinity
-    private let lock = NSLock()
-    private var isReady = false
+    private struct Pings { var lastWatchdog = -Double.infinity; var isReady = false }
+    private let pings = Mutex(Pings())
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         path = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
@@ -48,14 +48,18 @@ public final class SdNotify: @unchecked Sendable {
     /// READY=1 (with a status line): the service is up; the watchdog pings start.
     public func ready(status: String) {
         send("READY=1\nSTATUS=\(status)")
-        lock.withLock { isReady = true }
+        pings.withLock { $0.isReady = true }
     }
 
     /// From the site loop after each event: WATCHDOG=1 at most every half watchdog period, so
     /// only a loop that keeps turning keeps the service alive.
     public func loopAlive(now: Double) {
-        guard let iv = watchdogIntervalS, now - lastWatchdog >= iv, lock.withLock({ isReady }) else { return }
-        lastWatchdog = now
-        send("WATCHDOG=1")
+        guard let iv = watchdogIntervalS else { return }
+        let due = pings.withLock { p in
+            guard p.isReady, now - p.lastWatchdog >= iv else { return false }
+            p.lastWatchdog = now
+            return true
+        }
+        if due { send("WATCHDOG=1") }
     }
 }

@@ -22,11 +22,14 @@ enum DevicesScreen {
 
         let (detailR, tableR) = rest.splitBottom(2)
         let rows = s.devices.enumerated().map { (i, d) -> Table.Row in
-            Table.Row([i == st.selectedDevice ? String(c.glyphs.selector) : "", d.id, d.status.rawValue,
-                       Fmt.ms(d.rttP50Ms), Fmt.ms(d.rttP99Ms), "\(d.requests)", "\(d.failures)",
-                       Fmt.bytes(d.txBytes), Fmt.bytes(d.rxBytes), d.lastError ?? ""],
-                      roles: [.normal, .label, role(d.status), .value, .value, .normal, d.failures > 0 ? .warn : .normal,
-                              .normal, .normal, .dim])
+            // A charger whose own safe current differs from its safe_a: shown in place of the
+            // last error (the charger would break the fuse budget exactly when the hub is gone).
+            let safeProblem = d.safeCurrentProblem == true ? d.safeCurrent : nil
+            return Table.Row([i == st.selectedDevice ? String(c.glyphs.selector) : "", d.id, d.status.rawValue,
+                              Fmt.ms(d.rttP50Ms), Fmt.ms(d.rttP99Ms), "\(d.requests)", "\(d.failures)",
+                              Fmt.bytes(d.txBytes), Fmt.bytes(d.rxBytes), d.lastError ?? safeProblem ?? ""],
+                             roles: [.normal, .label, role(d.status), .value, .value, .normal, d.failures > 0 ? .warn : .normal,
+                                     .normal, .normal, d.lastError == nil && safeProblem != nil ? .warn : .dim])
         }
         let t = Table(columns: [Table.Column("", 1), Table.Column("Device", 10), Table.Column("Status", 7),
                                 Table.Column("p50ms", 5, .right), Table.Column("p99ms", 5, .right),
@@ -39,7 +42,8 @@ enum DevicesScreen {
         if st.selectedDevice < s.devices.count {
             let d = s.devices[st.selectedDevice]
             let bus = d.bus.map { " on \($0)" } ?? ""
-            c.textFit(detailR, dx: 1, row: 1, "\(d.id): \(d.description)\(bus)" + (d.lastError.map { "; last error: \($0)" } ?? ""), .label)
+            c.textFit(detailR, dx: 1, row: 1, "\(d.id): \(d.description)\(bus)" + (d.safeCurrent.map { "; \($0)" } ?? "")
+                      + (d.lastError.map { "; last error: \($0)" } ?? ""), d.safeCurrentProblem == true ? .warn : .label)
         }
     }
 

@@ -30,6 +30,8 @@ public enum RegisterType: String, Sendable, Codable, CaseIterable {
         }
     }
     public var isSigned: Bool { self == .s16 || self == .s32 || self == .s64 }
+    /// A whole number of steps (the scale) on the wire.
+    public var isInteger: Bool { [.u16, .s16, .u32, .s32, .u64, .s64].contains(self) }
 }
 
 /// Order of the 16-bit words of a multi-register value. Bytes inside a word are always

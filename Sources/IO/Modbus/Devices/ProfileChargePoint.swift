@@ -27,7 +27,7 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
         ChargePointCapabilities(setpointInWatts: spec.setpoint.unit == .W,
                                 watchdogS: spec.setpoint.watchdogS, refreshS: spec.setpoint.refreshS,
                                 phaseSwitching: spec.phases != nil,
-                                enableDisable: spec.enable != nil)
+                                enableDisable: spec.enable != nil, safeCurrent: spec.safeCurrent?.access)
     }
 
     var statusSpecs: [RegisterSpec] {
@@ -88,6 +88,10 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
     public func effectiveSetpoint(_ amps: Double) -> Double {
         var a = max(0, amps.isFinite ? amps : 0)
         if let mx = spec.setpoint.maxA { a = min(a, mx) }
+        // A limit never rounds up: 10.5 A to a register in whole amperes is 10 A, not 11 A
+        // (rounding up would take the charger past the share the fuse left it).
+        let r = spec.setpoint.registers[0]
+        if spec.setpoint.unit == .A, r.type.isInteger, r.scale > 0 { a = (a / r.scale + 1e-9).rounded(.down) * r.scale }
         if a > 0, let mn = spec.setpoint.minA, a < mn { a = 0 }
         return a
     }
@@ -157,6 +161,12 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
         try onWorker { try self.channel.write(amps, to: s.register) }
     }
 
+    public func readSafeCurrent() throws -> Double? {
+        guard let s = spec.safeCurrent else { throw DeviceError.unsupported("safe current (\(profile.name) has no such register)") }
+        guard let r = s.readRegister else { return nil }
+        return try onWorker { try self.channel.read(r).number }
+    }
+
     /// A cheap read that keeps an idle TCP connection open.
     public func keepAlive() throws {
         _ = try onWorker { try self.channel.read(self.spec.state.register) }
@@ -183,7 +193,9 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
         }
         if let e = spec.enable { out += [probeLine("enabled", ValueSpec(e.register))].compactMap { $0 } }
         if let p = spec.phases { out += [probeLine("phase mode", ValueSpec(p.register))].compactMap { $0 } }
-        if let s = spec.safeCurrent { out += [probeLine("safe current", ValueSpec(s.register))].compactMap { $0 } }
+        if let s = spec.safeCurrent, let r = s.readRegister {
+            out += [probeLine("safe current", ValueSpec(r), optional: s.optional)].compactMap { $0 }
+        }
         return out + extrasProbe()
     }
 }

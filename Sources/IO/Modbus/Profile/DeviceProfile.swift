@@ -51,6 +51,7 @@ public struct DeviceProfile: Sendable, Equatable, Encodable {
             if let e = c.enable { out.append(("enable", e.register)) }
             if let p = c.phases { out.append(("phases", p.register)) }
             if let s = c.safeCurrent { out.append(("safe current", s.register)) }
+            if let r = c.safeCurrent?.readBack { out.append(("safe current read back", r)) }
             if let h = c.heartbeat { out.append(("heartbeat", h.register)) }
         }
         if let m = meter {
@@ -206,8 +207,22 @@ public struct PhaseSwitchSpec: Sendable, Equatable, Encodable {
     public var whileDisabled: Bool
 }
 
+/// The charger's own fallback current (what it applies when it loses the hub). `readBack` is a
+/// separate register to read it from, where the written one cannot be read (ABB Terra AC).
 public struct SafeCurrentSpec: Sendable, Equatable, Encodable {
     public var register: RegisterSpec
+    public var readBack: RegisterSpec?
+    /// Only some firmware has it (`optional: true`): the probe shows "not on this firmware".
+    public var optional: Bool = false
+
+    /// What the hub can do with it: write and read back, write blind, or only read.
+    public var access: SafeCurrentAccess {
+        if !register.writable { return .readOnly }
+        return readBack != nil || !register.writeOnly ? .writable : .writeOnly
+    }
+
+    /// The register the value is read from, nil when it cannot be read.
+    public var readRegister: RegisterSpec? { readBack ?? (register.writeOnly ? nil : register) }
 }
 
 public struct HeartbeatSpec: Sendable, Equatable, Encodable {

@@ -218,9 +218,13 @@ public enum ProfileParser {
         }
         var safe: SafeCurrentSpec?
         if let sc = try c.map("safe_current") {
-            try sc.allow(["register"])
+            try sc.allow(["register", "read_back", "optional"])
             guard let r = try sc.map("register") else { throw sc.fail(nil, "required key 'register' is missing") }
-            safe = SafeCurrentSpec(register: try register(r))
+            safe = SafeCurrentSpec(register: try register(r), readBack: try sc.map("read_back").map { try register($0) },
+                                   optional: try sc.bool("optional") ?? false)
+            if safe?.readBack != nil && safe?.register.writable != true {
+                throw sc.fail("read_back", "a read-back register is for a writable safe current (`writable: true`)")
+            }
         }
         var hb: HeartbeatSpec?
         if let h = try c.map("heartbeat") {

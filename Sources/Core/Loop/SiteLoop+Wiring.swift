@@ -1,0 +1,18 @@
+import Foundation
+
+/// Feeds the wiring watch at each decision: the points' statuses read in this round and the
+/// meter's lines, only when both are fresh (a stale meter or a lost point would read as a step).
+extension SiteLoop {
+    func watchWiring(mono: Double, now: Date, safeState: Bool) {
+        guard !safeState, let g = site.grid, let age = site.gridAgeS(mono: mono), age <= 2 else { return }
+        let terminals: [PhaseValues?] = site.config.chargepoints.map { cp in
+            guard let slot = site.pointSlotStorage(cp.id), slot.reachable, let st = slot.status, mono - slot.at <= 2 else { return nil }
+            return st.currents
+        }
+        for a in wiringWatch.observe(points: terminals, grid: g.meter.currents, mono: mono, now: now) {
+            site.record(alert: a)
+            out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
+            out.append(.alert(a))
+        }
+    }
+}
