@@ -93,3 +93,21 @@ final class WiringWatchTests: XCTestCase {
         XCTAssertTrue(shell.loop.site.alertLog.contains { $0.key == "wiring:cp1" && $0.active })
     }
 }
+
+/// Correctly wired simulated sites (every shipped scenario's wiring is what its configuration
+/// says): a day of cars starting, stopping, rotating and ramping together raises no wiring alert.
+final class WiringWatchScenarioTests: XCTestCase {
+    func testNoFalseAlertOverAShippedDay() throws {
+        for name in ["carpark-20-tight", "seed-one-and-three-phase", "home-car-heatpump"] {
+            var s = try SimTestSupport.scenario(name)
+            s.days = 1
+            let bt = Backtest(config: try SimTestSupport.config(for: s), scenario: s)
+            var wiring: [String] = []
+            let (runner, _) = try bt.kwartierRunner(outbox: { e in
+                if case .alert(let a) = e, a.key.hasPrefix("wiring:") { wiring.append(a.text) }
+            })
+            _ = runner.run()
+            XCTAssertEqual(wiring, [], name)
+        }
+    }
+}

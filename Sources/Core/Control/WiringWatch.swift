@@ -1,11 +1,12 @@
 import Foundation
 
 /// The wiring check run continuously on `run`'s own data: at each decision, each point's
-/// terminal currents and the main meter's lines minus what the *other* points draw through their
-/// configured wiring (so one car's steps are not taken for another's). Every `everyS` the last
+/// terminal currents and the main meter's lines, counting only the steps where no other point's
+/// current changed (so one car's steps are not taken for another's). Every `everyS` the last
 /// `window` samples of each point go through `WiringCheck`; a terminal placed, with at least
-/// `alertConfidence`, on a line its configured `phases:` does not give it raises a warning alert
-/// (the controller budgets that current on the wrong line); a later window that matches clears it.
+/// `alertConfidence`, on a line its configured `phases:` does not give it, in two windows in a
+/// row, raises a warning alert (the controller budgets that current on the wrong line); a later
+/// window that matches clears it. Steps right after a relay switched are left out (`hold`).
 public struct WiringWatch: Sendable {
     public var window = 180
     public var everyS = 60.0
@@ -14,6 +15,13 @@ public struct WiringWatch: Sendable {
     let ids: [String]
     let phases: [PhaseMap]
     var samples: [[WiringCheck.Sample]]
+    /// Added to each point's new samples so that a held-off stretch joins without a step.
+    var offset: [WiringCheck.Sample]
+    var join: [Bool]
+    var previous: [PhaseValues?]
+    var holdUntil = -Double.infinity
+    /// Consecutive windows that found a mismatch, per point: two raise the alert.
+    var mismatches: [Int]
     var lastRunMono: Double?
     /// Points with a raised alert.
     public private(set) var raised: Set<String> = []
@@ -22,19 +30,52 @@ public struct WiringWatch: Sendable {
         ids = points.map(\.id)
         phases = points.map(\.phases)
         samples = Array(repeating: [], count: points.count)
+        offset = Array(repeating: WiringCheck.Sample(terminals: .zero, grid: .zero), count: points.count)
+        join = Array(repeating: false, count: points.count)
+        previous = Array(repeating: nil, count: points.count)
+        mismatches = Array(repeating: 0, count: points.count)
     }
+
+    /// Leaves out the steps until `mono`: a device Kwartier switches itself (a relay's heat pump
+    /// or boiler) changes a line at the very moment the cars' setpoints change, which would read
+    /// as a car moving that line.
+    public mutating func hold(untilMono mono: Double) { holdUntil = max(holdUntil, mono) }
 
     public static func alertKey(_ id: String) -> String { "wiring:\(id)" }
 
     /// One decision's readings: per point (same order as `init`) its terminal currents when
     /// fresh (nil = no fresh status), and the main meter's lines. Returns alerts raised/cleared.
     public mutating func observe(points: [PhaseValues?], grid: PhaseValues, mono: Double, now: Date) -> [AlertEvent] {
-        var known = PhaseValues.zero
-        for (i, t) in points.enumerated() { if let t { known = known + phases[i].gridCurrents(terminalCurrents: t) } }
+        // Which points changed since the last decision (an unknown one may have).
+        var moved = [Bool](repeating: false, count: points.count)
         for (i, t) in points.enumerated() {
-            guard let t else { samples[i].removeAll(); continue }        // a gap breaks the steps
-            let others = known + phases[i].gridCurrents(terminalCurrents: t) * -1
-            samples[i].append(WiringCheck.Sample(terminals: t, grid: grid + others * -1))
+            if let t, let p = previous[i] {
+                let d = t + p * -1
+                moved[i] = max(abs(d.l1), abs(d.l2), abs(d.l3)) >= 0.5
+            } else {
+                moved[i] = true
+            }
+            previous[i] = t
+        }
+        let anyMoved = moved.filter { $0 }.count
+        let held = mono < holdUntil
+        for (i, t) in points.enumerated() {
+            guard let t else {                                           // a gap breaks the steps
+                samples[i].removeAll(); join[i] = false
+                offset[i] = WiringCheck.Sample(terminals: .zero, grid: .zero)
+                continue
+            }
+            // Only this point's own steps: a step of another point at the same moment (sharing
+            // moves them together, and one charger's reading may lead the meter's) is left out.
+            let othersMoved = anyMoved - (moved[i] ? 1 : 0) > 0
+            if held || othersMoved { join[i] = !samples[i].isEmpty; continue }
+            let raw = WiringCheck.Sample(terminals: t, grid: grid)
+            if join[i], let last = samples[i].last {
+                // No step across the held-off stretch: shift what follows onto the last sample.
+                offset[i] = WiringCheck.Sample(terminals: last.terminals + raw.terminals * -1, grid: last.grid + raw.grid * -1)
+                join[i] = false
+            }
+            samples[i].append(WiringCheck.Sample(terminals: raw.terminals + offset[i].terminals, grid: raw.grid + offset[i].grid))
             if samples[i].count > window { samples[i].removeFirst(samples[i].count - window) }
         }
         if lastRunMono == nil { lastRunMono = mono }
@@ -44,11 +85,13 @@ public struct WiringWatch: Sendable {
         for i in ids.indices where samples[i].count >= 30 {
             let r = WiringCheck.analyse(samples[i], configured: phases[i])
             let id = ids[i]
+            let placed = r.lines.indices.compactMap { t in r.lines[t].map { (t, $0) } }
+            let sure = placed.contains(where: { r.confidence[$0.0] >= alertConfidence })
+                || (r.groupConfidence >= alertConfidence && !r.groupLines.isEmpty)
+            mismatches[i] = r.matchesConfigured == false && sure ? mismatches[i] + 1 : 0
             switch r.matchesConfigured {
             case false? where !raised.contains(id):
-                let placed = r.lines.indices.compactMap { t in r.lines[t].map { (t, $0) } }
-                guard placed.contains(where: { r.confidence[$0.0] >= alertConfidence })
-                        || (r.groupConfidence >= alertConfidence && !r.groupLines.isEmpty) else { continue }
+                guard mismatches[i] >= 2 else { continue }
                 raised.insert(id)
                 out.append(AlertEvent(time: now, key: Self.alertKey(id), level: .warning,
                                       text: "\(id): its current moves a line its phases: \(phases[i]) do not load (\(r.text)); "

@@ -316,7 +316,7 @@ public final class SiteLoop {
             out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
             out.append(.alert(a))
         }
-        watchWiring(mono: mono, now: now, safeState: step.decision.safeState)
+        watchWiring(mono: mono, now: now, safeState: step.decision.safeState, relaysChanged: step.relays.contains(where: \.changed))
         recordQuarter(step.decision.quarter)
         out.append(.decided(step))
         if mono - lastStatusMono >= options.statusEveryS {
