@@ -27,6 +27,10 @@ public final class SiteLoop {
     let mainMeter: Int?
     /// Device index of each decided point (decision order), nil for a point with no device.
     let deviceOfDecision: [Int?]
+    /// Decision index of each point device (the inverse of `deviceOfDecision`).
+    let decisionOfDevice: [Int?]
+    /// Each point device's energy counter key for the history, made once (not per answer).
+    let pointCounterKeys: [String]
 
     // Devices: a request in flight, and when each was last asked (mono).
     var pointBusy: [Bool]
@@ -83,6 +87,8 @@ public final class SiteLoop {
         pulseReadings = Array(repeating: nil, count: devices.pulses.count)
         if case .device(let id) = site.config.grid.meter { mainMeter = devices.meterIndex(id) } else { mainMeter = nil }
         deviceOfDecision = site.controller.site.pointIds.map { devices.pointIndex($0) }
+        decisionOfDevice = devices.points.map { site.controller.site.pointIndex[$0.id] }
+        pointCounterKeys = devices.points.map { "point:\($0.id)" }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: site.config.site.timeZone) ?? TimeZone(identifier: "UTC")!
         calendar = cal
