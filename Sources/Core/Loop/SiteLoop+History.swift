@@ -102,7 +102,7 @@ extension SiteLoop {
     func accountEnergy(_ i: Int, _ st: ChargePointStatus) {
         let t = clock.now
         let id = devices.points[i].id
-        book.count(pointCounterKeys[i], as: id, at: t, registerKWh: st.energyKWh, powerW: st.powerW ?? st.currents.sum * site.config.site.voltage)
+        book.countPoint(i, as: id, at: t, registerKWh: st.energyKWh, powerW: st.powerW ?? st.currents.sum * site.config.site.voltage)
         followSession(id, device: i, st, at: t)
     }
 

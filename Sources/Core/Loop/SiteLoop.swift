@@ -27,10 +27,8 @@ public final class SiteLoop {
     let mainMeter: Int?
     /// Device index of each decided point (decision order), nil for a point with no device.
     let deviceOfDecision: [Int?]
-    /// Decision index of each point device (the inverse of `deviceOfDecision`).
+    /// Decision index of each point device (the inverse of `deviceOfDecision`; ids are unique).
     let decisionOfDevice: [Int?]
-    /// Each point device's energy counter key for the history, made once (not per answer).
-    let pointCounterKeys: [String]
 
     // Devices: a request in flight, and when each was last asked (mono).
     var pointBusy: [Bool]
@@ -88,11 +86,11 @@ public final class SiteLoop {
         if case .device(let id) = site.config.grid.meter { mainMeter = devices.meterIndex(id) } else { mainMeter = nil }
         deviceOfDecision = site.controller.site.pointIds.map { devices.pointIndex($0) }
         decisionOfDevice = devices.points.map { site.controller.site.pointIndex[$0.id] }
-        pointCounterKeys = devices.points.map { "point:\($0.id)" }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: site.config.site.timeZone) ?? TimeZone(identifier: "UTC")!
         calendar = cal
         book = HistoryBook(clock: QuarterClock(timeZone: cal.timeZone))
+        book.pointCounters = Array(repeating: EnergyCounter(), count: n)
         lastStateMono = clock.mono
         lastPulsesSaveMono = clock.mono
     }
@@ -149,19 +147,24 @@ public final class SiteLoop {
 
     func pointAnswered(_ i: Int, _ r: Result<ChargePointStatus, DeviceFailure>) {
         pointBusy[i] = false
-        let p = devices.points[i]
+        let caps = devices.points[i].capabilities
         let mono = clock.mono
         switch r {
         case .success(let st):
-            site.updatePoint(p.id, status: st, reachable: true, watchdogS: p.capabilities.watchdogS,
-                             refreshS: p.capabilities.refreshS, at: mono)
+            if let k = decisionOfDevice[i] {
+                site.updatePoint(slot: k, status: st, reachable: true, watchdogS: caps.watchdogS, refreshS: caps.refreshS, at: mono)
+            } else {
+                site.updatePoint(devices.points[i].id, status: st, reachable: true, watchdogS: caps.watchdogS,
+                                 refreshS: caps.refreshS, at: mono)
+            }
             accountEnergy(i, st)
         case .failure(let e):
             // No fresh status, whatever the cause (silence, exception, lost-device backoff): the
             // point is budgeted at its safe current or last draw until it answers again.
-            let wasReachable = site.pointSlot(p.id)?.reachable ?? true
-            site.updatePoint(p.id, status: nil, reachable: false, error: e.description, watchdogS: p.capabilities.watchdogS,
-                             refreshS: p.capabilities.refreshS, at: mono)
+            let id = devices.points[i].id
+            let wasReachable = site.pointSlot(id)?.reachable ?? true
+            site.updatePoint(id, status: nil, reachable: false, error: e.description, watchdogS: caps.watchdogS,
+                             refreshS: caps.refreshS, at: mono)
             if wasReachable { out.append(.log(.warning, e.description)) }
         }
         if let w = pendingWrite[i] {
