@@ -79,7 +79,7 @@ extension SiteLoop {
     func update(_ r: inout ChargingSession, _ st: ChargePointStatus) {
         let c = st.currents
         r.peakA = max(r.peakA, c.max.isFinite ? c.max : 0)
-        r.phases = max(r.phases, [c.l1, c.l2, c.l3].filter { $0 > 1 }.count)
+        r.phases = max(r.phases, (c.l1 > 1 ? 1 : 0) + (c.l2 > 1 ? 1 : 0) + (c.l3 > 1 ? 1 : 0))
     }
 
     func end(_ s: inout SessionTrack, reason: SessionEnd, at t: Date) {

@@ -28,8 +28,9 @@ public final class SiteController {
     public private(set) var grid: GridMeasurement?
     public private(set) var gridAt: Double?
     /// Configured points' latest readings by the index of their id (`CompiledSite.pointIndex`):
-    /// the loop updates one per charger answer, so no id is hashed on that path.
-    private var slots: [PointSlot?]
+    /// the loop updates one per charger answer, so no id is hashed on that path (and, as the
+    /// controller has one owner, no run-time exclusivity check is paid).
+    @exclusivity(unchecked) private var slots: [PointSlot?]
     /// The slot of each decided point (a repeated id shares the first one's).
     private let slotOfDecision: [Int]
     /// Points the configuration does not name (a device the loop still polls).
