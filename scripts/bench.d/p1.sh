@@ -13,12 +13,12 @@ from dsmr_parser.parsers import TelegramParser
 data = open(sys.argv[1], "rb").read().decode("ascii")
 telegrams = re.findall(r"/[^/!]*![0-9A-F]{4}\r\n", data)
 parser = TelegramParser(telegram_specifications.BELGIUM_FLUVIUS)   # CRC checked, like ours
-n, start = 0, time.perf_counter()
-while time.perf_counter() - start < 3.0:
+n, start = 0, time.process_time()   # CPU time, as the Swift figures: fair on a busy machine
+while time.process_time() - start < 3.0:
     for t in telegrams[:200]:
         parser.parse(t)
         n += 1
-elapsed = time.perf_counter() - start
+elapsed = time.process_time() - start
 print(f"{n / elapsed:.0f}")
 PY
 )" || exit 1
