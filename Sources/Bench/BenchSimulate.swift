@@ -5,7 +5,7 @@ import KwartierIO
 /// One simulated month of the 20-point office car park (examples/carpark20.yaml, devices
 /// simulated, the carpark-20-tight day repeated for 30 days) at 1-second steps: every step the
 /// virtual meter encodes an e-MUCS telegram, the hub frames and parses it, reads the 20 points
-/// and decides — 2.6 M decisions. Goal: under 60 s on one core (release build).
+/// and decides — 2.6 M decisions. Goal: under 20 s on one core (bar: 60 s; release build).
 /// KWARTIER_BENCH_SIM_DAYS=n shortens the run; the breakdown runs one day with parts left out.
 func benchSimulate() throws {
     let days = Int(ProcessInfo.processInfo.environment["KWARTIER_BENCH_SIM_DAYS"] ?? "") ?? 30
@@ -37,9 +37,10 @@ func benchSimulate() throws {
     let cpu = cpuTime() - cpu0
     let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let steps = report.steps
-    let goal = 60.0 * Double(days) / 30
-    print(String(format: "simulate: %d days of %d points at 1 s steps: %d decisions (telegram encode+decode each) in %.1f s wall, %.1f s CPU = %.1f µs/step (goal < %.0f s: %@)",
-                 days, config.chargepoints.count, steps, wall, cpu, cpu / Double(steps) * 1e6, goal, wall < goal ? "met" : "NOT met"))
+    let goal = 20.0 * Double(days) / 30, bar = 60.0 * Double(days) / 30
+    let verdict = wall < goal ? "met" : (wall < bar ? "bar met, goal NOT met" : "NOT met")
+    print(String(format: "simulate: %d days of %d points at 1 s steps: %d decisions (telegram encode+decode each) in %.1f s wall, %.1f s CPU = %.1f µs/step (goal < %.0f s, bar < %.0f s: %@)",
+                 days, config.chargepoints.count, steps, wall, cpu, cpu / Double(steps) * 1e6, goal, bar, verdict))
     print(String(format: "simulate:   %d telegrams, %d CRC failures, %d violations, max quarter %.2f kW (slider %.1f), %.0f of %.0f kWh delivered, %d cars",
                  brain.telegrams, brain.crcFailures, report.violations, report.max_quarter_kw, report.slider_kw,
                  report.energy_delivered_kwh, report.energy_requested_kwh, report.cars))

@@ -120,6 +120,14 @@ final class ConfigErrorTests: XCTestCase {
         XCTAssertEqual(c.chargepoint("cp2")?.transport, .rtu(bus: "rs485", address: 1, serial: SerialSettings(baud: 115200)))
         XCTAssertEqual(c.relays.count, 2)
     }
+    func testTCPConnectionsAboveTheMeasuredHubWarn() throws {
+        let yaml = "site: { max_tcp_connections: 64 }\ngrid: { fuse_a: 25, meter: virtual }\n"
+        let (c, warnings) = try ConfigLoader().load(yaml: yaml, file: "w.yaml")
+        XCTAssertEqual(c.site.maxTCPConnections, 64)
+        XCTAssertEqual(warnings.map(\.description), ["w.yaml:1: warning: site.max_tcp_connections: 64 is above the 20 Modbus TCP connections the reference hub is measured with — check the hub's CPU and the setpoint latency with that many devices (make bench), or use RTU buses and gateways"])
+        let (_, none) = try ConfigLoader().load(yaml: "site: { max_tcp_connections: 20 }\ngrid: { fuse_a: 25, meter: virtual }\n", file: "w.yaml")
+        XCTAssertEqual(none, [])
+    }
     func testLowSliderWarns() throws {
         let yaml = "site: { slider_kw: 2 }\ngrid: { fuse_a: 25, meter: virtual }\n"
         let (_, warnings) = try ConfigLoader().load(yaml: yaml, file: "w.yaml")

@@ -133,7 +133,14 @@ public struct ConfigLoader {
                             fix: "leave control_socket out for <data_dir>/kwartier.sock")
             } else { s.controlSocket = v }
         }
-        if let v = m.int("max_tcp_connections", min: 1, max: 247) { s.maxTCPConnections = v }
+        if let v = m.int("max_tcp_connections", min: 1, max: 247) {
+            s.maxTCPConnections = v
+            if v > SiteSettings.measuredTCPConnections {
+                m.ctx.warning(m.lineOf("max_tcp_connections"), m.keyPath("max_tcp_connections"),
+                              "\(v) is above the \(SiteSettings.measuredTCPConnections) Modbus TCP connections the reference hub is measured with",
+                              fix: "check the hub's CPU and the setpoint latency with that many devices (make bench), or use RTU buses and gateways")
+            }
+        }
         if let v = m.double("start_buffer_a", unit: "A", min: 0, max: 10) { s.startBufferA = v }
         if let v = m.double("min_run_time_s", unit: "s", min: 0, max: 86_400) { s.minRunTimeS = v }
         if let v = m.double("min_pause_s", unit: "s", min: 0, max: 86_400) { s.minPauseS = v }

@@ -36,6 +36,11 @@ public final class Controller {
     /// Restores persisted state (points no longer configured are dropped, new ones start fresh).
     public func restore(_ s: ControllerState) { engine.restore(s) }
 
+    /// The last setpoint sent to the point at decision index `i` (nil before the first): what
+    /// `state.points[id]?.lastSentA` says, without building the whole state (the loop asks on
+    /// every charger answer).
+    public func lastSentA(point i: Int) -> Double? { engine.mem[i].lastSentA }
+
     /// The quarter tracker's state (month peak, history for the dashboard).
     public var quarterState: QuarterState { engine.tracker.state }
 }

@@ -90,6 +90,17 @@ struct HistoryBook {
         counters[key] = c
     }
 
+    /// The charge points' counters by device index (one sample per charger answer: no key hashed).
+    var pointCounters: [EnergyCounter] = []
+
+    /// `count` for charge point device `i` (its own counter, toward the measuring point `id`).
+    mutating func countPoint(_ i: Int, as id: String, at t: Date, registerKWh: Double?, powerW: Double?) {
+        if i >= pointCounters.count { pointCounters += Array(repeating: EnergyCounter(), count: i + 1 - pointCounters.count) }
+        if let (kwh, from) = pointCounters[i].sample(at: t, registerKWh: registerKWh, powerW: powerW, maxGapS: Self.maxGapS) {
+            buckets.add(id, kwh, from: from, to: t)
+        }
+    }
+
     /// Counts the held powers up to `t`, then holds `powers` from `t` on.
     mutating func hold(_ powers: [String: Double], at t: Date) {
         if let since = heldSince, t > since, t.timeIntervalSince(since) <= Self.maxGapS {

@@ -102,8 +102,8 @@ extension SiteLoop {
     func accountEnergy(_ i: Int, _ st: ChargePointStatus) {
         let t = clock.now
         let id = devices.points[i].id
-        book.count("point:\(id)", as: id, at: t, registerKWh: st.energyKWh, powerW: st.powerW ?? st.currents.sum * site.config.site.voltage)
-        followSession(id, st, at: t)
+        book.countPoint(i, as: id, at: t, registerKWh: st.energyKWh, powerW: st.powerW ?? st.currents.sum * site.config.site.voltage)
+        followSession(id, device: i, st, at: t)
     }
 
     /// At stop: everything counted so far, the in-progress quarter included, and the open

@@ -15,7 +15,7 @@ extension SiteLoop {
     /// The sessions open now (for tests and the dashboard).
     public var openSessions: [ChargingSession] { book.sessions.keys.sorted().map { book.sessions[$0]!.record } }
 
-    func followSession(_ id: String, _ st: ChargePointStatus, at t: Date) {
+    func followSession(_ id: String, device i: Int, _ st: ChargePointStatus, at t: Date) {
         // A charger in error says nothing about the car: the session stays as it is.
         if st.state == .error { return }
         let plugged = st.state != .noCar
@@ -62,10 +62,11 @@ extension SiteLoop {
         s.lastTime = t
         update(&s.record, st)
         let drawing = st.currents.max > 1
-        let offered = (site.state.points[id]?.lastSentA ?? 0) >= 1
+        let lastSentA = decisionOfDevice[i].flatMap { site.controller.lastSentA(point: $0) }
+        let offered = (lastSentA ?? 0) >= 1
         if drawing {
             s.idleOfferedSince = nil
-            if s.record.startA == nil { s.record.startA = site.state.points[id]?.lastSentA ?? st.currents.max }
+            if s.record.startA == nil { s.record.startA = lastSentA ?? st.currents.max }
         } else if offered && s.record.kwh > 0 {
             s.idleOfferedSince = s.idleOfferedSince ?? t
         } else {
@@ -78,7 +79,7 @@ extension SiteLoop {
     func update(_ r: inout ChargingSession, _ st: ChargePointStatus) {
         let c = st.currents
         r.peakA = max(r.peakA, c.max.isFinite ? c.max : 0)
-        r.phases = max(r.phases, [c.l1, c.l2, c.l3].filter { $0 > 1 }.count)
+        r.phases = max(r.phases, (c.l1 > 1 ? 1 : 0) + (c.l2 > 1 ? 1 : 0) + (c.l3 > 1 ? 1 : 0))
     }
 
     func end(_ s: inout SessionTrack, reason: SessionEnd, at t: Date) {

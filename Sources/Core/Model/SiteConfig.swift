@@ -15,7 +15,10 @@ public struct SiteSettings: Sendable, Equatable, Codable {
     public var dataDir: String = "/var/lib/kwartier"
     /// Path of the control socket; nil = `<data_dir>/kwartier.sock`.
     public var controlSocket: String? = nil
-    public var maxTCPConnections: Int = 20
+    public var maxTCPConnections: Int = SiteSettings.measuredTCPConnections
+    /// Modbus TCP connections the reference hub (2 cores) is benchmarked with: the default
+    /// maximum, and above it `check` warns.
+    public static let measuredTCPConnections = 20
     public var startBufferA: Double = 2
     /// Fair rotation: minimum run time of a car once started while others wait (s).
     public var minRunTimeS: Double = 900

@@ -20,9 +20,27 @@ public struct OBISCode: Hashable, Sendable, Comparable, CustomStringConvertible 
     public static func < (l: OBISCode, r: OBISCode) -> Bool { l.packed < r.packed }
 
     public var description: String {
-        var s = "\(a)-\(b):\(c).\(d).\(e)"
-        if f != 255 { s += "*\(f)" }
-        return s
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        appendText(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `description`'s bytes (the JSON writer's hot path: no String built per code).
+    public func appendText(to out: inout [UInt8]) {
+        Self.appendGroup(a, &out); out.append(0x2D)
+        Self.appendGroup(b, &out); out.append(0x3A)
+        Self.appendGroup(c, &out); out.append(0x2E)
+        Self.appendGroup(d, &out); out.append(0x2E)
+        Self.appendGroup(e, &out)
+        if f != 255 { out.append(0x2A); Self.appendGroup(f, &out) }
+    }
+
+    @inline(__always)
+    private static func appendGroup(_ v: UInt8, _ out: inout [UInt8]) {
+        if v >= 100 { out.append(48 + v / 100) }
+        if v >= 10 { out.append(48 + v / 10 % 10) }
+        out.append(48 + v % 10)
     }
 
     /// Parses "1-0:1.8.1" (optionally "*255").

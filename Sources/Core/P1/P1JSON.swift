@@ -20,13 +20,25 @@ public enum P1JSON {
         out.append(contentsOf: #","crc":""#.utf8)
         out.append(contentsOf: t.crc.label.utf8)
         out.append(contentsOf: #"","values":{"#.utf8)
-        var seen = Set<OBISCode>()
         var firstValue = true
-        for o in t.objects {
-            guard seen.insert(o.obis).inserted else { continue }
+        let objects = t.objects
+        // A code sent twice is reported once: a telegram has a few dozen codes, so looking back
+        // costs less than hashing each into a set (a set only for unusually long telegrams).
+        var seen: Set<OBISCode>? = objects.count > 64 ? Set() : nil
+        for (k, o) in objects.enumerated() {
+            if seen != nil {
+                guard seen!.insert(o.obis).inserted else { continue }
+            } else {
+                var dup = false
+                var j = 0
+                while j < k { if objects[j].obis == o.obis { dup = true; break }; j += 1 }
+                if dup { continue }
+            }
             if !firstValue { out.append(0x2C) }
             firstValue = false
-            appendString(o.obis.description, to: &out)
+            out.append(0x22)
+            o.obis.appendText(to: &out)
+            out.append(0x22)
             out.append(0x3A)
             appendValue(o.value, textCode: P1Parser.isTextCode(o.obis), to: &out)
         }
@@ -36,7 +48,7 @@ public enum P1JSON {
     static func appendValue(_ v: P1Value, textCode: Bool, to out: inout [UInt8]) {
         switch v {
         case .empty:
-            out += Array((textCode ? #"{"value":""}"# : #"{"value":null}"#).utf8)
+            out.append(contentsOf: (textCode ? #"{"value":""}"# : #"{"value":null}"#).utf8)
         case .number(let n, let u):
             out.append(contentsOf: #"{"value":"#.utf8)
             n.append(to: &out)
@@ -119,6 +131,13 @@ public enum P1JSON {
     /// A JSON string literal; control characters and non-UTF-8 bytes are escaped.
     public static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most strings need no escape: copied whole.
+        let plain = s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            for ch in b where ch < 0x20 || ch == 0x22 || ch == 0x5C || ch == 0x7F { return false }
+            out.append(contentsOf: b)
+            return true
+        }
+        if plain == true { out.append(0x22); return }
         for ch in s.utf8 {
             switch ch {
             case 0x22: out += [0x5C, 0x22]

@@ -4,6 +4,8 @@ import Foundation
 /// on a serial port, without the port).
 public struct P1StreamDecoder: Sendable {
     var framer = P1Framer()
+    /// One parser for the stream: it keeps its scratch buffers between telegrams.
+    var parser = P1Parser()
     public private(set) var crcFailures = 0
     public private(set) var telegrams = 0
     public init() {}
@@ -12,7 +14,7 @@ public struct P1StreamDecoder: Sendable {
     public mutating func push(_ bytes: [UInt8]) -> [P1Telegram] {
         var out: [P1Telegram] = []
         for frame in framer.push(bytes) {
-            let t = P1Parser.parse(frame)
+            let t = parser.parse(frame)
             guard t.isAcceptable else { crcFailures += 1; continue }
             telegrams += 1
             out.append(t)

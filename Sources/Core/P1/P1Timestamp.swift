@@ -26,6 +26,14 @@ public struct P1Timestamp: Hashable, Sendable, CustomStringConvertible {
     /// contradicts the calendar is not trusted: real e-MUCS meters send e.g. `200305122139S` (a
     /// March peak, stamped with the flag of the day the history entry was written).
     public var utcOffsetSeconds: Int {
+        // Only March and October hold a change; a real date in any other month has one offset
+        // (what the rules below give for it, without their calendar arithmetic).
+        if month != 3 && month != 10 && isValid { return month >= 4 && month <= 9 ? 7200 : 3600 }
+        return ruleOffsetSeconds
+    }
+
+    /// `utcOffsetSeconds` from the rules alone, for every month (the reference of its shortcut).
+    var ruleOffsetSeconds: Int {
         let local = P1Calendar.epochSeconds(year, month, day, hour, minute, second)
         let summerFits = P1Calendar.isEUSummerTime(utc: local - 7200)
         let winterFits = !P1Calendar.isEUSummerTime(utc: local - 3600)

@@ -27,7 +27,14 @@ public final class SiteController {
     // Latest readings and when they came (mono seconds).
     public private(set) var grid: GridMeasurement?
     public private(set) var gridAt: Double?
-    private var points: [String: PointSlot] = [:]
+    /// Configured points' latest readings by the index of their id (`CompiledSite.pointIndex`):
+    /// the loop updates one per charger answer, so no id is hashed on that path (and, as the
+    /// controller has one owner, no run-time exclusivity check is paid).
+    @exclusivity(unchecked) private var slots: [PointSlot?]
+    /// The slot of each decided point (a repeated id shares the first one's).
+    private let slotOfDecision: [Int]
+    /// Points the configuration does not name (a device the loop still polls).
+    private var otherSlots: [String: PointSlot] = [:]
     private var meters: [String: (MeterMeasurement, Double)] = [:]
     private var inverters: [String: (InverterMeasurement, Double)] = [:]
     let mainMeterId: String
@@ -46,6 +53,9 @@ public final class SiteController {
         let s = settings ?? RuntimeSettings.defaults(for: config)
         self.settings = s
         controller = Controller(config: config, settings: s)
+        let site = controller.site
+        slots = Array(repeating: nil, count: site.pointCount)
+        slotOfDecision = site.pointIds.map { site.pointIndex[$0] ?? 0 }
         if let st = state { controller.restore(st) }
         relays = RelayController(config: config, start: start)
         alerts = AlertEvaluator(config: config.alerts)
@@ -58,13 +68,29 @@ public final class SiteController {
 
     public func updatePoint(_ id: String, status: ChargePointStatus?, reachable: Bool, error: String? = nil,
                             watchdogS: Double? = nil, refreshS: Double? = nil, at mono: Double) {
-        var slot = points[id] ?? PointSlot(status: nil, at: mono, reachable: reachable)
+        if let i = controller.site.pointIndex[id] {
+            updatePoint(slot: i, status: status, reachable: reachable, error: error, watchdogS: watchdogS, refreshS: refreshS, at: mono)
+            return
+        }
+        var slot = otherSlots[id] ?? PointSlot(status: nil, at: mono, reachable: reachable)
+        Self.update(&slot, status: status, reachable: reachable, error: error, watchdogS: watchdogS, refreshS: refreshS, at: mono)
+        otherSlots[id] = slot
+    }
+
+    /// `updatePoint` for the configured point whose id has index `i` in `CompiledSite.pointIndex`.
+    public func updatePoint(slot i: Int, status: ChargePointStatus?, reachable: Bool, error: String? = nil,
+                            watchdogS: Double? = nil, refreshS: Double? = nil, at mono: Double) {
+        if slots[i] == nil { slots[i] = PointSlot(status: nil, at: mono, reachable: reachable) }
+        Self.update(&slots[i]!, status: status, reachable: reachable, error: error, watchdogS: watchdogS, refreshS: refreshS, at: mono)
+    }
+
+    private static func update(_ slot: inout PointSlot, status: ChargePointStatus?, reachable: Bool, error: String?,
+                               watchdogS: Double?, refreshS: Double?, at mono: Double) {
         if let st = status { slot.status = st; slot.at = mono }
         slot.reachable = reachable
         slot.error = error
         if let w = watchdogS { slot.watchdogS = w }
         if let r = refreshS { slot.refreshS = r }
-        points[id] = slot
     }
 
     /// A board meter (by meter id).
@@ -81,7 +107,10 @@ public final class SiteController {
         if alertLog.count > 100 { alertLog.removeFirst(alertLog.count - 100) }
     }
 
-    func pointSlotStorage(_ id: String) -> PointSlot? { points[id] }
+    func pointSlotStorage(_ id: String) -> PointSlot? {
+        if let i = controller.site.pointIndex[id] { return slots[i] }
+        return otherSlots[id]
+    }
 
     /// The sum of the inverters read in the last minute.
     public func inverterTotals(mono: Double) -> InverterMeasurement? {
@@ -158,8 +187,8 @@ public final class SiteController {
         var input = ControlInput.empty(for: site)
         input.grid = grid
         input.gridAgeS = gridAt.map { mono - $0 } ?? .infinity
-        for (i, id) in site.pointIds.enumerated() {
-            if let p = points[id] {
+        for i in 0..<slotOfDecision.count {
+            if let p = slots[slotOfDecision[i]] {
                 input.points[i] = PointReading(status: p.status, ageS: mono - p.at, reachable: p.reachable, watchdogS: p.watchdogS,
                                                refreshS: p.refreshS)
             }
@@ -181,7 +210,7 @@ public final class SiteController {
         lastRelays = rd
 
         let pv = inverterTotals(mono: mono)?.pvPowerW
-        let lostOther = points.filter { !$0.value.reachable && config.chargepoint($0.key) == nil }.map(\.key)
+        let lostOther = otherSlots.isEmpty ? [] : otherSlots.filter { !$0.value.reachable }.map(\.key)
         let ai = AlertInput.from(decision: d, gridPowerW: grid.map { $0.meter.powerW }, pvW: pv, mainMeterId: mainMeterId,
                                  gridAgeS: input.gridAgeS, otherLost: lostOther, sliderKW: settings.sliderKW)
         let events = alerts.evaluate(ai, now: now)

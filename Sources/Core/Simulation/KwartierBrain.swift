@@ -46,13 +46,15 @@ public final class KwartierBrain: SimBrain {
     public var trace: ((SiteStep, Date) -> Void)?
     /// Contacts of the simulated relay outputs.
     public private(set) var outputs: [String: Bool] = [:]
+    // The working lists below are touched on every event of a step; one thread steps the
+    // simulation, so their accesses skip the run-time exclusivity check.
     /// Relay contacts changed since they were last carried to the simulated devices.
     private var contactsDirty = true
     private var site: SimSite?
     private var boardLevel: [Int] = []
-    private var events: [SiteEvent] = []
-    private var timers: [(due: Double, timer: SiteTimer)] = []
-    private var written: [String: Double] = [:]
+    @exclusivity(unchecked) private var events: [SiteEvent] = []
+    @exclusivity(unchecked) private var timers: [(due: Double, timer: SiteTimer)] = []
+    @exclusivity(unchecked) private var written: [String: Double] = [:]
 
     public init(config: SiteConfig, settings: RuntimeSettings? = nil, state: ControllerState? = nil, start: Date,
                 options: LoopOptions = LoopOptions(), outbox: ((SiteEffect) -> Void)? = nil) {
