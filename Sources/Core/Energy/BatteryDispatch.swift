@@ -1,0 +1,46 @@
+/// The battery's setpoint for this second from the plan's quarter and what the meter sees now.
+/// The real-time loop stays first: charging never takes the grid above the slider (the cars'
+/// headroom comes first too, since their load is in the measurement), and a discharge covers
+/// only the house's load (the cars' too when allowed), never export.
+public enum BatteryDispatch {
+    public struct Input: Sendable, Equatable {
+        /// Grid power now (W, + import), with the battery's own power in it.
+        public var gridW: Double
+        /// Battery power now (W, + charging).
+        public var batteryW: Double
+        /// The cars' load now (W).
+        public var carW: Double
+        public var socPercent: Double
+        public var sliderKW: Double
+        public init(gridW: Double, batteryW: Double, carW: Double, socPercent: Double, sliderKW: Double) {
+            self.gridW = gridW; self.batteryW = batteryW; self.carW = carW; self.socPercent = socPercent; self.sliderKW = sliderKW
+        }
+    }
+
+    /// The setpoint (W, + charging) for the planned average `plannedKW` (nil = no plan: plain
+    /// self-consumption). A planned charge above the surplus charges from the grid; a planned
+    /// discharge covers the load; a planned zero holds the charge (a surplus still charges).
+    public static func setpoint(_ i: Input, plannedKW: Double?, battery: HomeBattery) -> Double {
+        let siteW = i.gridW - i.batteryW                // the site without the battery
+        let coverW = max(0, battery.mayFeedCars ? siteW : siteW - i.carW)
+        let surplusW = max(0, -siteW)
+        let full = i.socPercent >= battery.maxSoCPercent - 1e-9
+        let empty = i.socPercent <= battery.minSoCPercent + 1e-9
+        var w: Double
+        switch plannedKW {
+        case nil:
+            w = surplusW > 0 ? surplusW : -coverW
+        case let p? where p > 1e-6:
+            // Grid charging: up to the slider's headroom (never above it), the surplus at least.
+            let headroomW = max(0, i.sliderKW * 1000 - siteW)
+            w = max(surplusW, min(p * 1000, headroomW))
+        case let p? where p < -1e-6:
+            w = surplusW > 0 ? surplusW : -coverW
+        default:
+            w = surplusW
+        }
+        if w > 0 && full { w = 0 }
+        if w < 0 && empty { w = 0 }
+        return max(-battery.maxDischargeKW * 1000, min(battery.maxChargeKW * 1000, w))
+    }
+}
