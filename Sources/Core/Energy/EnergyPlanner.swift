@@ -60,56 +60,72 @@ public struct EnergyPlanner: Sendable {
         let lo = b.minKWh, hi = max(b.minKWh, b.maxKWh)
         let n = Int(((hi - lo) / socStepKWh + 1e-9).rounded(.down)) + 1
         func level(_ i: Int) -> Double { lo + Double(i) * socStepKWh }
-        let start = max(0, min(n - 1, Int(((socKWh - lo) / socStepKWh).rounded())))
+        let s0 = max(lo, min(hi, socKWh))
         let rate = tariff?.eurPerKWMonth ?? 0
         let endValue = endValueEURPerKWh
             ?? (quarters.isEmpty ? 0 : quarters.map(\.takePrice).reduce(0, +) / Double(quarters.count) * b.dischargeEfficiency)
         let maxUp = b.maxChargeKW * 0.25 * b.chargeEfficiency
         let maxDown = b.maxDischargeKW * 0.25 / b.dischargeEfficiency
         let T = quarters.count
-        // cost[t][i]: cheapest cost from quarter t on, starting it at level i. Filled backwards.
-        var next = (0..<n).map { -(level($0) - level(start)) * endValue }
-        var choice = [[Int]](repeating: [Int](repeating: 0, count: n), count: T)
-        for t in stride(from: T - 1, through: 0, by: -1) {
+        // value[t][i]: the cheapest cost from quarter t on, starting it at level i; between
+        // levels it is interpolated, so the plan can follow the load exactly (self-consumption)
+        // even where that is less than one level per quarter.
+        var value = [[Double]](repeating: [], count: T + 1)
+        value[T] = (0..<n).map { -(level($0) - s0) * endValue }
+        func interp(_ v: [Double], _ soc: Double) -> Double {
+            let x = (soc - lo) / socStepKWh
+            let k = max(0, min(n - 1, Int(x.rounded(.down))))
+            guard k < n - 1 else { return v[n - 1] }
+            let f = x - Double(k)
+            return v[k] * (1 - f) + v[k + 1] * f
+        }
+        /// The cheapest move from `soc` in quarter `t`: (cost including what follows, SoC after, AC kWh).
+        func best(_ t: Int, _ soc: Double, _ next: [Double]) -> (Double, Double, Double) {
             let q = quarters[t]
             let loadKWh = (q.baseKW + q.carKW) * 0.25
             let coverKWh = max(0, (b.mayFeedCars ? q.baseKW + q.carKW : q.baseKW) * 0.25)
-            var cur = [Double](repeating: .infinity, count: n)
-            for i in 0..<n {
-                for j in 0..<n {
-                    let delta = level(j) - level(i)
-                    if delta > maxUp + 1e-9 || -delta > maxDown + 1e-9 { continue }
-                    let ac = delta >= 0 ? delta / b.chargeEfficiency : delta * b.dischargeEfficiency
-                    if ac < 0 && -ac > coverKWh + 1e-9 { continue }
-                    let grid = loadKWh + ac
-                    let gridKW = grid * 4
-                    if ac > 0 && gridKW > capKW + 1e-9 && grid > 0 { continue }
-                    var c = energyCost(grid, q) + abs(ac) * 1e-7
-                    if gridKW > capKW { c += (gridKW - capKW) * rate }
-                    c += next[j]
-                    if c < cur[i] - 1e-12 { cur[i] = c; choice[t][i] = j }
-                }
+            let surplusKWh = max(0, -loadKWh)
+            var targets: [Double] = []
+            let upTo = min(hi, soc + maxUp), downTo = max(lo, soc - maxDown)
+            var k = max(0, Int(((downTo - lo) / socStepKWh - 1e-9).rounded(.up)))
+            while k < n && level(k) <= upTo + 1e-9 { targets.append(level(k)); k += 1 }
+            targets.append(soc)                                                         // idle
+            targets.append(min(upTo, soc + surplusKWh * b.chargeEfficiency))            // store the surplus
+            targets.append(max(downTo, soc - coverKWh / b.dischargeEfficiency))         // cover the load
+            var out = (Double.infinity, soc, 0.0)
+            for s1 in targets {
+                let delta = s1 - soc
+                let ac = delta >= 0 ? delta / b.chargeEfficiency : delta * b.dischargeEfficiency
+                if ac < 0 && -ac > coverKWh + 1e-9 { continue }
+                let grid = loadKWh + ac
+                let gridKW = grid * 4
+                if ac > 0 && grid > 0 && gridKW > capKW + 1e-9 { continue }
+                var c = energyCost(grid, q) + abs(ac) * 1e-7
+                if gridKW > capKW { c += (gridKW - capKW) * rate }
+                c += interp(next, s1)
+                if c < out.0 - 1e-12 { out = (c, s1, ac) }
             }
-            next = cur
+            return out
+        }
+        for t in stride(from: T - 1, through: 0, by: -1) {
+            value[t] = (0..<n).map { best(t, level($0), value[t + 1]).0 }
         }
         var steps: [PlanStep] = []
-        var i = start, energy = 0.0, peak = 0.0
+        var soc = s0, energy = 0.0, peak = 0.0
         for t in 0..<T {
             let q = quarters[t]
-            let j = choice[t][i]
-            let delta = level(j) - level(i)
-            let ac = delta >= 0 ? delta / b.chargeEfficiency : delta * b.dischargeEfficiency
+            let (_, s1, ac) = best(t, soc, value[t + 1])
             let raw = (q.baseKW + q.carKW) * 0.25 + ac
             let curtail = raw < 0 && q.injectPrice < 0 && canCurtail
             let grid = curtail ? 0 : raw
             energy += energyCost(raw, q)
             peak = max(peak, grid * 4)
             steps.append(PlanStep(start: q.start, takePrice: q.takePrice, injectPrice: q.injectPrice, baseKW: q.baseKW, carKW: q.carKW,
-                                  batteryKW: ac * 4, gridKW: grid * 4, socKWh: level(j), curtail: curtail))
-            i = j
+                                  batteryKW: ac * 4, gridKW: grid * 4, socKWh: s1, curtail: curtail))
+            soc = s1
         }
         let capacity = tariff?.costOfRaising(from: monthPeakKW, to: peak) ?? 0
         return EnergyPlan(steps: steps, energyCostEUR: energy, capacityCostEUR: capacity, peakKW: peak, capKW: capKW,
-                          storedValueEUR: (level(i) - level(start)) * endValue)
+                          storedValueEUR: (soc - s0) * endValue)
     }
 }
