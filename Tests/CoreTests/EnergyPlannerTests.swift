@@ -77,6 +77,27 @@ final class EnergyPlannerTests: XCTestCase {
         XCTAssertEqual(noLimit.energyCostEUR, 0.25 * 0.05, accuracy: 1e-9)
     }
 
+    /// A load smaller than one level of charge per quarter is still covered exactly.
+    func testSmallLoadIsFollowedBetweenLevels() {
+        let p = EnergyPlanner(battery: battery(), sliderKW: 5, socStepKWh: 0.25, endValueEURPerKWh: 0)
+        let plan = p.plan(quarters: quarters([0.3, 0.3, 0.3], take: [0.3, 0.3, 0.3]), socKWh: 1, monthPeakKW: 0)
+        assertClose(plan.steps.map(\.batteryKW), [-0.3, -0.3, -0.3])
+        assertClose(plan.steps.map(\.socKWh), [0.925, 0.85, 0.775])
+        XCTAssertEqual(plan.energyCostEUR, 0, accuracy: 1e-9)
+    }
+
+    func testPlanStepIntent() {
+        func step(_ bat: Double, _ base: Double) -> PlanStep {
+            PlanStep(start: t0, takePrice: 0, injectPrice: 0, baseKW: base, carKW: 0, batteryKW: bat, gridKW: 0, socKWh: 0, curtail: false)
+        }
+        XCTAssertEqual(BatteryDispatch.intent(step(3, 1)), .charge(3))
+        XCTAssertEqual(BatteryDispatch.intent(step(2, -2)), .selfConsume)      // the surplus, no more
+        XCTAssertEqual(BatteryDispatch.intent(step(3, -2)), .charge(3))
+        XCTAssertEqual(BatteryDispatch.intent(step(0, 1)), .hold)
+        XCTAssertEqual(BatteryDispatch.intent(step(0, -1)), .selfConsume)      // full at a forecast surplus
+        XCTAssertEqual(BatteryDispatch.intent(step(-1, 1)), .selfConsume)
+    }
+
     func testNegativeTakePriceChargesFromTheGrid() {
         let p = EnergyPlanner(battery: battery(), sliderKW: 5, socStepKWh: 0.25, endValueEURPerKWh: 0)
         let plan = p.plan(quarters: quarters([1, 1], take: [-0.02, 0.25]), socKWh: 0, monthPeakKW: 0)

@@ -17,6 +17,33 @@ public enum BatteryDispatch {
         }
     }
 
+    /// What the plan wants of the battery this quarter.
+    public enum Intent: Sendable, Equatable {
+        /// Charge from the grid at this power (kW), the surplus at least.
+        case charge(Double)
+        /// Keep the charge for later (a surplus still charges).
+        case hold
+        /// Store the surplus, cover the load.
+        case selfConsume
+    }
+
+    /// The plan's intent from its step: a charge above the expected surplus comes from the grid;
+    /// standing idle against an expected load holds; anything else follows the load (so a
+    /// forecast surplus that does not come does not leave the house on the grid).
+    public static func intent(_ s: PlanStep) -> Intent {
+        if s.batteryKW > max(0, -s.baseKW - s.carKW) + 0.01 { return .charge(s.batteryKW) }
+        if abs(s.batteryKW) <= 0.01 && s.baseKW > 0.01 { return .hold }
+        return .selfConsume
+    }
+
+    public static func setpoint(_ i: Input, intent: Intent?, battery: HomeBattery) -> Double {
+        switch intent {
+        case .charge(let kw)?: return setpoint(i, plannedKW: kw, battery: battery)
+        case .hold?: return setpoint(i, plannedKW: 0, battery: battery)
+        case .selfConsume?, nil: return setpoint(i, plannedKW: nil, battery: battery)
+        }
+    }
+
     /// The setpoint (W, + charging) for the planned average `plannedKW` (nil = no plan: plain
     /// self-consumption). A planned charge above the surplus charges from the grid; a planned
     /// discharge covers the load; a planned zero holds the charge (a surplus still charges).

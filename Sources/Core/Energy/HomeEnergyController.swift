@@ -76,13 +76,13 @@ public struct HomeEnergyController: Sendable {
             limit = curtailer.decide(injectPrice: market.map(formula.injectPrice), fresh: fresh, siteUseW: useW)
         }
         guard let b = battery else { return Command(batteryW: nil, pvLimitW: limit) }
-        var planned: Double?
+        var intent: BatteryDispatch.Intent?
         switch mode {
-        case .plan: planned = plan?.step(at: now)?.batteryKW
-        case .reactive: planned = market.map(formula.takePrice).flatMap { $0 < 0 && fresh ? b.maxChargeKW : nil }
+        case .plan: intent = plan?.step(at: now).map(BatteryDispatch.intent)
+        case .reactive: intent = market.map(formula.takePrice).flatMap { $0 < 0 && fresh ? .charge(b.maxChargeKW) : nil }
         }
         let input = BatteryDispatch.Input(gridW: r.gridW, batteryW: r.batteryW, carW: r.carW, socPercent: r.socPercent, sliderKW: sliderKW)
-        return Command(batteryW: BatteryDispatch.setpoint(input, plannedKW: planned, battery: b), pvLimitW: limit)
+        return Command(batteryW: BatteryDispatch.setpoint(input, intent: intent, battery: b), pvLimitW: limit)
     }
 
     /// Re-plan each hour, when the prices change, or when the plan ran out.
@@ -100,7 +100,7 @@ public struct HomeEnergyController: Sendable {
         for (k, m) in series.quarters(from: q0, count: horizonQuarters).enumerated() {
             guard let m else { break }
             let start = q0.addingTimeInterval(Double(k) * 900)
-            let f = forecaster.forecast(start)
+            let f = forecaster.forecast(start, fallbackLoadKW: max(0, r.gridW - r.batteryW - r.carW + r.pvW) / 1000)
             quarters.append(QuarterForecast(start: start, takePrice: formula.takePrice(m), injectPrice: formula.injectPrice(m),
                                             baseKW: f.loadKW - f.pvKW))
         }

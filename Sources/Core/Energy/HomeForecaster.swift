@@ -49,9 +49,10 @@ public struct HomeForecaster: Sendable {
         }
     }
 
-    /// The forecast load and PV (kW) of the quarter starting at `start`.
-    public func forecast(_ start: Date) -> (loadKW: Double, pvKW: Double) {
-        let load = loadProfile[slot(start)] ?? meanLoadKW ?? 0
+    /// The forecast load and PV (kW) of the quarter starting at `start`; before any quarter was
+    /// seen, the load is `fallbackLoadKW` (what the house takes now).
+    public func forecast(_ start: Date, fallbackLoadKW: Double = 0) -> (loadKW: Double, pvKW: Double) {
+        let load = loadProfile[slot(start)] ?? meanLoadKW ?? fallbackLoadKW
         let hour = (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600
         let factor = cloudCover[hour].map(ClearSky.cloudFactor) ?? pvRatio
         return (load, clearKW(start) * factor)
