@@ -164,3 +164,38 @@ final class EnergyPricingTests: XCTestCase {
         XCTAssertEqual(BatteryDispatch.setpoint(i, plannedKW: -2, battery: b), 0)
     }
 }
+
+/// The energy manager's decisions from its readings (no plan: the battery absent or reactive).
+final class HomeEnergyControllerTests: XCTestCase {
+    let t0 = Date(timeIntervalSince1970: 1_690_704_000)  // 2023-07-30 08:00 UTC
+
+    func controller(fetchedAt: Date?, mode: HomeEnergyController.Mode = .reactive) -> HomeEnergyController {
+        let prices = PriceSeries(start: t0, stepS: 3600, eurPerMWh: [-20, 30], fetchedAt: fetchedAt)
+        return HomeEnergyController(mode: mode, battery: HomeBattery(capacityKWh: 10, maxChargeKW: 5), formula: SupplierFormula(),
+                                    tariff: nil, sliderKW: 5, canCurtail: true,
+                                    forecaster: HomeForecaster(arrays: [], latitude: 51, longitude: 4.4, timeZone: TimeZone(identifier: "UTC")!),
+                                    prices: prices, staleAfterH: 36)
+    }
+
+    let reading = HomeEnergyController.Reading(gridW: -3000, batteryW: 0, carW: 0, pvW: 4000, socPercent: 100, monthPeakKW: 3)
+
+    func testNegativePriceCurtailsToWhatTheSiteUses() {
+        var c = controller(fetchedAt: t0.addingTimeInterval(-3600))
+        let cmd = c.step(now: t0.addingTimeInterval(60), dt: 1, reading)
+        // The house takes 1 kW (4 kW PV, 3 kW exported); the battery is full.
+        XCTAssertEqual(cmd.pvLimitW, 1000)
+        XCTAssertEqual(cmd.batteryW, 0)
+        // A positive price an hour later lifts the limit.
+        XCTAssertNil(c.step(now: t0.addingTimeInterval(3660), dt: 1, reading).pvLimitW)
+    }
+
+    func testAStalePriceNeverCurtails() {
+        var c = controller(fetchedAt: t0.addingTimeInterval(-37 * 3600))
+        XCTAssertFalse(c.pricesFresh(at: t0.addingTimeInterval(60)))
+        XCTAssertNil(c.step(now: t0.addingTimeInterval(60), dt: 1, reading).pvLimitW)
+        // Nor does a time the series does not cover.
+        var d = controller(fetchedAt: t0)
+        XCTAssertNil(d.step(now: t0.addingTimeInterval(3 * 3600), dt: 1, reading).pvLimitW)
+    }
+}
+
