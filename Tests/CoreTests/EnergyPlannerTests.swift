@@ -146,9 +146,13 @@ final class EnergyPricingTests: XCTestCase {
 
     func testDispatchChargesWithinTheSliderAndNeverFeedsTheCar() {
         let b = HomeBattery(capacityKWh: 10, maxChargeKW: 5, minSoCPercent: 10)
-        // 3 kW house + 4 kW car on the grid, slider 9 kW: a planned 5 kW charge gets the 2 kW left.
+        // 3 kW house: under a 6 kW slider a planned 5 kW charge gets the 3 kW left; under 9 kW a
+        // planned 7 kW charge gets the battery's 5 kW.
+        XCTAssertEqual(BatteryDispatch.setpoint(.init(gridW: 3000, batteryW: 0, carW: 0, socPercent: 50, sliderKW: 6), plannedKW: 5, battery: b), 3000)
+        XCTAssertEqual(BatteryDispatch.setpoint(.init(gridW: 3000, batteryW: 0, carW: 0, socPercent: 50, sliderKW: 9), plannedKW: 7, battery: b), 5000)
+        // With a 4 kW car charging the grid does not charge the battery: the car comes first.
         var i = BatteryDispatch.Input(gridW: 7000, batteryW: 0, carW: 4000, socPercent: 50, sliderKW: 9)
-        XCTAssertEqual(BatteryDispatch.setpoint(i, plannedKW: 5, battery: b), 2000)
+        XCTAssertEqual(BatteryDispatch.setpoint(i, plannedKW: 5, battery: b), 0)
         // A planned discharge covers the house's 3 kW, not the car.
         XCTAssertEqual(BatteryDispatch.setpoint(i, plannedKW: -5, battery: b), -3000)
         var feed = b; feed.mayFeedCars = true

@@ -1,7 +1,7 @@
 /// The battery's setpoint for this second from the plan's quarter and what the meter sees now.
-/// The real-time loop stays first: charging never takes the grid above the slider (the cars'
-/// headroom comes first too, since their load is in the measurement), and a discharge covers
-/// only the house's load (the cars' too when allowed), never export.
+/// The real-time loop stays first: charging never takes the grid above the slider and never
+/// charges from the grid while a car charges, and a discharge covers only the house's load (the
+/// cars' too when allowed), never export.
 public enum BatteryDispatch {
     public struct Input: Sendable, Equatable {
         /// Grid power now (W, + import), with the battery's own power in it.
@@ -58,8 +58,10 @@ public enum BatteryDispatch {
         case nil:
             w = surplusW > 0 ? surplusW : -coverW
         case let p? where p > 1e-6:
-            // Grid charging: up to the slider's headroom (never above it), the surplus at least.
-            let headroomW = max(0, i.sliderKW * 1000 - siteW)
+            // Grid charging: up to the slider's headroom (never above it), the surplus at least,
+            // and not while a car charges: the cars' share of the slider comes first (the loop
+            // would see the battery as load it cannot move and hold the car back).
+            let headroomW = i.carW > 50 ? 0 : max(0, i.sliderKW * 1000 - siteW)
             w = max(surplusW, min(p * 1000, headroomW))
         case let p? where p < -1e-6:
             w = surplusW > 0 ? surplusW : -coverW
