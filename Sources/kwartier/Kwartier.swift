@@ -19,6 +19,6 @@ struct Kwartier: ParsableCommand {
         version: KwartierVersion.string,
         subcommands: [DemoCommand.self, RunCommand.self, DashboardCommand.self, StatusCommand.self, SetCommand.self, CheckCommand.self, CommissionCommand.self, P1Command.self,
                       ModbusCommand.self, DeviceCommand.self, SimulateCommand.self, ExplainCommand.self,
-                      RelayCommand.self, HistoryCommand.self, DebugCommand.self]
+                      RelayCommand.self, HistoryCommand.self, PlanCommand.self, DebugCommand.self]
     )
 }

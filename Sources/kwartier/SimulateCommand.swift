@@ -103,6 +103,9 @@ struct SimulateCommand: ParsableCommand {
             for b in SimBaseline.allCases {
                 do { results.set(b, try backtest.baselineRunner(b).run()) } catch { results.fail(error) }
             }
+            for b in backtest.energyBaselines {
+                do { results.setEnergy(b, try backtest.energyBaselineRunner(b).0.run()) } catch { results.fail(error) }
+            }
         }
         _ = runner.run { bar.update($0) }
         if let sink {
@@ -115,7 +118,7 @@ struct SimulateCommand: ParsableCommand {
         bar.finish()
         traceOut?.close()
         if let e = results.error { printErr("kwartier simulate: \(e)"); throw ExitCode(1) }
-        let report = Backtest.combine(Backtest.report(runner, brain: brain), baselines: results.reports)
+        let report = Backtest.combine(Backtest.report(runner, brain: brain), baselines: results.reports, energy: results.energyReports)
         let wall = Date().timeIntervalSince(started)
 
         if json {
@@ -197,6 +200,9 @@ final class BaselineResults: @unchecked Sendable {
     private var done: [SimBaseline: SimReport] = [:]
     private var failure: Error?
     func set(_ b: SimBaseline, _ r: SimReport) { lock.lock(); done[b] = r; lock.unlock() }
+    private var energy: [SimEnergyBaseline: SimReport] = [:]
+    func setEnergy(_ b: SimEnergyBaseline, _ r: SimReport) { lock.lock(); energy[b] = r; lock.unlock() }
+    var energyReports: [SimEnergyBaseline: SimReport] { lock.lock(); defer { lock.unlock() }; return energy }
     func fail(_ e: Error) { lock.lock(); failure = e; lock.unlock() }
     var reports: [SimBaseline: SimReport] { lock.lock(); defer { lock.unlock() }; return done }
     var error: Error? { lock.lock(); defer { lock.unlock() }; return failure }

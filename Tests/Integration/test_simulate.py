@@ -209,3 +209,37 @@ def test_json_keys_for_quarters_over_are_always_present(kwartier):
         for b in rep["baselines"].values():
             assert isinstance(b[k], int), k
     assert rep["quarters_over_slider"] == 0 and rep["quarters_over_slider_uncontrollable"] == 0
+
+
+ENERGY_KEYS = ["energy_cost_eur", "capacity_cost_eur", "cost_eur", "curtailed_kwh",
+               "battery_charged_kwh", "battery_discharged_kwh", "battery_to_cars_kwh"]
+
+
+def test_energy_scenario_reports_cost_against_the_energy_baselines(kwartier):
+    # Sunday 30 July 2023, 12:00-14:00: the real day-ahead price is negative (injection costs);
+    # the battery (30 % at 12:00) is full before 14:00.
+    r = run(kwartier, "simulate", "--scenario", "home-energy", "--start", "2023-07-30 12:00", "--hours", "2", "--json")
+    assert r.returncode == 0, r.stderr
+    rep, _ = last_json(r.stdout)
+    assert set(rep["baselines"]) == {"uncontrolled", "static", "no_battery_control", "no_planning"}
+    for b in [rep] + list(rep["baselines"].values()):
+        for k in ENERGY_KEYS:
+            assert isinstance(b[k], (int, float)), k
+        assert abs(b["cost_eur"] - b["energy_cost_eur"] - b["capacity_cost_eur"]) < 0.002
+    # Kwartier and the plan-free rules curtail; the battery left alone exports at a loss.
+    assert rep["curtailed_kwh"] > 0 and rep["baselines"]["no_planning"]["curtailed_kwh"] > 0
+    assert rep["baselines"]["no_battery_control"]["curtailed_kwh"] == 0
+    assert rep["baselines"]["no_battery_control"]["export_kwh"] > rep["export_kwh"]
+    # A scenario without prices has none of these keys (the contract of other runs is unchanged).
+    plain = run(kwartier, "simulate", *MORNING, "--json")
+    prep, _ = last_json(plain.stdout)
+    assert not any(k in prep for k in ENERGY_KEYS)
+
+
+def test_energy_cost_table_in_the_human_report(kwartier):
+    r = run(kwartier, "simulate", "--scenario", "home-energy", "--start", "2023-07-30 12:00", "--hours", "0.5")
+    assert r.returncode == 0, r.stderr
+    assert "Cost (the scenario's prices and capacity tariff):" in r.stdout
+    header = next(l for l in r.stdout.split("\n") if "no_battery_control" in l)
+    assert header.split() == ["kwartier", "no_battery_control", "no_planning"]
+    assert any(l.startswith("total (€)") for l in r.stdout.split("\n"))

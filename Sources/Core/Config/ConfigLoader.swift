@@ -11,7 +11,7 @@ public struct ConfigLoader {
     public init(knownDrivers: Set<String> = []) { self.knownDrivers = knownDrivers }
 
     static let topKeys = ["site", "grid", "meters", "buses", "boards", "chargepoints", "inverters",
-                          "relays", "outputs", "pulse_inputs", "alerts", "ui", "ocpp", "mqtt"]
+                          "relays", "outputs", "pulse_inputs", "alerts", "ui", "ocpp", "mqtt", "energy"]
 
     public func load(yaml text: String, file: String) throws -> (SiteConfig, [ConfigProblem]) {
         let ctx = ConfigContext(file: file)
@@ -57,6 +57,7 @@ public struct ConfigLoader {
         if let a = top.map("alerts") { config.alerts = parseAlerts(a) }
         if let u = top.map("ui") { config.ui = parseUI(u) }
         if let q = top.map("mqtt") { config.mqtt = parseMQTT(q, siteName: config.site.name) }
+        if let e = top.map("energy") { config.energy = parseEnergy(e, inverters: config.inverters.map(\.id)) }
 
         if haveGrid {
             ConfigValidator(config: config, ctx: ctx, knownDrivers: knownDrivers).validate()

@@ -296,6 +296,8 @@ public struct SiteConfig: Sendable, Equatable, Codable {
     public var pulseInputs: [PulseInputConfig] = []
     public var alerts = AlertConfig()
     public var ui = UIConfig()
+    /// Prices, battery, curtailment and the plan (`energy:`); nil = none.
+    public var energy: EnergyConfig?
 
     public init(grid: LevelConfig) { self.grid = grid }
 

@@ -17,15 +17,26 @@ public struct Backtest: Sendable {
 
     /// The runner driven by Kwartier's own control, reading real telegram bytes.
     /// `outbox` gets the effects that leave the site (the history records of `simulate --history`).
-    public func kwartierRunner(settings: RuntimeSettings? = nil, outbox: ((SiteEffect) -> Void)? = nil) throws -> (SimulationRunner, KwartierBrain) {
+    public func kwartierRunner(settings: RuntimeSettings? = nil, outbox: ((SiteEffect) -> Void)? = nil,
+                               energy: SimEnergyControl? = nil) throws -> (SimulationRunner, KwartierBrain) {
         let start = try SimSiteBuilder.startDate(scenario, SimSiteBuilder.timeZone(config))
         let brain = KwartierBrain(config: config, settings: settings, start: start, outbox: outbox)
-        let runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker)
+        let runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker,
+                                          energy: energy)
         return (runner, brain)
     }
 
     public func baselineRunner(_ b: SimBaseline) throws -> SimulationRunner {
-        try SimulationRunner(config: config, scenario: scenario, brain: BaselineBrain(b, config: config), makeTelegram: nil)
+        try SimulationRunner(config: config, scenario: scenario, brain: BaselineBrain(b, config: config), makeTelegram: nil,
+                             energy: SimEnergyControl.none)
+    }
+
+    /// The energy baselines (a scenario with prices): Kwartier's own control of the cars, and
+    /// the battery and inverter left alone, or steered without a plan.
+    public var energyBaselines: [SimEnergyBaseline] { scenario.energy == nil ? [] : SimEnergyBaseline.allCases }
+
+    public func energyBaselineRunner(_ b: SimEnergyBaseline) throws -> (SimulationRunner, KwartierBrain) {
+        try kwartierRunner(energy: b.control)
     }
 
     /// Kwartier's report with its P1 counters.
@@ -37,9 +48,11 @@ public struct Backtest: Sendable {
     }
 
     /// Kwartier's report with the baselines' reports under `baselines`.
-    public static func combine(_ kwartier: SimReport, baselines: [SimBaseline: SimReport]) -> SimReport {
+    public static func combine(_ kwartier: SimReport, baselines: [SimBaseline: SimReport],
+                               energy: [SimEnergyBaseline: SimReport] = [:]) -> SimReport {
         var r = kwartier
         r.baselines = Dictionary(uniqueKeysWithValues: baselines.map { ($0.key.rawValue, $0.value) })
+        for (k, v) in energy { r.baselines?[k.rawValue] = v }
         return r
     }
 
@@ -51,6 +64,8 @@ public struct Backtest: Sendable {
         _ = runner.run(progress: progress)
         var base: [SimBaseline: SimReport] = [:]
         for b in SimBaseline.allCases { base[b] = try baselineRunner(b).run() }
-        return Self.combine(Self.report(runner, brain: brain), baselines: base)
+        var energy: [SimEnergyBaseline: SimReport] = [:]
+        for b in energyBaselines { energy[b] = try energyBaselineRunner(b).0.run() }
+        return Self.combine(Self.report(runner, brain: brain), baselines: base, energy: energy)
     }
 }

@@ -69,7 +69,7 @@ extension SimScenario.CarGenerator {
 
 extension SimScenario {
     enum CodingKeys: String, CodingKey {
-        case name, description, config, start, days, hours, seed, slider_kw, pv, house, battery, boiler, cars, generate
+        case name, description, config, start, days, hours, seed, slider_kw, pv, house, battery, boiler, cars, generate, energy
     }
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
@@ -87,5 +87,6 @@ extension SimScenario {
         boiler = try c.decodeIfPresent(BoilerSpec.self, forKey: .boiler)
         cars = try c.decodeIfPresent([CarSpec].self, forKey: .cars)
         generate = try c.decodeIfPresent(CarGenerator.self, forKey: .generate)
+        energy = try c.decodeIfPresent(SimEnergySpec.self, forKey: .energy)
     }
 }

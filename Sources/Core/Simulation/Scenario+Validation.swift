@@ -11,10 +11,11 @@ extension SimScenario {
 
     /// Keys each part of a scenario file may hold (a typo would otherwise be ignored silently).
     static let knownKeys: [String: Set<String>] = [
-        "": ["name", "description", "config", "start", "days", "hours", "seed", "slider_kw", "pv", "house", "battery", "boiler", "cars", "generate"],
+        "": ["name", "description", "config", "start", "days", "hours", "seed", "slider_kw", "pv", "house", "battery", "boiler", "cars", "generate", "energy"],
         "pv": ["kwp", "weather"],
         "house": ["base_w", "scale"],
-        "battery": ["kwh", "kw"],
+        "battery": ["kwh", "kw", "soc"],
+        "energy": ["prices", "formula", "capacity_tariff", "feed_cars", "curtail", "mode"],
         "boiler": ["kw", "daily_kwh"],
         "cars": ["point", "arrive", "leave", "battery_kwh", "soc", "target", "phases", "min_a", "max_a"],
         "generate": ["per_point_per_day", "arrive", "stay_h", "battery_kwh", "soc", "one_phase", "two_phase", "min_8a", "max_a"],
@@ -65,6 +66,14 @@ extension SimScenario {
         }
         if !(house.scale >= 0 && house.scale <= 100) { throw bad("house.scale", "\(house.scale) is out of range (0 to 100)") }
         if let b = battery, !(b.kwh > 0 && b.kw > 0) { throw bad("battery", "kwh and kw must both be above 0") }
+        if let s = battery?.soc, !(s >= 0 && s <= 100) { throw bad("battery.soc", "\(s) % is out of range (0 to 100)") }
+        if let e = energy {
+            if ![15, 60].contains(e.prices.step_min) { throw bad("energy.prices.step_min", "\(e.prices.step_min) is not 15 or 60 (minutes per price)") }
+            if e.prices.eur_per_mwh.isEmpty || e.prices.eur_per_mwh.contains(where: { !$0.isFinite || abs($0) > 10_000 }) {
+                throw bad("energy.prices.eur_per_mwh", "give at least one price in €/MWh (each between -10000 and 10000)")
+            }
+            if let t = e.capacity_tariff, !(t >= 0 && t <= 100) { throw bad("energy.capacity_tariff", "\(t) €/kW per month is out of range (0 to 100)") }
+        }
         if let b = boiler, !(b.kw > 0 && b.daily_kwh >= 0) { throw bad("boiler", "kw must be above 0 and daily_kwh not negative") }
         for (i, c) in (cars ?? []).enumerated() {
             let k = "cars[\(i + 1)]"

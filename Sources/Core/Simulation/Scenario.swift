@@ -14,7 +14,12 @@ public struct SimScenario: Sendable, Codable, Equatable {
         public var scale: Double = 1
         public init(base_w: [Double] = [300, 200, 150], scale: Double = 1) { self.base_w = base_w; self.scale = scale }
     }
-    public struct BatterySpec: Sendable, Codable, Equatable { public var kwh: Double; public var kw: Double }
+    public struct BatterySpec: Sendable, Codable, Equatable {
+        public var kwh: Double
+        public var kw: Double
+        /// State of charge at the start (%).
+        public var soc: Double? = nil
+    }
     public struct BoilerSpec: Sendable, Codable, Equatable {
         public var kw: Double = 2.4
         public var daily_kwh: Double = 6
@@ -70,6 +75,8 @@ public struct SimScenario: Sendable, Codable, Equatable {
     public var boiler: BoilerSpec?
     public var cars: [CarSpec]?
     public var generate: CarGenerator?
+    /// Prices, formula and capacity tariff: the run reports its cost and is steered by them.
+    public var energy: SimEnergySpec? = nil
 
     public init(name: String, description: String?, config: String?, start: String, days: Int, seed: UInt64, slider_kw: Double?,
                 pv: PVSpec?, house: HouseSpec, battery: BatterySpec?, boiler: BoilerSpec?, cars: [CarSpec]?, generate: CarGenerator?,

@@ -25,3 +25,20 @@ public enum SimBaseline: String, CaseIterable, Sendable {
         return out
     }
 }
+
+/// What Kwartier's energy plan is compared against on a scenario with prices (same cars, same
+/// control of the chargers; only the battery and the inverter differ).
+public enum SimEnergyBaseline: String, CaseIterable, Sendable {
+    /// The battery in its own self-consumption mode, the inverter never limited.
+    case no_battery_control
+    /// Real-time rules without a plan: curtail at a negative injection price, charge from the
+    /// grid while taking is paid for, otherwise self-consumption.
+    case no_planning
+
+    public var control: SimEnergyControl {
+        switch self {
+        case .no_battery_control: return .none
+        case .no_planning: return .manager(.reactive)
+        }
+    }
+}

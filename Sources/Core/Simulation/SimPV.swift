@@ -7,6 +7,8 @@ public struct SimPV: Sendable {
     public var peakKW: Double
     public var latitude: Double = 51.0
     public var weather: Weather
+    /// The inverter's active-power limit (W); nil = none (curtailment).
+    public var limitW: Double?
     public var timeZone: TimeZone
     private var rng: SimRandom
     private var cloud: Double = 1
@@ -97,6 +99,8 @@ public struct SimBattery: Sendable {
     public var capacityKWh: Double
     public var maxW: Double
     public var socPercent: Double
+    /// A controller's setpoint (W, + charging); nil = the battery's own self-consumption mode.
+    public var setpointW: Double?
     public init(capacityKWh: Double, maxW: Double, socPercent: Double = 50) {
         self.capacityKWh = capacityKWh; self.maxW = maxW; self.socPercent = socPercent
     }
@@ -104,7 +108,8 @@ public struct SimBattery: Sendable {
     /// it discharges at most `coverW` (the house's own needs, not the cars').
     public mutating func step(netW: Double, coverW: Double, dt: Double) -> Double {
         var p: Double
-        if netW < 0 { p = min(-netW, maxW) } else { p = -min(netW, coverW, maxW) }
+        if let s = setpointW { p = max(-maxW, min(maxW, s)) }
+        else if netW < 0 { p = min(-netW, maxW) } else { p = -min(netW, coverW, maxW) }
         if p > 0 && socPercent >= 100 { p = 0 }
         if p < 0 && socPercent <= 10 { p = 0 }
         socPercent = max(0, min(100, socPercent + p * dt / 3600 / 1000 / capacityKWh * 100))

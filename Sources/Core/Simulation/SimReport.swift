@@ -35,6 +35,14 @@ public struct SimRecorder {
     /// the boiler and the heat pump's other SG states are Kwartier's.
     private var uncontrollableKWh: [Double: Double] = [:]
 
+    /// Prices and tariff of the run (a scenario's `energy:`): the recorder adds up the bill.
+    public var pricing: SimPricing?
+    public private(set) var energyCostEUR: Double = 0
+    public private(set) var curtailedKWh: Double = 0
+    public private(set) var batteryToCarsKWh: Double = 0
+    public private(set) var batteryChargedKWh: Double = 0
+    public private(set) var batteryDischargedKWh: Double = 0
+
     public init(config: SiteConfig) {
         self.config = config
         limits = config.levels.map(\.limitA)
@@ -76,10 +84,41 @@ public struct SimRecorder {
             uncontrollableKWh[q, default: 0] += uW * dt / 3_600_000
         }
         if flows.gridW < 0 { exportKWh += -flows.gridW * dt / 3_600_000 } else { importKWh += flows.gridW * dt / 3_600_000 }
+        if let pr = pricing { recordEnergy(flows, dt: dt, pr) }
         if let s = heatPump {
             sawHeatPump = true
             sgSecondsByState[SGState.allCases.firstIndex(of: s)!] += dt
         }
+    }
+
+    mutating func recordEnergy(_ f: SimFlows, dt: Double, _ pr: SimPricing) {
+        let kwh = f.gridW * dt / 3_600_000
+        // The step's energy is priced in the period it ends in, as the meter counts it.
+        if let m = pr.series.price(at: f.time.addingTimeInterval(-0.001)) {
+            energyCostEUR += kwh >= 0 ? kwh * pr.formula.takePrice(m) : kwh * pr.formula.injectPrice(m)
+        }
+        curtailedKWh += f.curtailedW * dt / 3_600_000
+        if f.batteryW > 0 { batteryChargedKWh += f.batteryW * dt / 3_600_000 }
+        if f.batteryW < 0 {
+            batteryDischargedKWh += -f.batteryW * dt / 3_600_000
+            // What the discharge gave beyond the house's own net load went to the cars (or out).
+            let houseW = max(0, f.houseW + f.heatPumpW + f.boilerW - f.pvW)
+            let beyond = -f.batteryW - houseW
+            if beyond > 0 { batteryToCarsKWh += min(beyond, f.chargeParkW) * dt / 3_600_000 }
+        }
+    }
+
+    /// The capacity tariff's charge: each local month's highest quarter, at least the minimum.
+    func capacityCost(_ meter: VirtualMeterState, _ tariff: CapacityTariff) -> Double {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = meter.timeZone
+        var peaks: [String: Double] = [:]
+        for q in meter.completedQuarters {
+            let c = cal.dateComponents([.year, .month], from: q.start)
+            let k = "\(c.year!)-\(c.month!)"
+            peaks[k] = max(peaks[k] ?? 0, q.kw)
+        }
+        return peaks.values.reduce(0) { $0 + tariff.monthCost(peakKW: $1) }
     }
 
     public mutating func recordSetpoint(point: String, amps: Double) {
@@ -137,7 +176,14 @@ public struct SimRecorder {
             hours: round3(hours),
             steps: steps,
             quarter_kw: meter.completedQuarters.map { round3($0.kw) },
-            first_quarter: meter.completedQuarters.first?.start)
+            first_quarter: meter.completedQuarters.first?.start,
+            energy_cost_eur: pricing.map { _ in round3(energyCostEUR) },
+            capacity_cost_eur: pricing?.tariff.map { round3(capacityCost(meter, $0)) },
+            cost_eur: pricing.map { pr in round3(energyCostEUR + (pr.tariff.map { capacityCost(meter, $0) } ?? 0)) },
+            curtailed_kwh: pricing.map { _ in round3(curtailedKWh) },
+            battery_charged_kwh: pricing.map { _ in round3(batteryChargedKWh) },
+            battery_discharged_kwh: pricing.map { _ in round3(batteryDischargedKWh) },
+            battery_to_cars_kwh: pricing.map { _ in round3(batteryToCarsKWh) })
     }
 }
 
@@ -200,4 +246,24 @@ public struct SimReport: Sendable, Codable, Equatable {
     /// Every completed quarter-hour average (kW) as the meter measured it, from `first_quarter`.
     public var quarter_kw: [Double]? = nil
     public var first_quarter: Date? = nil
+    /// With a scenario's prices: the energy bill (take less injection, €), the capacity
+    /// tariff's charge for each month the run touches (€), their sum, PV held back by the
+    /// inverter's limit, the battery's energy in and out, and what it gave the cars (kWh).
+    public var energy_cost_eur: Double? = nil
+    public var capacity_cost_eur: Double? = nil
+    public var cost_eur: Double? = nil
+    public var curtailed_kwh: Double? = nil
+    public var battery_charged_kwh: Double? = nil
+    public var battery_discharged_kwh: Double? = nil
+    public var battery_to_cars_kwh: Double? = nil
+}
+
+/// The prices a simulated run is billed with.
+public struct SimPricing: Sendable {
+    public var series: PriceSeries
+    public var formula: SupplierFormula
+    public var tariff: CapacityTariff?
+    public init(series: PriceSeries, formula: SupplierFormula, tariff: CapacityTariff?) {
+        self.series = series; self.formula = formula; self.tariff = tariff
+    }
 }

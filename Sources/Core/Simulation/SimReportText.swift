@@ -53,8 +53,30 @@ public enum SimReportText {
                            + ids.map { "\($0) \(TextFormat.fixed(Double(byPoint[$0]!) / r.hours, 2))" }.joined(separator: ", "))
             }
         }
+        out.append(contentsOf: costTable(r))
         out.append(contentsOf: carTable(r, cols: cols, reps: reps, timeZone: timeZone))
         return out.joined(separator: "\n")
+    }
+
+    /// With prices: the bill next to the energy baselines (same cars, battery and inverter differ).
+    static func costTable(_ r: SimReport) -> [String] {
+        guard r.cost_eur != nil else { return [] }
+        let cols = ["kwartier"] + SimEnergyBaseline.allCases.map(\.rawValue).filter { r.baselines?[$0] != nil }
+        let reps = [r] + cols.dropFirst().map { r.baselines![$0]! }
+        func row(_ name: String, _ f: (SimReport) -> String) -> String {
+            name.padding(toLength: 34, withPad: " ", startingAt: 0) + reps.map { f($0).leftPad(20) }.joined()
+        }
+        func eur(_ v: Double?) -> String { v.map { TextFormat.fixed($0, 2) } ?? "-" }
+        func kwh(_ v: Double?) -> String { v.map { TextFormat.fixed($0, 1) } ?? "-" }
+        return ["", "Cost (the scenario's prices and capacity tariff):",
+                "".padding(toLength: 34, withPad: " ", startingAt: 0) + cols.map { $0.leftPad(20) }.joined(),
+                row("energy (€)") { eur($0.energy_cost_eur) },
+                row("capacity tariff, month peak (€)") { eur($0.capacity_cost_eur) },
+                row("total (€)") { eur($0.cost_eur) },
+                row("month peak (kW)") { TextFormat.fixed($0.month_peak_kw, 2) },
+                row("PV curtailed (kWh)") { kwh($0.curtailed_kwh) },
+                row("battery in / out (kWh)") { kwh($0.battery_charged_kwh) + "/" + kwh($0.battery_discharged_kwh) },
+                row("battery to the car (kWh)") { kwh($0.battery_to_cars_kwh) }]
     }
 
     /// Per car: requested energy, what each controller delivered, and Kwartier's starts/stops.

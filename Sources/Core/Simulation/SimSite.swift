@@ -97,7 +97,9 @@ public final class SimSite {
         for l in bottomUp where levelParent[l] >= 0 { sums[levelParent[l]] += sums[l] }
         let houseW = dt > 0 ? house.power(at: now, dt: dt, hour: hourNow) : house.baseW
         f.houseW = houseW.sum
-        f.pvW = dt > 0 ? (pv?.power(at: now, dt: dt) ?? 0) : 0
+        let pvAvailableW = dt > 0 ? (pv?.power(at: now, dt: dt) ?? 0) : 0
+        f.pvW = min(pvAvailableW, max(0, pv?.limitW ?? .infinity))
+        f.curtailedW = pvAvailableW - f.pvW
         f.heatPumpW = dt > 0 ? (heatPump?.power(dt: dt) ?? 0) : 0
         f.boilerW = dt > 0 ? (boiler?.power(dt: dt) ?? 0) : 0
         var otherW = houseW + PhaseValues.all(f.heatPumpW / 3) - PhaseValues.all(f.pvW / 3)
@@ -152,6 +154,8 @@ public struct SimFlows: Sendable, Equatable {
     /// Signed power per line (W); they add up to `gridW`.
     public var gridPhaseW: PhaseValues = .zero
     public var pvW: Double = 0
+    /// PV the inverter's limit held back (W).
+    public var curtailedW: Double = 0
     public var batteryW: Double = 0
     public var houseW: Double = 0
     public var heatPumpW: Double = 0

@@ -122,7 +122,7 @@ public enum SimSiteBuilder {
                 }
             }
         }
-        let battery = scenario.battery.map { SimBattery(capacityKWh: $0.kwh, maxW: $0.kw * 1000) }
+        let battery = scenario.battery.map { SimBattery(capacityKWh: $0.kwh, maxW: $0.kw * 1000, socPercent: $0.soc ?? 50) }
         return SimSite(config: config, start: start, cars: cars.map { (point: $0.0, car: $0.1) }, house: house, pv: pv,
                        battery: battery, heatPump: hp, boiler: boiler)
     }

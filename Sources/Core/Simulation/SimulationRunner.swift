@@ -29,8 +29,13 @@ public final class SimulationRunner {
     /// Local midnight of the scenario's first day: weather changes at each local day from it.
     let firstDay: Date
     private var day = 0
+    /// Kwartier's energy manager (battery setpoint, inverter limit), when the run has one.
+    public let energy: SimEnergyManager?
 
-    public init(config: SiteConfig, scenario: SimScenario, brain: SimBrain, makeTelegram: TelegramMaker?, stepS: Double = 1) throws {
+    /// `energy`: what steers the battery and the inverter when the scenario has prices;
+    /// nil = the scenario's own mode (`energy.mode`).
+    public init(config: SiteConfig, scenario: SimScenario, brain: SimBrain, makeTelegram: TelegramMaker?, stepS: Double = 1,
+                energy control: SimEnergyControl? = nil) throws {
         self.config = config
         self.scenario = scenario
         self.site = try SimSiteBuilder.build(config: config, scenario: scenario)
@@ -43,6 +48,16 @@ public final class SimulationRunner {
         self.firstDay = try SimSiteBuilder.firstDay(scenario, SimSiteBuilder.timeZone(config))
         self.day = Int(start.timeIntervalSince(firstDay) / 86_400)
         site.pv?.weather = SimSiteBuilder.weather(scenario, day: day)
+        if let spec = scenario.energy {
+            let days = Int(start.timeIntervalSince(firstDay) + scenario.durationS) / 86_400 + 2
+            recorder.pricing = SimPricing(series: spec.series(day0: firstDay, days: days), formula: spec.supplierFormula, tariff: spec.tariff)
+            switch control ?? .manager(spec.mode) {
+            case .none: energy = nil
+            case .manager(let mode): energy = try SimEnergyManager.make(spec, mode: mode, scenario: scenario, config: config)
+            }
+        } else {
+            energy = nil
+        }
     }
 
     public var now: Date { site.now }
@@ -64,6 +79,7 @@ public final class SimulationRunner {
             lastTelegram = telegram
         }
         let written = brain.step(now: t, telegram: telegram, site: site, meter: meter)
+        energy?.step(site: site, meter: meter, dt: stepS)
         for (id, a) in written { recorder.recordSetpoint(point: id, amps: a) }
         recorder.record(flows: site.flows, dt: stepS, heatPump: site.heatPump?.state)
     }

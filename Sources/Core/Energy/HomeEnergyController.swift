@@ -1,0 +1,129 @@
+import Foundation
+
+/// The home's energy manager: keeps a plan for the battery from the prices and forecasts, and
+/// turns it, second by second, into a battery setpoint and an inverter limit. The real-time
+/// loop stays the authority: the setpoint never takes the grid above the slider and yields to
+/// the cars already in the measurement.
+public struct HomeEnergyController: Sendable {
+    public enum Mode: String, Sendable, Codable, CaseIterable {
+        /// The plan: a dynamic programme over the battery's charge for the hours ahead.
+        case plan
+        /// No look-ahead: curtail at a negative injection price, charge from the grid while
+        /// taking is paid for (a negative take price), otherwise self-consumption.
+        case reactive
+    }
+    public struct Reading: Sendable, Equatable {
+        public var gridW: Double
+        public var batteryW: Double
+        public var carW: Double
+        public var pvW: Double
+        public var socPercent: Double
+        public var monthPeakKW: Double
+        public init(gridW: Double, batteryW: Double, carW: Double, pvW: Double, socPercent: Double, monthPeakKW: Double) {
+            self.gridW = gridW; self.batteryW = batteryW; self.carW = carW; self.pvW = pvW
+            self.socPercent = socPercent; self.monthPeakKW = monthPeakKW
+        }
+    }
+    public struct Command: Sendable, Equatable {
+        /// Battery setpoint (W, + charging); nil = no battery.
+        public var batteryW: Double?
+        /// Inverter active-power limit (W); nil = no limit.
+        public var pvLimitW: Double?
+    }
+
+    public var mode: Mode
+    public let battery: HomeBattery?
+    public let formula: SupplierFormula
+    public let tariff: CapacityTariff?
+    public let sliderKW: Double
+    public let canCurtail: Bool
+    public let horizonQuarters: Int
+    public let staleAfterS: Double
+    public var prices: PriceSeries?
+    public var forecaster: HomeForecaster
+    public private(set) var plan: EnergyPlan?
+    public private(set) var plans = 0
+    private var plannedAt: Date?
+    private var plannedPrices: PriceSeries?
+    private var curtailer = CurtailmentDecider()
+    private var quarter: Date?
+    private var qLoadKWh = 0.0, qPVKWh = 0.0, qSeconds = 0.0, qCurtailed = false
+
+    public init(mode: Mode, battery: HomeBattery?, formula: SupplierFormula, tariff: CapacityTariff?, sliderKW: Double,
+                canCurtail: Bool, forecaster: HomeForecaster, prices: PriceSeries?, horizonH: Double = 36, staleAfterH: Double = 36) {
+        self.mode = mode; self.battery = battery; self.formula = formula; self.tariff = tariff; self.sliderKW = sliderKW
+        self.canCurtail = canCurtail; self.forecaster = forecaster; self.prices = prices
+        self.horizonQuarters = Int(horizonH * 4); self.staleAfterS = staleAfterH * 3600
+    }
+
+    /// Whether the prices may steer the inverter at `now`: known for now and not too old.
+    public func pricesFresh(at now: Date) -> Bool {
+        guard let p = prices, p.price(at: now) != nil else { return false }
+        return p.fetchedAt.map { now.timeIntervalSince($0) <= staleAfterS } ?? true
+    }
+
+    /// One second (or `dt`) of control.
+    public mutating func step(now: Date, dt: Double, _ r: Reading) -> Command {
+        observe(now: now, dt: dt, r)
+        if mode == .plan, battery != nil, needsPlan(now) { replan(now: now, r) }
+        let market = prices?.price(at: now)
+        let fresh = pricesFresh(at: now)
+        var limit: Double? = nil
+        if canCurtail {
+            // What the site can take itself: its consumption and what the battery can still store.
+            let absorbW = battery.map { b in r.socPercent < b.maxSoCPercent ? b.maxChargeKW * 1000 : 0 } ?? 0
+            let useW = r.gridW - r.batteryW + r.pvW + absorbW
+            limit = curtailer.decide(injectPrice: market.map(formula.injectPrice), fresh: fresh, siteUseW: useW)
+        }
+        guard let b = battery else { return Command(batteryW: nil, pvLimitW: limit) }
+        var intent: BatteryDispatch.Intent?
+        switch mode {
+        case .plan: intent = plan?.step(at: now).map(BatteryDispatch.intent)
+        case .reactive: intent = market.map(formula.takePrice).flatMap { $0 < 0 && fresh ? .charge(b.maxChargeKW) : nil }
+        }
+        let input = BatteryDispatch.Input(gridW: r.gridW, batteryW: r.batteryW, carW: r.carW, socPercent: r.socPercent, sliderKW: sliderKW)
+        return Command(batteryW: BatteryDispatch.setpoint(input, intent: intent, battery: b), pvLimitW: limit)
+    }
+
+    /// Re-plan each hour, when the prices change, or when the plan ran out.
+    func needsPlan(_ now: Date) -> Bool {
+        guard let at = plannedAt, let p = plan else { return true }
+        if prices != plannedPrices { return true }
+        if p.step(at: now) == nil { return true }
+        return now.timeIntervalSince(at) >= 3600
+    }
+
+    mutating func replan(now: Date, _ r: Reading) {
+        guard let b = battery, let series = prices else { plan = nil; return }
+        let q0 = PriceSeries.quarterStart(now)
+        var quarters: [QuarterForecast] = []
+        for (k, m) in series.quarters(from: q0, count: horizonQuarters).enumerated() {
+            guard let m else { break }
+            let start = q0.addingTimeInterval(Double(k) * 900)
+            let f = forecaster.forecast(start, fallbackLoadKW: max(0, r.gridW - r.batteryW - r.carW + r.pvW) / 1000)
+            quarters.append(QuarterForecast(start: start, takePrice: formula.takePrice(m), injectPrice: formula.injectPrice(m),
+                                            baseKW: f.loadKW - f.pvKW))
+        }
+        plannedAt = now
+        plannedPrices = prices
+        guard !quarters.isEmpty else { plan = nil; return }
+        let planner = EnergyPlanner(battery: b, sliderKW: sliderKW, tariff: tariff, canCurtail: canCurtail)
+        plan = planner.plan(quarters: quarters, socKWh: r.socPercent / 100 * b.capacityKWh, monthPeakKW: r.monthPeakKW)
+        plans += 1
+    }
+
+    mutating func observe(now: Date, dt: Double, _ r: Reading) {
+        let q = PriceSeries.quarterStart(now.addingTimeInterval(-0.001))
+        if let cur = quarter, cur != q {
+            if qSeconds > 0 {
+                forecaster.observe(quarter: cur, loadKW: qLoadKWh / qSeconds * 3600, pvKW: qCurtailed ? nil : qPVKWh / qSeconds * 3600)
+            }
+            qLoadKWh = 0; qPVKWh = 0; qSeconds = 0; qCurtailed = false
+        }
+        quarter = q
+        qLoadKWh += (r.gridW - r.batteryW - r.carW + r.pvW) * dt / 3_600_000
+        qPVKWh += r.pvW * dt / 3_600_000
+        qSeconds += dt
+        if curtailer.curtailing { qCurtailed = true }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The forecasts the planner needs, learnt from the site itself: the house's load per local
+/// quarter of the day (yesterday's, smoothed), and PV as the arrays' clear-sky output times the
+/// cloud cover's factor where a weather forecast covers the hour, else times the ratio of
+/// measured to clear-sky energy over the last day.
+public struct HomeForecaster: Sendable {
+    public var arrays: [EnergyConfig.PVArray]
+    public var latitude: Double
+    public var longitude: Double
+    public var timeZone: TimeZone
+    /// House load (kW, without PV, battery and cars) per local quarter of the day.
+    public private(set) var loadProfile: [Double?] = Array(repeating: nil, count: 96)
+    /// Mean of every observed quarter: the forecast of a quarter not seen yet.
+    public private(set) var meanLoadKW: Double?
+    private var observed = 0
+    /// Measured PV over clear-sky PV, energy-weighted over about a day.
+    public private(set) var pvRatio: Double = 1
+    private var pvMeasuredKWh = 0.0, pvClearKWh = 0.0
+    /// Cloud cover (0…1) per hour start (s since 1970) from a weather forecast.
+    public var cloudCover: [Double: Double] = [:]
+
+    public init(arrays: [EnergyConfig.PVArray], latitude: Double, longitude: Double, timeZone: TimeZone) {
+        self.arrays = arrays; self.latitude = latitude; self.longitude = longitude; self.timeZone = timeZone
+    }
+
+    func slot(_ t: Date) -> Int {
+        let local = t.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: t))
+        let s = Int((local / 900).rounded(.down)) % 96
+        return s < 0 ? s + 96 : s
+    }
+
+    func clearKW(_ quarterStart: Date) -> Double {
+        ClearSky.pvKW(arrays, at: quarterStart.addingTimeInterval(450), latitude: latitude, longitude: longitude)
+    }
+
+    /// A completed quarter: the house's average load and the PV's (nil while curtailed: the
+    /// inverter's output then says nothing about the sun).
+    public mutating func observe(quarter start: Date, loadKW: Double, pvKW: Double?) {
+        let k = slot(start)
+        loadProfile[k] = loadProfile[k].map { 0.5 * $0 + 0.5 * loadKW } ?? loadKW
+        observed += 1
+        meanLoadKW = ((meanLoadKW ?? 0) * Double(observed - 1) + loadKW) / Double(observed)
+        if let pv = pvKW {
+            let decay = exp(-1.0 / 96)
+            pvMeasuredKWh = pvMeasuredKWh * decay + pv * 0.25
+            pvClearKWh = pvClearKWh * decay + clearKW(start) * 0.25
+            if pvClearKWh > 0.5 { pvRatio = pvMeasuredKWh / pvClearKWh }
+        }
+    }
+
+    /// The forecast load and PV (kW) of the quarter starting at `start`; before any quarter was
+    /// seen, the load is `fallbackLoadKW` (what the house takes now).
+    public func forecast(_ start: Date, fallbackLoadKW: Double = 0) -> (loadKW: Double, pvKW: Double) {
+        let load = loadProfile[slot(start)] ?? meanLoadKW ?? fallbackLoadKW
+        let hour = (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600
+        let factor = cloudCover[hour].map(ClearSky.cloudFactor) ?? pvRatio
+        return (load, clearKW(start) * factor)
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import KwartierCore
+import KwartierIO
+
+/// `kwartier plan`: the battery plan for the hours the prices are known, from the configured
+/// price source, the PV arrays' clear-sky forecast and a flat house load.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show the battery plan per quarter hour from the day-ahead prices (energy: in the configuration).",
+        discussion: """
+        Fetches the prices from `energy.prices` (ENTSO-E, a file or a command), turns them into \
+        the consumer's prices with `energy.formula`, forecasts PV from `energy.pv` (clear sky) and \
+        plans the battery of `energy.battery` against the energy bill and the capacity tariff's \
+        cost of a new month peak (see docs/ENERGY.md). The last good prices are kept in the data \
+        directory: a failing source uses them and says so (an alert on standard error, `alerts` in \
+        the JSON). This command plans only; the running hub does not yet steer the battery.
+
+        Examples:
+          kwartier plan --config /etc/kwartier/kwartier.yaml
+          kwartier plan --soc 40 --month-peak-kw 4.2 --json
+        """)
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The configuration (default: ./kwartier.yaml, then /etc/kwartier/kwartier.yaml).", valueName: "file"))
+    var config: String?
+    @Option(help: ArgumentHelp("The battery's state of charge now (%).", valueName: "pct")) var soc: Double = 50
+    @Option(help: ArgumentHelp("The month's highest quarter so far (kW).", valueName: "kw")) var monthPeakKw: Double = 0
+    @Option(help: ArgumentHelp("The house's expected load (kW) when no history is used.", valueName: "kw")) var loadKw: Double = 0.5
+    @Option(help: ArgumentHelp("Plan as if it were this time (ISO 8601), for tests and what-ifs.", valueName: "time")) var at: String?
+    @Option(help: ArgumentHelp("Where the last good prices are kept (default: DATA_DIR/prices.json).", valueName: "file")) var cache: String?
+    @Flag(help: "Print the plan as one JSON object.") var json = false
+
+    func validate() throws {
+        if !(0...100).contains(soc) { throw ValidationError("--soc \(soc) is out of range: give 0 to 100 (%)") }
+        if monthPeakKw < 0 || loadKw < 0 { throw ValidationError("--month-peak-kw and --load-kw must not be negative") }
+    }
+
+    func run() throws {
+        let (cfg, _) = try loadConfigOrExit(config)
+        guard let e = cfg.energy, let prices = e.prices else {
+            printErr("kwartier plan: the configuration has no `energy.prices` — see docs/ENERGY.md for the `energy:` section")
+            throw ExitCode(2)
+        }
+        guard let battery = e.battery else {
+            printErr("kwartier plan: the configuration has no `energy.battery` to plan — give its kwh and max_charge_kw")
+            throw ExitCode(2)
+        }
+        var now = Date()
+        if let a = at {
+            guard let d = ISO8601DateFormatter().date(from: a) else { throw ValidationError("--at '\(a)' is not an ISO 8601 time such as 2023-07-30T08:00:00Z") }
+            now = d
+        }
+        let source = PriceSource(prices, cachePath: cache ?? (cfg.site.dataDir as NSString).appendingPathComponent("prices.json"))
+        let fetched: PriceSource.Result
+        do { fetched = try source.fetch(now: now) } catch {
+            printErr("kwartier plan: \(error)")
+            throw ExitCode(1)
+        }
+        if let a = fetched.alert { printErr("kwartier plan: \(a)") }
+        let tz = TimeZone(identifier: cfg.site.timeZone) ?? TimeZone(identifier: "Europe/Brussels")!
+        let forecaster = HomeForecaster(arrays: e.pv, latitude: e.latitude, longitude: e.longitude, timeZone: tz)
+        let q0 = PriceSeries.quarterStart(now)
+        var quarters: [QuarterForecast] = []
+        for (k, m) in fetched.series.quarters(from: q0, count: Int(e.horizonH * 4)).enumerated() {
+            guard let m else { break }
+            let t = q0.addingTimeInterval(Double(k) * 900)
+            let f = forecaster.forecast(t, fallbackLoadKW: loadKw)
+            quarters.append(QuarterForecast(start: t, takePrice: e.formula.takePrice(m), injectPrice: e.formula.injectPrice(m), baseKW: f.loadKW - f.pvKW))
+        }
+        guard !quarters.isEmpty else {
+            printErr("kwartier plan: the prices do not cover \(ISO8601DateFormatter().string(from: now)) (they run \(fetched.series.start) to \(fetched.series.end))")
+            throw ExitCode(1)
+        }
+        let planner = EnergyPlanner(battery: battery, sliderKW: cfg.site.sliderKW, tariff: e.capacityTariff, canCurtail: e.curtail && e.inverter != nil)
+        let plan = planner.plan(quarters: quarters, socKWh: soc / 100 * battery.capacityKWh, monthPeakKW: monthPeakKw)
+        if json { print(try Self.jsonLine(plan, alert: fetched.alert)) } else { print(Self.text(plan, tz: tz)) }
+    }
+
+    static func r(_ v: Double, _ d: Double = 1000) -> Double { (v * d).rounded() / d }
+
+    static func jsonLine(_ p: EnergyPlan, alert: String?) throws -> String {
+        let iso = ISO8601DateFormatter()
+        let steps: [[String: Any]] = p.steps.map {
+            ["start": iso.string(from: $0.start), "take_eur_per_kwh": r($0.takePrice, 1e5), "inject_eur_per_kwh": r($0.injectPrice, 1e5),
+             "base_kw": r($0.baseKW), "battery_kw": r($0.batteryKW), "grid_kw": r($0.gridKW), "soc_kwh": r($0.socKWh), "curtail": $0.curtail]
+        }
+        let obj: [String: Any] = ["steps": steps, "energy_cost_eur": r(p.energyCostEUR), "capacity_cost_eur": r(p.capacityCostEUR),
+                                  "cost_eur": r(p.totalCostEUR), "peak_kw": r(p.peakKW), "cap_kw": r(p.capKW), "alerts": alert.map { [$0] } ?? []]
+        let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func text(_ p: EnergyPlan, tz: TimeZone) -> String {
+        let f = DateFormatter()
+        f.timeZone = tz
+        f.dateFormat = "EEE HH:mm"
+        var out = ["time         take €/kWh  inject €/kWh  load-PV kW  battery kW  grid kW  SoC kWh"]
+        for s in p.steps {
+            out.append(f.string(from: s.start).padding(toLength: 11, withPad: " ", startingAt: 0)
+                + TextFormat.fixed(s.takePrice, 4).padLeft(12) + TextFormat.fixed(s.injectPrice, 4).padLeft(14)
+                + TextFormat.fixed(s.baseKW, 2).padLeft(12) + TextFormat.fixed(s.batteryKW, 2).padLeft(12)
+                + TextFormat.fixed(s.gridKW, 2).padLeft(9) + TextFormat.fixed(s.socKWh, 2).padLeft(9) + (s.curtail ? "  curtail" : ""))
+        }
+        out.append("")
+        out.append("energy \(TextFormat.fixed(p.energyCostEUR, 2)) €, capacity tariff \(TextFormat.fixed(p.capacityCostEUR, 2)) € (peak \(TextFormat.fixed(p.peakKW, 2)) kW)")
+        return out.joined(separator: "\n")
+    }
+}
+
+private extension String {
+    func padLeft(_ n: Int) -> String { count >= n ? " " + self : String(repeating: " ", count: n - count) + self }
+}

@@ -1,0 +1,96 @@
+"""`kwartier plan` against the ENTSO-E emulator (Tests/Peers/entsoe_emulator.py): the request
+the client sends, the plan of a day with negative prices, a failing source that leaves the last
+good prices with an alert, and a refused token."""
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+
+from conftest import ROOT, run
+
+sys.path.insert(0, str(ROOT / "Tests/Peers"))
+from entsoe_emulator import Entsoe  # noqa: E402
+
+ZONE = "10YBE----------2"
+# Sunday 30 July 2023, BE day-ahead (€/MWh), local hours 00-23 (CEST = UTC+2): the scenario home-energy.
+DAY = [84.50, 74.90, 67.81, 57.79, 51.60, 51.70, 47.34, 37.00, 29.82, 8.48, -0.01, -14.62,
+       -28.03, -84.07, -85.58, -67.59, -26.91, -7.86, 7.45, 74.99, 84.99, 86.36, 86.19, 70.05]
+START = datetime(2023, 7, 29, 22, tzinfo=timezone.utc)
+
+
+def site(tmp_path, api):
+    (tmp_path / "token").write_text("secret-token\n")
+    cfg = tmp_path / "kwartier.yaml"
+    cfg.write_text(f"""
+site: {{ slider_kw: 5, data_dir: {tmp_path} }}
+grid: {{ fuse_a: 25, meter: virtual }}
+inverters:
+  roof: {{ driver: sma-stp-se, tcp: 127.0.0.1:1502, unit: 3 }}
+energy:
+  prices: {{ source: entsoe, zone: "{ZONE}", token_file: {tmp_path / 'token'}, api: "{api}" }}
+  formula: {{ take: {{ a: 1, b: 0.12 }}, inject: {{ a: 1, b: -0.01 }}, vat_percent: 6 }}
+  capacity_tariff: {{ eur_per_kw_month: 4 }}
+  battery: {{ inverter: roof, kwh: 10, max_charge_kw: 5 }}
+  pv: [ {{ kwp: 8, tilt: 35, azimuth: 180 }} ]
+""")
+    return cfg
+
+
+def emulator():
+    return Entsoe("secret-token", ZONE, {START + timedelta(hours=h): p for h, p in enumerate(DAY)})
+
+
+def test_plan_from_entsoe(kwartier, tmp_path):
+    emu = emulator()
+    try:
+        cfg = site(tmp_path, emu.url)
+        r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z", "--soc", "20", "--json")
+        assert r.returncode == 0, r.stderr
+        plan = json.loads(r.stdout)
+        assert emu.requests == [{"securityToken": "secret-token", "documentType": "A44", "in_Domain": ZONE, "out_Domain": ZONE,
+                                 "periodStart": "202307290000", "periodEnd": "202308010000"}]
+        steps = plan["steps"]
+        # From 08:00 local to the end of the day: 16 hours of quarters.
+        assert steps[0]["start"] == "2023-07-30T06:00:00Z" and len(steps) == 64
+        # The consumer's prices: (market/1000 + 0.12) * 1.06 and market/1000 - 0.01.
+        noon = next(s for s in steps if s["start"] == "2023-07-30T12:00:00Z")   # 14:00 local, -85.58 €/MWh
+        assert noon["take_eur_per_kwh"] == round((-0.08558 + 0.12) * 1.06, 5)
+        assert noon["inject_eur_per_kwh"] == round(-0.08558 - 0.01, 5)
+        assert noon["curtail"] is True and noon["grid_kw"] == 0
+        evening = next(s for s in steps if s["start"] == "2023-07-30T19:00:00Z")  # 21:00 local
+        assert evening["curtail"] is False and evening["battery_kw"] < 0
+        assert plan["alerts"] == []
+        assert plan["cost_eur"] == round(plan["energy_cost_eur"] + plan["capacity_cost_eur"], 3)
+    finally:
+        emu.close()
+
+
+def test_failing_source_keeps_the_last_good_prices_with_an_alert(kwartier, tmp_path):
+    emu = emulator()
+    try:
+        cfg = site(tmp_path, emu.url)
+        assert run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z", "--json").returncode == 0
+        emu.down = True
+        r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T07:00:00Z", "--json")
+        assert r.returncode == 0, r.stderr
+        plan = json.loads(r.stdout)
+        assert len(plan["steps"]) == 60
+        assert plan["alerts"] == ["prices: ENTSO-E answered HTTP 503; using the last good prices (fetched 2023-07-30T06:00:00Z)"]
+        assert "using the last good prices" in r.stderr
+    finally:
+        emu.close()
+
+
+def test_refused_token_and_no_prices_for_the_day(kwartier, tmp_path):
+    emu = emulator()
+    try:
+        cfg = site(tmp_path, emu.url)
+        (tmp_path / "token").write_text("wrong\n")
+        r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z")
+        assert r.returncode == 1
+        assert r.stderr.strip() == "kwartier plan: ENTSO-E refused the security token (HTTP 401)"
+        (tmp_path / "token").write_text("secret-token\n")
+        r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-09-01T06:00:00Z")
+        assert r.returncode == 1
+        assert r.stderr.strip() == "kwartier plan: ENTSO-E answered with no prices: No matching data found for Data item Day-ahead Prices"
+    finally:
+        emu.close()
