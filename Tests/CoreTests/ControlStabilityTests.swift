@@ -56,6 +56,26 @@ final class ControlStabilityTests: XCTestCase {
         XCTAssertEqual(s.line("cp1"), "cp1 16.0 A: point max 16 A")
     }
 
+    /// A manual point ramps all the way to the owner's current even when the last step left
+    /// less than the 1 A hysteresis to go (telegrams 0.7 s apart: 6.7, 7.4, then 8 — it used to
+    /// stay at 7.4 A of its 8 A for good).
+    func testManualPointReachesTheOwnersCurrent() {
+        var b = SiteBuilder(gridA: 32, sliderKW: 1000)
+        b.point("cp1", mode: .manual, manualA: 8)
+        let s = Sim(b)
+        s.carPhases["cp1"] = 3
+        s.houseA = .all(10)
+        s.step()
+        XCTAssertEqual(s.sp("cp1"), 8)
+        s.houseA = PhaseValues(10, 26, 10)   // 6 A left on L2
+        s.step()
+        XCTAssertEqual(s.sp("cp1"), 6)
+        s.houseA = .all(10)
+        var seen: [Double] = []
+        for _ in 0..<5 { s.step(0.7); seen.append((s.sp("cp1") * 10).rounded() / 10) }
+        XCTAssertEqual(seen, [6, 6.7, 7.4, 8, 8])
+    }
+
     /// An unchanged setpoint is written again before the charger's watchdog runs out.
     func testWatchdogRefresh() {
         let s = Sim(gridSite())

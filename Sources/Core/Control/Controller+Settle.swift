@@ -32,16 +32,19 @@ extension ControlEngine {
                 new = max(lo, min(target, last - t.minChangeA))
                 if new > target { new = target }
                 m.increaseSince = nil
-            } else if target - last >= t.increaseHysteresisA - 1e-9 {
+            } else if target - last >= t.increaseHysteresisA - 1e-9
+                        || (target > last + 1e-9 && mode[i] == .manual) {
                 // Ramp from the later of the last change and the moment the room appeared: a room
-                // seen for one telegram only (a spike) gives nothing.
+                // seen for one telegram only (a spike) gives nothing. A manual point ramps all the
+                // way to the owner's current: the hysteresis keeps a shared point still, it must
+                // not leave a manual one short of what it was given.
                 if m.increaseSince == nil { m.increaseSince = now }
                 var from = m.increaseSince!
                 if let c = m.lastChangeAt, c > from { from = c }
                 let reach = last + t.rampUpAPerS * max(0, now.timeIntervalSince(from))
                 new = min(target, reach)
                 if t.setpointStepA > 0 { new = max(last, floorStep(new, t.setpointStepA)) }
-                if new - last < t.minChangeA - 1e-9 { new = last }
+                if new - last < t.minChangeA - 1e-9 && new < target - 1e-9 { new = last }
                 if new < target - 1e-9 { scratch.hold[i] = 1; scratch.rampTarget[i] = target } else { m.increaseSince = nil }
             } else {
                 new = last
