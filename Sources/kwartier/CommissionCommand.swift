@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Logging
 import KwartierCore
 import KwartierIO
@@ -162,9 +163,8 @@ struct CommissionPhasesCommand: ParsableCommand {
 }
 
 /// Results handed from the loop's task to the command's thread.
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [PhaseCommissionJob.Outcome] = []
-    func append(_ o: PhaseCommissionJob.Outcome) { lock.lock(); items.append(o); lock.unlock() }
-    var all: [PhaseCommissionJob.Outcome] { lock.lock(); defer { lock.unlock() }; return items }
+final class ResultBox: Sendable {
+    private let items = Mutex<[PhaseCommissionJob.Outcome]>([])
+    func append(_ o: PhaseCommissionJob.Outcome) { items.withLock { $0.append(o) } }
+    var all: [PhaseCommissionJob.Outcome] { items.withLock { $0 } }
 }

@@ -12,6 +12,7 @@ import KwartierCore
 /// At most `maxInFlight` messages wait for the network at any time: a broker that takes
 /// the connection but not the bytes costs a bounded amount of memory, and the states it missed
 /// go out when it reads again (or after the reconnect).
+// unchecked: its connection state is touched on its own queue only; the command sink is a Mutex.
 public final class MQTTLink: @unchecked Sendable {
     public typealias Submit = @Sendable (UserCommand, @escaping CommandAnswers.Answer) -> Void
 

@@ -4,6 +4,7 @@ import CMosquitto
 /// One libmosquitto client and its network thread (`mosquitto_loop_start`): the thread connects,
 /// reconnects with exponential backoff (1 s to 60 s) and runs the callbacks. `publish` and
 /// `subscribe` only queue packets for that thread, so no caller ever waits on the network.
+// unchecked: owns a libmosquitto handle; callbacks are set before the network thread starts and run on it.
 final class MosquittoClient: @unchecked Sendable {
     struct Options {
         var host: String

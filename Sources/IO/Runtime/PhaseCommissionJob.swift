@@ -6,6 +6,7 @@ import KwartierCore
 /// does, and this job starts the loop's phase check on each point once its car has charged for
 /// `settleS`, one point after the other. Points whose car does not charge within `waitS` are
 /// reported as not checked. `onResult` gets each point's outcome; `onDone` is called once.
+// unchecked: its progress is touched by the site loop's task only; results leave through @Sendable closures.
 public final class PhaseCommissionJob: @unchecked Sendable {
     public enum Outcome: Sendable {
         case found(PhaseProbe.Report)
