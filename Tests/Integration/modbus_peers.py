@@ -43,6 +43,9 @@ class Peers:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, env=env, bufsize=1)
         self.lines = queue.Queue()
+        # The peer speaks one request/answer at a time; the P1 thread of a run test and the test
+        # itself both ask it, so they take turns here.
+        self._turn = threading.Lock()
         threading.Thread(target=self._pump, daemon=True).start()
         ready = self._next(15)
         assert ready.get("ready"), f"peer did not start: {ready} {self.proc.stderr.read() if self.proc.poll() else ''}"
@@ -63,9 +66,10 @@ class Peers:
         return json.loads(line)
 
     def cmd(self, **c):
-        self.proc.stdin.write(json.dumps(c) + "\n")
-        self.proc.stdin.flush()
-        r = self._next(10)
+        with self._turn:
+            self.proc.stdin.write(json.dumps(c) + "\n")
+            self.proc.stdin.flush()
+            r = self._next(10)
         assert "error" not in r, r
         return r
 

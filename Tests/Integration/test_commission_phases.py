@@ -4,7 +4,6 @@ really on L2 while the configuration says L1L2L3 and the house wanders on every 
 import json
 import random
 import subprocess
-import threading
 import time
 
 from conftest import run, stop_process
@@ -72,13 +71,6 @@ def test_real_site_wrong_rotation_found_within_the_fuse(kwartier, tmp_path):
     spec = {"tcp": [{"name": "cp1", "driver": "alfen-eve", "unit": 1, "params": {"ramp_s": 0.5, "car_phases": 1}},
                     {"name": "cp2", "driver": "alfen-eve", "unit": 1, "params": {"ramp_s": 0.5, "car": False}}]}
     with Peers(kwartier, spec, tmp_path / "peers") as peers:
-        lock = threading.Lock()
-        raw_cmd = peers.cmd
-
-        def cmd(**c):
-            with lock:
-                return raw_cmd(**c)
-        peers.cmd = cmd
         rng = random.Random(5)
         house = [5.0, 4.0, 6.0]
         seen = []

@@ -5,7 +5,6 @@ three chargers) must hold once every change has settled, and the settled shares 
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 from conftest import ROOT, stop_process
@@ -29,13 +28,6 @@ def free_port():
 def test_mixed_site_keeps_the_board_limit(kwartier, tmp_path):
     spec = {"tcp": [{"name": "cp1", "driver": "alfen-eve", "unit": 1, "params": {"ramp_s": 0.5, "car": False}}]}
     with Peers(kwartier, spec, tmp_path / "peers") as peers:
-        lock = threading.Lock()
-        raw_cmd = peers.cmd
-
-        def cmd(**c):
-            with lock:
-                return raw_cmd(**c)
-        peers.cmd = cmd
         port = free_port()
         chargers = Chargers(f"ws://127.0.0.1:{port}")
         cloud = Cloud("zaptec", "me@example.com", "pw", charger="ZAP001", installation="INST-1", lag_s=1.0)

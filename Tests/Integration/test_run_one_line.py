@@ -170,13 +170,6 @@ def test_pulse_counters_behind_a_chargers_endpoint_share_its_one_connection(kwar
                     {"name": "pv", "counter": {"register": 16}, "unit": 2, "group": "gw"},
                     {"name": "wp", "counter": {"register": 0}, "unit": 3, "group": "gw"}]}
     with Peers(kwartier, spec, tmp_path / "peers") as peers:
-        lock = threading.Lock()   # the P1 thread and the test take turns with the peer
-        raw_cmd = peers.cmd
-
-        def cmd(**c):
-            with lock:
-                return raw_cmd(**c)
-        peers.cmd = cmd
         front = ConnectionCounter(peers.ports["cp1"])
         p1 = P1Server([4.0, 2.0, 3.0], lambda: peers.get("cp1")["currents"])
         data = tmp_path / "data"

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 
 import pytest
@@ -38,14 +37,6 @@ def rig(kwartier, tmp_path):
     spec = {"tcp": [{"name": "cp1", "driver": "alfen-eve", "unit": 1, "params": {"ramp_s": 0.5}},
                     {"name": "cp2", "driver": "alfen-eve", "unit": 1, "params": {"ramp_s": 0.5}}]}
     with Peers(kwartier, spec, tmp_path / "peers") as peers:
-        # The peer speaks one request/answer at a time: the P1 thread and the test take turns.
-        lock = threading.Lock()
-        raw_cmd = peers.cmd
-
-        def cmd(**c):
-            with lock:
-                return raw_cmd(**c)
-        peers.cmd = cmd
 
         def draw():
             # Grid-line currents of both chargers through their wiring (cp2: terminal 1 on L2).

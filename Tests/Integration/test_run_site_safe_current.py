@@ -44,13 +44,6 @@ class Rig:
 
     def __init__(self, kwartier, tmp_path, spec, drivers):
         self.peers = Peers(kwartier, spec, tmp_path / "peers")
-        lock = threading.Lock()
-        raw_cmd = self.peers.cmd
-
-        def cmd(**c):
-            with lock:
-                return raw_cmd(**c)
-        self.peers.cmd = cmd
         self.names = list(drivers)
         self.p1 = P1Server(HOUSE_A, self.draw)
         self.cfg = site_yaml(tmp_path, self.peers, self.p1.port, drivers)

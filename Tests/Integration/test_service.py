@@ -70,13 +70,6 @@ def hub_rig(kwartier, tmp_path):
     spec = {"tcp": [{"name": "cp1", "driver": "alfen-eve", "unit": 1, "params": {"ramp_s": 0.5}},
                     {"name": "cp2", "driver": "alfen-eve", "unit": 1, "params": {"ramp_s": 0.5}}]}
     with Peers(kwartier, spec, tmp_path / "peers") as peers:
-        lock = threading.Lock()
-        raw_cmd = peers.cmd
-
-        def cmd(**c):
-            with lock:
-                return raw_cmd(**c)
-        peers.cmd = cmd
 
         def draw():
             a = peers.get("cp1")["currents"]
