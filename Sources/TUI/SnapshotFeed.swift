@@ -39,25 +39,20 @@ public final class SnapshotFeed: Sendable {
 
     /// A standing line for the message bar (an attached dashboard: "the hub went away"), nil to
     /// clear it. Thread-safe.
-    public func setNotice(_ text: String?) {
-        let l: (@Sendable () -> Void)?? = state.withLock { st in
-            guard text != st.notice else { return .none }
-            st.notice = text
-            st.noticeVersion &+= 1
-            return .some(st.listener)
-        }
-        if case let .some(listener) = l { listener?() }
-    }
+    public func setNotice(_ text: String?) { update(\.notice, text) }
 
     /// The site's clock, for a dashboard that learns it from the hub (applied on the UI thread).
-    public func setTimeZone(_ tz: TimeZone) {
-        let l: (@Sendable () -> Void)?? = state.withLock { st in
-            guard tz != st.timeZone else { return .none }
-            st.timeZone = tz
+    public func setTimeZone(_ tz: TimeZone) { update(\.timeZone, tz) }
+
+    /// Sets a standing field; on a change, bumps its version and wakes the dashboard.
+    private func update<V: Equatable>(_ field: WritableKeyPath<State, V>, _ value: V) {
+        let wake = state.withLock { st -> (@Sendable () -> Void)? in
+            guard st[keyPath: field] != value else { return nil }
+            st[keyPath: field] = value
             st.noticeVersion &+= 1
-            return .some(st.listener)
+            return st.listener
         }
-        if case let .some(listener) = l { listener?() }
+        wake?()
     }
 
     func latestTimeZone() -> TimeZone? {
