@@ -58,9 +58,13 @@ struct RunCommand: ParsableCommand {
                 if dashboardOpen.withLock({ $0 }) { feed.publish(s) }
                 server.publish(s)
                 mqtt?.publish(s)
-            }, onStep: { setpoints.record($0) }, onStatus: { server.publish(status: $0) }, notify: notify)
+            }, onStep: { step in
+                setpoints.record(step)
+                mqtt?.publishHub(step.hubOut)
+            }, onStatus: { server.publish(status: $0) }, notify: notify)
             server.setCommandSink { cmd, answer in runtime.submit(cmd, answer: answer) }
             mqtt?.setCommandSink { cmd, answer in runtime.submit(cmd, answer: answer) }
+            mqtt?.setHubSink { runtime.deliver($0) }
             try runtime.start()
         } catch let e as SiteRuntime.StartError {
             printErr("kwartier run: \(e.description)")

@@ -56,7 +56,11 @@ public struct ConfigLoader {
         if let p = top.map("pulse_inputs") { config.pulseInputs = parsePulseInputs(p) }
         if let a = top.map("alerts") { config.alerts = parseAlerts(a) }
         if let u = top.map("ui") { config.ui = parseUI(u) }
-        if let q = top.map("mqtt") { config.mqtt = parseMQTT(q, siteName: config.site.name) }
+        if let q = top.map("mqtt") {
+            config.mqtt = parseMQTT(q, siteName: config.site.name)
+            // In a fleet `topic` is the root every hub shares; each hub's own topics are below it.
+            if config.inFleet { config.mqtt?.joinFleet(root: q.string("topic") ?? MQTTConfig.defaultFleetRoot) }
+        }
         if let e = top.map("energy") { config.energy = parseEnergy(e, inverters: config.inverters.map(\.id)) }
 
         if haveGrid {
@@ -156,8 +160,8 @@ public struct ConfigLoader {
         return s
     }
 
-    static let gridKeys = ["fuse_a", "limit_a", "margin_a", "meter", "unmanaged_kw", "consumers"]
-    static let boardKeys = ["parent", "fuse_a", "limit_a", "margin_a", "meter", "unmanaged_kw", "consumers"]
+    static let gridKeys = ["fuse_a", "limit_a", "margin_a", "meter", "unmanaged_kw", "consumers", "remote"]
+    static let boardKeys = ["parent", "fuse_a", "limit_a", "margin_a", "meter", "unmanaged_kw", "consumers", "remote"]
 
     func parseLevel(_ m: YAMLMap, id: String, isGrid: Bool) -> LevelConfig? {
         m.rejectUnknown(isGrid ? Self.gridKeys : Self.boardKeys)
@@ -184,10 +188,13 @@ public struct ConfigLoader {
         }
         let margin = m.double("margin_a", unit: "A", min: 0, max: 100) ?? 0
         var meter = LevelMeter.virtual
+        let remote = m.map("remote").map(parseRemote)
         if let name = m.string("meter") {
-            meter = name == "virtual" ? .virtual : .device(name)
+            meter = name == "virtual" ? .virtual : name == "remote" ? .remote : .device(name)
         } else if !m.has("meter") {
-            if isGrid {
+            if remote?.hub != nil {
+                meter = .remote     // a child hub's board: its draw comes from the child
+            } else if isGrid {
                 m.missing("meter", fix: "name the main meter, e.g. `meter: p1` (defined under `meters:`)")
             }
         }
@@ -198,7 +205,21 @@ public struct ConfigLoader {
         }
         let effective = Swift.min(limit ?? .infinity, fuse ?? .infinity)
         return LevelConfig(id: id, parent: parent, fuseA: fuse, limitA: effective, marginA: margin,
-                           meter: meter, unmanagedKW: unmanaged, line: m.line)
+                           meter: meter, unmanagedKW: unmanaged, remote: remote, line: m.line)
+    }
+
+    /// `remote: { hub: NAME | parent: NAME, validity_s: S }` (checked against the level by the validator).
+    func parseRemote(_ m: YAMLMap) -> RemoteLink {
+        m.rejectUnknown(["hub", "parent", "validity_s"])
+        var r = RemoteLink(hub: m.string("hub"), parent: m.string("parent"))
+        for (key, name) in [("hub", r.hub), ("parent", r.parent)] {
+            if let n = name, n.isEmpty || n.utf8.count > 64 || !n.allSatisfy(Self.topicWordCharacter) {
+                m.ctx.error(m.lineOf(key), m.keyPath(key), "'\(n)' cannot be a hub's name on the broker",
+                            fix: "use the other hub's `mqtt.client_id`: 1-64 letters, digits, '-' or '_'")
+            }
+        }
+        if let v = m.double("validity_s", unit: "s", min: 1, max: 600) { r.validityS = v }
+        return r
     }
 
     // MARK: alerts, ui

@@ -16,10 +16,11 @@ struct ConfigValidator {
         checkRelays()
         checkOCPP()
         checkMQTTIDs()
+        checkRemote()
     }
 
     /// Reports at the key's own line when the file has it, else at the entry's line.
-    private func err(_ line: Int, _ key: String, _ msg: String, _ fix: String) {
+    func err(_ line: Int, _ key: String, _ msg: String, _ fix: String) {
         ctx.error(ctx.line(of: key, fallback: line), key, msg, fix: fix)
     }
 
@@ -44,6 +45,8 @@ struct ConfigValidator {
                     let hint = nearest(id, in: config.meters.map(\.id) + ["virtual"]).map { "did you mean '\($0)'? " } ?? ""
                     err(lvl.line, key, "unknown meter '\(id)'", "\(hint)define it under `meters:` or use `virtual`")
                 }
+            case .remote:
+                break       // checkRemote
             case .virtual:
                 if lvl.unmanagedKW != nil {
                     err(lvl.line, lvl.parent == nil ? "grid" : "boards.\(lvl.id)",

@@ -9,7 +9,7 @@ public enum SiteTreeReport {
             var limit = "limit \(TextFormat.plain(l.limitA)) A/phase"
             if let f = l.fuseA, f != l.limitA { limit += " (fuse \(TextFormat.plain(f)) A)" }
             if l.marginA > 0 { limit += ", margin \(TextFormat.plain(l.marginA)) A" }
-            return "\(l.id) [level \(c.depth(ofLevel: l.id))] \(limit), meter \(meterText(l.meter, c))"
+            return "\(l.id) [level \(c.depth(ofLevel: l.id))] \(limit), meter \(meterText(l, c))"
         }
         func walk(_ id: String, prefix: String, isLast: Bool, isRoot: Bool) {
             guard let lvl = c.level(id) else { return }
@@ -65,8 +65,15 @@ public enum SiteTreeReport {
         return lines.joined(separator: "\n")
     }
 
-    static func meterText(_ m: LevelMeter, _ c: SiteConfig) -> String {
-        switch m {
+    static func meterText(_ l: LevelConfig, _ c: SiteConfig) -> String {
+        switch l.meter {
+        case .remote:
+            let v = TextFormat.plain(l.remote?.validityS ?? RemoteLink.defaultValidityS)
+            if let hub = l.remote?.hub {
+                return "remote: hub \(hub)'s whole tree, its published draw; given the room left as its allowance, renewed every decision, valid \(v) s; budgeted at its safe budget (or its last draw, if higher) when silent"
+            }
+            let safe = SafeBudget.perLine(c)
+            return "remote: the sum of its charge points, limited by the allowance of hub \(l.remote?.parent ?? "?"); without one for \(v) s: the safe budget \(TextFormat.plain(safe.l1))/\(TextFormat.plain(safe.l2))/\(TextFormat.plain(safe.l3)) A"
         case .virtual: return "virtual (sum of its charge points)"
         case .device(let id):
             guard let meter = c.meter(id) else { return id }

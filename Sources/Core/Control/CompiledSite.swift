@@ -19,7 +19,14 @@ public struct CompiledSite: Sendable {
     public let levelDepth: [Int]           // grid = 1
     public let levelLimitA: [Double]
     public let levelUsableA: [Double]      // limit - margin
+    /// Measured by the sum of the points below (a virtual meter, or a remote one: see below).
     public let levelVirtual: [Bool]
+    /// A child hub: the grid is the sum of its points, limited by its parent's allowance.
+    public let gridRemote: Bool
+    /// A parent hub's boards that are a child hub's whole tree (level indices).
+    public let remoteLevels: [Int]
+    /// Every point at its safe current, per line: a child hub's limit without an allowance.
+    public let safeBudget: PhaseValues
     public let levelMeterId: [String?]
     public let levelMeterStaleS: [Double]
     /// Points in each level's subtree: `subtreePoints[subtreeStart[l] ..< subtreeStart[l + 1]]`.
@@ -79,7 +86,10 @@ public struct CompiledSite: Sendable {
         levelDepth = (0..<levels.count).map { i in var d = 1; var c = fixedParents[i]; while c >= 0 { d += 1; c = fixedParents[c] }; return d }
         levelLimitA = levels.map(\.limitA)
         levelUsableA = levels.map { max(0, $0.limitA - $0.marginA) }
-        levelVirtual = levels.map { $0.meter == .virtual }
+        levelVirtual = levels.map { $0.meter == .virtual || $0.meter == .remote }
+        gridRemote = config.grid.meter == .remote
+        remoteLevels = levels.indices.filter { $0 > 0 && levels[$0].meter == .remote }
+        safeBudget = SafeBudget.perLine(config)
         levelMeterId = levels.map { if case .device(let id) = $0.meter { return id } else { return nil } }
         levelMeterStaleS = levels.map { l in
             if case .device(let id) = l.meter, let m = config.meter(id) { return m.staleAfterS }

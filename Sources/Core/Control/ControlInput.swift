@@ -64,6 +64,10 @@ public struct ControlInput: Sendable, Equatable {
     public var points: [PointReading]
     /// Devices served before the cars (relays part).
     public var beforeCars: [ConsumerClaim] = []
+    /// A parent hub: each board fed by a child hub, by level index (`CompiledSite.remoteLevels`).
+    public var remote: [Int: RemoteLoad] = [:]
+    /// A child hub: the allowance in force per line; nil = none, its safe budget applies.
+    public var allowanceA: PhaseValues?
 
     public init(grid: GridMeasurement?, gridAgeS: Double, meters: [MeterReading], points: [PointReading],
                 beforeCars: [ConsumerClaim] = []) {

@@ -61,6 +61,9 @@ public struct ControlTunables: Sendable, Equatable, Codable {
     /// phase the car draws on.
     public var learnMinA: Double = 1.0
     public var learnShare: Double = 0.3
+    /// A child hub above its safe budget keeps this much over what it draws in its allowance (A),
+    /// so it can grow while the rest of the room goes back to the parent's own points.
+    public var remoteStepA: Double = 1.0
     /// A point whose last good reading is older than this is lost (s).
     public var pointLostAfterS: Double = 30
     /// Main-meter staleness when the grid's meter has no `stale_after_s` (s).

@@ -9,7 +9,8 @@ extension ControlEngine {
 
         // 1. Main meter: fresh or stale; feed the quarter tracker.
         let grid = input.grid
-        let gridFresh = grid != nil && input.gridAgeS <= site.gridStaleAfterS
+        // A child hub has no main meter: its grid is its points, limited by the allowance.
+        let gridFresh = site.gridRemote || (grid != nil && input.gridAgeS <= site.gridStaleAfterS)
         if gridFresh, let g = grid { tracker.ingest(g) }
         var quarter: QuarterStatus? = nil
         var warnings = site.warnings
@@ -59,7 +60,7 @@ extension ControlEngine {
             let u = site.levelUsableA[l]
             fill.cap[l * 3] = u; fill.cap[l * 3 + 1] = u; fill.cap[l * 3 + 2] = u
             scratch.levelBlind[l] = false
-            if site.levelVirtual[l] && l > 0 {
+            if site.levelVirtual[l] && (l > 0 || site.gridRemote) {
                 for p in 0..<3 { scratch.base[l * 3 + p] = 0 }
             } else if let c = scratch.levelCurrents[l] {
                 scratch.base[l * 3] = c.l1 - scratch.levelSub[l * 3]
@@ -83,6 +84,11 @@ extension ControlEngine {
             }
             lostW += site.budgetWatts(point: i, perLine: (b0, b1, b2))
         }
+        if site.gridRemote {
+            let lim = input.allowanceA ?? site.safeBudget
+            fill.cap[0] = min(fill.cap[0], lim.l1); fill.cap[1] = min(fill.cap[1], lim.l2); fill.cap[2] = min(fill.cap[2], lim.l3)
+        }
+        lostW += addRemoteLoads(input)
         let gridW = grid?.meter.powerW ?? 0
         var claimW = 0.0, claimDrawW = 0.0
         for c in input.beforeCars { claimW += max(0, c.claimW); claimDrawW += max(0, c.drawW) }
@@ -180,7 +186,9 @@ extension ControlEngine {
                         c += PhaseValues(m & 1 != 0 ? v : 0, m & 2 != 0 ? v : 0, m & 4 != 0 ? v : 0) }
                 }
             }
-            levels.append(LevelLoad(id: site.levelIds[l], currents: c, limitA: site.levelLimitA[l]))
+            // A child hub's grid shows the limit in force: the allowance, or its safe budget.
+            let limit = l == 0 && site.gridRemote ? min(fill.cap[0], fill.cap[1], fill.cap[2]) : site.levelLimitA[l]
+            levels.append(LevelLoad(id: site.levelIds[l], currents: c, limitA: limit))
         }
         let predictedGridW = gridW - carsMeasuredW + plannedW + (claimW - claimDrawW)
         let consumers = ConsumerBudget(carsPlannedW: plannedW, carsFlexibleW: flexibleW,
@@ -191,8 +199,11 @@ extension ControlEngine {
             uncontrollable = uncontrollableForecast(q, leftS: quarterLeftS, nonManagedW: nonManagedW, claims: input.beforeCars)
         }
         lastDecisionAt = now
-        return Decision(time: now, points: points, quarter: quarter, levels: levels, safeState: !gridFresh,
-                        consumers: consumers, warnings: warnings, uncontrollable: uncontrollable)
+        var d = Decision(time: now, points: points, quarter: quarter, levels: levels,
+                         safeState: site.gridRemote ? input.allowanceA == nil : !gridFresh,
+                         consumers: consumers, warnings: warnings, uncontrollable: uncontrollable)
+        remoteOutputs(input, into: &d)
+        return d
     }
 
     /// The load no decision can shed: the house, devices served before the cars while they draw,

@@ -37,7 +37,7 @@ extension ControlEngine {
             let lm = site.lineMask(point: i, carMask: site.wiringMask[i])
             for p in 0..<3 {
                 let d = scratch.draw[i * 3 + p]
-                scratch.budget[i * 3 + p] = lm & (1 << UInt8(p)) != 0 ? max(site.safeA[i], d) : d
+                scratch.budget[i * 3 + p] = lm & (1 << UInt8(p)) != 0 ? SafeBudget.line(safeA: site.safeA[i], lastDrawA: d) : d
             }
             // The charger falls back to its safe current: write again as soon as it is back.
             m.lastWriteAt = nil

@@ -31,6 +31,8 @@ public enum SiteEvent: Sendable {
     /// A pulse counter's total.
     case pulse(Int, Result<UInt64, DeviceFailure>)
     case timer(SiteTimer)
+    /// A message from another hub of the fleet (over MQTT): an allowance opens a decision round.
+    case hub(HubIncoming)
     /// A user command (dashboard, control socket, CLI); answered with `commandResult(ticket:)`.
     case command(UserCommand, ticket: UInt64)
     /// Stop: state saved, relays to their safe state, the alert queue drained.

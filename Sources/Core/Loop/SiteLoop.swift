@@ -150,6 +150,9 @@ public final class SiteLoop {
         case .timer(.tick): tick()
         case .timer(.roundTimeout(let serial)):
             if roundOpen && serial == roundSerial { finishRound() }
+        case .hub(let m):
+            // A child has no meter of its own: its parent's allowance, once a decision, paces it.
+            if site.receive(m, at: clock.mono) { requestDecision() }
         case let .command(cmd, ticket): command(cmd, ticket: ticket)
         case .stop: stop()
         }
@@ -326,6 +329,7 @@ public final class SiteLoop {
         }
         if step.relays.contains(where: \.changed) { out.append(.driveRelays(step.relays)) }
         for w in step.newWarnings { out.append(.log(.warning, w)) }
+        for n in step.hubNotes { out.append(.log(.warning, n)) }
         for a in step.alerts {
             out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
             out.append(.alert(a))

@@ -91,6 +91,10 @@ public struct Decision: Sendable, Equatable, Codable {
     public var warnings: [String] = []
     /// Set when the uncontrollable load alone will take the running quarter above the slider.
     public var uncontrollable: UncontrollableForecast? = nil
+    /// A parent hub: the allowance of each board fed by a child hub (board id → A per line).
+    public var allowances: [String: PhaseValues] = [:]
+    /// A child hub: what its points draw per line (measured, or set when more) for its parent.
+    public var hubDrawA: PhaseValues? = nil
     public init(time: Date, points: [PointDecision], quarter: QuarterStatus? = nil, levels: [LevelLoad] = [], safeState: Bool = false,
                 consumers: ConsumerBudget? = nil, warnings: [String] = [], uncontrollable: UncontrollableForecast? = nil) {
         self.time = time; self.points = points; self.quarter = quarter; self.levels = levels; self.safeState = safeState

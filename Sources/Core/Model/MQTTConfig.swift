@@ -13,6 +13,10 @@ public struct MQTTConfig: Sendable, Equatable, Codable {
     /// Root of every topic the hub publishes or listens to (default `kwartier/<client id>`).
     public var topic: String
     public var caFile: String?
+    /// The root every hub of a fleet shares (hubs linked by `remote:` levels); nil for a lone hub.
+    /// A fleet hub's own topics are then `<fleet root>/hubs/<client id>/…`.
+    public var fleetRoot: String?
+    public static let defaultFleetRoot = "kwartier"
     /// Home Assistant's discovery prefix.
     public var discoveryPrefix = "homeassistant"
     public var line = 0
@@ -20,6 +24,12 @@ public struct MQTTConfig: Sendable, Equatable, Codable {
                 clientID: String, topic: String, caFile: String? = nil) {
         self.host = host; self.port = port; self.tls = tls; self.username = username; self.passwordFile = passwordFile
         self.clientID = clientID; self.topic = topic; self.caFile = caFile
+    }
+
+    /// Makes this hub one of the fleet under `root`: its own topics move below `root/hubs/<client id>`.
+    public mutating func joinFleet(root: String) {
+        fleetRoot = root
+        topic = HubTopics.hubRoot(fleet: root, hub: clientID)
     }
 
     /// "My Site 2" → "my-site-2": what a broker and a topic accept without quoting.

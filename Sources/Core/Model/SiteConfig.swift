@@ -37,8 +37,11 @@ public struct SiteSettings: Sendable, Equatable, Codable {
 public enum LevelMeter: Sendable, Equatable, Codable, CustomStringConvertible {
     case virtual
     case device(String)
+    /// Another hub's: a parent's board fed by a child hub (its published draw), or a child hub's
+    /// grid (the sum of its own points, under the allowance its parent publishes).
+    case remote
     public var description: String {
-        switch self { case .virtual: return "virtual"; case .device(let id): return id }
+        switch self { case .virtual: return "virtual"; case .device(let id): return id; case .remote: return "remote" }
     }
 }
 
@@ -55,11 +58,13 @@ public struct LevelConfig: Sendable, Equatable, Codable {
     /// Consumers below this level that the hub does not manage (kW), declared for documentation
     /// and refused under a virtual meter (it could not see them).
     public var unmanagedKW: Double?
+    /// The link to another hub over MQTT (`remote:`), nil for a level of this hub's own.
+    public var remote: RemoteLink?
     public var line: Int
     public init(id: String, parent: String?, fuseA: Double? = nil, limitA: Double, marginA: Double = 0,
-                meter: LevelMeter, unmanagedKW: Double? = nil, line: Int = 0) {
+                meter: LevelMeter, unmanagedKW: Double? = nil, remote: RemoteLink? = nil, line: Int = 0) {
         self.id = id; self.parent = parent; self.fuseA = fuseA; self.limitA = limitA
-        self.marginA = marginA; self.meter = meter; self.unmanagedKW = unmanagedKW; self.line = line
+        self.marginA = marginA; self.meter = meter; self.unmanagedKW = unmanagedKW; self.remote = remote; self.line = line
     }
     /// The usable per-phase current: limit minus margin.
     public var usableA: Double { limitA - marginA }
@@ -321,4 +326,11 @@ public struct SiteConfig: Sendable, Equatable, Codable {
     }
     /// Depth of a level: grid = 1, its boards 2, and so on.
     public func depth(ofLevel id: String) -> Int { ancestors(ofLevel: id).count }
+
+    /// This hub takes its grid limit from a parent hub (`grid: { meter: remote, remote: { parent: … } }`).
+    public var parentHub: RemoteLink? { grid.meter == .remote ? grid.remote : nil }
+    /// Boards that are a child hub's whole tree (`remote: { hub: … }`).
+    public var remoteBoards: [LevelConfig] { boards.filter { $0.remote?.hub != nil } }
+    /// Part of a fleet of hubs sharing one connection over MQTT.
+    public var inFleet: Bool { levels.contains { $0.remote != nil || $0.meter == .remote } }
 }

@@ -7,6 +7,10 @@ public struct SiteStep: Sendable {
     public var alerts: [AlertEvent]
     /// Warnings that appeared in this step (log them once).
     public var newWarnings: [String]
+    /// For the other hubs of the fleet (allowances to children, this child's draw).
+    public var hubOut: [HubOutgoing] = []
+    /// A hub link lost or back (for the log).
+    public var hubNotes: [String] = []
 }
 
 /// The site's control loop state, pure: the latest readings, the settings, the control core,
@@ -23,6 +27,8 @@ public final class SiteController {
     public private(set) var lastRelays: [RelayDecision] = []
     public private(set) var alertLog: [AlertView] = []
     private var warningsSeen = Set<String>()
+    /// The links to the other hubs of a fleet (`remote:` levels).
+    public private(set) var hubs: HubLinks
 
     // Latest readings and when they came (mono seconds).
     public private(set) var grid: GridMeasurement?
@@ -59,8 +65,15 @@ public final class SiteController {
         if let st = state { controller.restore(st) }
         relays = RelayController(config: config, start: start)
         alerts = AlertEvaluator(config: config.alerts)
-        if case .device(let id) = config.grid.meter { mainMeterId = id } else { mainMeterId = "main meter" }
+        if case .device(let id) = config.grid.meter { mainMeterId = id }
+        else if let p = config.parentHub?.parent { mainMeterId = "allowance of hub \(p)" }
+        else { mainMeterId = "main meter" }
+        hubs = HubLinks(site: site, boot: UInt64(max(0, start.timeIntervalSince1970 * 1000)))
     }
+
+    /// A message from another hub; true when it is an allowance taken (worth a decision now).
+    @discardableResult
+    public func receive(_ m: HubIncoming, at mono: Double) -> Bool { hubs.receive(m, at: mono) }
 
     // MARK: readings
 
@@ -197,15 +210,17 @@ public final class SiteController {
             if let mid = site.levelMeterId[l], let (m, at) = meters[mid] { input.meters[l] = MeterReading(m, ageS: mono - at) }
         }
         input.beforeCars = lastRelays.filter { $0.order == .beforeCars }.map { ConsumerClaim(id: $0.id, claimW: $0.claimW, drawW: $0.powerW) }
+        hubs.fill(&input, at: mono)
         let d = controller.decide(input, now: now)
         lastDecision = d
+        let (hubOut, hubNotes) = hubs.isEmpty ? ([], []) : hubs.after(d, site: site, at: mono)
 
         let gridW = grid?.meter.powerW ?? 0
         var ri = RelayInputs(now: now, exportW: max(0, -gridW), importW: max(0, gridW),
                              carsSurplusW: d.consumers?.carsFlexibleW ?? 0, meterStale: d.safeState,
                              peakHeadroomW: d.quarter.map { RelayInputs.peakHeadroomW(quarter: $0, importW: max(0, gridW)) },
                              overrides: settings.relays)
-        if grid == nil { ri.meterStale = true }
+        if grid == nil && !site.gridRemote { ri.meterStale = true }
         let rd = relays.step(ri)
         lastRelays = rd
 
@@ -220,7 +235,7 @@ public final class SiteController {
         }
         var fresh: [String] = []
         for w in d.warnings where !warningsSeen.contains(w) { warningsSeen.insert(w); fresh.append(w) }
-        return SiteStep(decision: d, relays: rd, alerts: events, newWarnings: fresh)
+        return SiteStep(decision: d, relays: rd, alerts: events, newWarnings: fresh, hubOut: hubOut, hubNotes: hubNotes)
     }
 
     /// What to persist: the control core's memory (quarter, month peak, per-point history).

@@ -20,6 +20,8 @@ public final class MQTTLink: @unchecked Sendable {
     let config: SiteConfig
     let discovery: HADiscovery
     private let sink = Mutex<Submit?>(nil)
+    /// Where messages from the other hubs of a fleet go (the runtime's event channel).
+    let hubSink = Mutex<(@Sendable (HubIncoming) -> Void)?>(nil)
     let log = Logger(label: "mqtt")
     let queue = DispatchQueue(label: "kwartier.mqtt")
     let record: DiscoveryRecord
@@ -122,6 +124,7 @@ public final class MQTTLink: @unchecked Sendable {
         c.limitSendBuffer(64 * 1024)
         for s in MQTTCommandTopics.subscriptions(root: mqtt.topic) { c.subscribe(s, qos: 1) }
         c.subscribe("\(mqtt.discoveryPrefix)/status", qos: 1)
+        for t in hubSubscriptions { c.subscribe(t, qos: 0) }
         _ = send("\(mqtt.topic)/status", "online", retain: true)
         announce(removeStale: true)
         flush()
@@ -166,7 +169,7 @@ public final class MQTTLink: @unchecked Sendable {
     /// waits for an acknowledgement the broker may never send, and what did not go out before a
     /// disconnect is published again after the next connect. False when not sent (the window is
     /// full, or the connection is gone).
-    private func send(_ topic: String, _ payload: String, retain: Bool) -> Bool {
+    func send(_ topic: String, _ payload: String, retain: Bool) -> Bool {
         guard connected, let c = client else { return false }
         guard inFlight.count < maxInFlight else { windowFull += 1; return false }
         guard case .success(let mid) = c.publish(topic, payload, qos: 0, retain: retain) else { return false }
@@ -178,6 +181,7 @@ public final class MQTTLink: @unchecked Sendable {
     func window() -> (inFlight: Int, full: Int, published: Int) { queue.sync { (inFlight.count, windowFull, published) } }
 
     private func message(_ topic: String, _ data: Data) {
+        if hubMessage(topic, data) { return }
         if topic == "\(mqtt.discoveryPrefix)/status" {
             if String(decoding: data, as: UTF8.self) == "online" {
                 log.info("Home Assistant is online: announcing the devices again")

@@ -65,6 +65,9 @@ public final class SiteRuntime: Sendable {
         channel.yield(.command(cmd, ticket: t))
     }
 
+    /// From any thread (the MQTT link): a message from another hub of the fleet.
+    public func deliver(_ m: HubIncoming) { channel.yield(.hub(m)) }
+
     /// From any thread (the control socket): `answer` is called once the core took the command
     /// and its settings are written, or with the reason it was refused.
     public func submit(_ cmd: UserCommand, answer: @escaping @Sendable (Result<String, ControlProtocol.Refusal>) -> Void) {
@@ -150,6 +153,10 @@ final class RealSiteShell {
     }
 
     func startMeter() throws {
+        if let p = config.parentHub?.parent {
+            log.notice("driving \(config.site.name): \(config.chargepoints.count) charge points under the allowance of hub \(p)")
+            return
+        }
         guard case .device(let id) = config.grid.meter, let m = config.meter(id) else {
             log.warning("the grid level has no meter: the slider cannot be kept, only the fuses of measured boards")
             return

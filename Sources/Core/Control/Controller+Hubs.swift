@@ -1,0 +1,55 @@
+import Foundation
+
+/// Several hubs on one connection: a parent's boards fed by child hubs, a child's allowance.
+extension ControlEngine {
+    /// A parent hub: each remote board counts its child at its budget (`RemoteHubBudget`). The
+    /// meters above it already see what the child draws; they add the rest of the budget, a
+    /// virtual level above it the whole. Returns the watts added under the slider.
+    mutating func addRemoteLoads(_ input: ControlInput) -> Double {
+        var addedW = 0.0
+        for l in site.remoteLevels {
+            let r = input.remote[l] ?? RemoteLoad(drawA: .zero, budgetA: .zero, fresh: false, safeA: .zero)
+            let b = r.budgetA.values, d = r.drawA.values
+            for p in 0..<3 { scratch.base[l * 3 + p] = b[p] }
+            var a = site.levelParent[l]
+            while a >= 0 {
+                let virtual = site.levelVirtual[a] && (a > 0 || site.gridRemote)
+                for p in 0..<3 { scratch.base[a * 3 + p] += virtual ? b[p] : max(0, b[p] - d[p]) }
+                a = site.levelParent[a]
+            }
+            // Under the slider: the part of the budget the main meter does not see yet.
+            for p in 0..<3 { addedW += max(0, b[p] - d[p]) * site.voltage }
+        }
+        return addedW
+    }
+
+    /// What the decision tells the other hubs: a parent each child's allowance, a child its draw.
+    func remoteOutputs(_ input: ControlInput, into d: inout Decision) {
+        for l in site.remoteLevels {
+            let r = input.remote[l] ?? RemoteLoad(drawA: .zero, budgetA: .zero, fresh: false, safeA: .zero)
+            // The room left on the board and every level above it after this decision…
+            var room = [Double](repeating: .infinity, count: 3)
+            var a = l
+            while a >= 0 {
+                for p in 0..<3 { room[p] = min(room[p], fill.cap[a * 3 + p] - scratch.load[a * 3 + p]) }
+                a = site.levelParent[a]
+            }
+            // …on top of what the child is counted at; past its safe budget, only a step above
+            // what it draws is kept for it, so room it does not use comes back to the parent
+            // (once it applies the lower allowance).
+            let b = r.budgetA.values, dr = r.drawA.values, safe = r.safeA.values
+            var out = [0.0, 0.0, 0.0]
+            for p in 0..<3 {
+                let keep = min(b[p], max(dr[p] + tunables.remoteStepA, safe[p]))
+                out[p] = max(0, keep + (room[p].isFinite ? room[p] : 0))
+            }
+            d.allowances[site.levelIds[l]] = PhaseValues(out[0], out[1], out[2])
+        }
+        if site.gridRemote {
+            // Measured, or set when more (a car still ramping down draws above its new setpoint,
+            // one ramping up will draw up to it).
+            d.hubDrawA = PhaseValues(max(scratch.levelSub[0], scratch.load[0]), max(scratch.levelSub[1], scratch.load[1]),
+                                     max(scratch.levelSub[2], scratch.load[2]))
+        }
+    }
+}
