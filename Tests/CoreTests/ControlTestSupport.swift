@@ -22,6 +22,20 @@ struct SiteBuilder {
         return self
     }
 
+    /// A parent's board that is a child hub's whole tree.
+    @discardableResult
+    mutating func remoteBoard(_ id: String, hub: String, limitA: Double) -> Self {
+        config.boards.append(LevelConfig(id: id, parent: "grid", limitA: limitA, meter: .remote, remote: RemoteLink(hub: hub)))
+        return self
+    }
+
+    /// A child hub: no main meter, its grid limited by the allowance of `parent`.
+    mutating func childOf(_ parent: String) {
+        config.grid.meter = .remote
+        config.grid.remote = RemoteLink(parent: parent)
+        config.meters = []
+    }
+
     @discardableResult
     mutating func point(_ id: String, board: String = "grid", phases: String = "L1L2L3", minA: Double = 6, maxA: Double = 16,
                         safeA: Double = 6, priority: Int = 0, mode: ChargeMode = .auto, manualA: Double? = nil,
@@ -104,6 +118,10 @@ final class Sim {
     var gridAgeS = 0.3
     var watchdogS: Double? = nil
     var beforeCars: [ConsumerClaim] = []
+    /// Boards fed by a child hub, and a child's allowance; `noGrid`: a child has no main meter.
+    var remote: [String: RemoteLoad] = [:]
+    var allowanceA: PhaseValues?
+    var noGrid = false
     private(set) var last: Decision?
 
     init(_ b: SiteBuilder, tunables: ControlTunables? = nil, at t: Date = brussels(2025, 4, 8, 9, 0)) {
@@ -132,6 +150,9 @@ final class Sim {
                                       points: pts.mapValues { PointReading(status: $0, ageS: 0.5, watchdogS: watchdogS) },
                                       beforeCars: beforeCars)
         for id in lost { input.points[c.site.pointIndex[id]!].reachable = false }
+        for (board, r) in remote { input.remote[c.site.levelIndex[board]!] = r }
+        input.allowanceA = allowanceA
+        if noGrid { input.grid = nil; input.gridAgeS = .infinity }
         for (board, a) in boardHouseA {
             input.meters[c.site.levelIndex[board]!] = MeterReading(boardReading(site: c.site, board: board, nonManagedA: a, points: pts),
                                                                    ageS: boardAgeS[board] ?? 0.4)
