@@ -199,11 +199,11 @@ extension ControlEngine {
             uncontrollable = uncontrollableForecast(q, leftS: quarterLeftS, nonManagedW: nonManagedW, claims: input.beforeCars)
         }
         lastDecisionAt = now
-        var d = Decision(time: now, points: points, quarter: quarter, levels: levels,
-                         safeState: site.gridRemote ? input.allowanceA == nil : !gridFresh,
-                         consumers: consumers, warnings: warnings, uncontrollable: uncontrollable)
-        remoteOutputs(input, into: &d)
-        return d
+        var decision = Decision(time: now, points: points, quarter: quarter, levels: levels,
+                                safeState: site.gridRemote ? input.allowanceA == nil : !gridFresh,
+                                consumers: consumers, warnings: warnings, uncontrollable: uncontrollable)
+        remoteOutputs(input, into: &decision)
+        return decision
     }
 
     /// The load no decision can shed: the house, devices served before the cars while they draw,

@@ -61,7 +61,7 @@ public enum HubPayload {
     public static func allowance(_ data: Data) -> Result<HubAllowance, Invalid> {
         guard let o = object(data) else { return .failure(Invalid(description: "not a JSON object")) }
         guard let l = phases(o["limit_a"]) else { return .failure(Invalid(description: "`limit_a` is not three amperes ≥ 0")) }
-        guard let v = o["validity_s"] as? Double, v.isFinite, v > 0 else { return .failure(Invalid(description: "`validity_s` is not a positive number")) }
+        guard let v = (o["validity_s"] as? NSNumber)?.doubleValue, v.isFinite, v > 0 else { return .failure(Invalid(description: "`validity_s` is not a positive number")) }
         guard let id = allowanceID(o) else { return .failure(Invalid(description: "`boot` and `seq` are not whole numbers")) }
         return .success(HubAllowance(id: id, limitA: l, validityS: v))
     }

@@ -13,7 +13,7 @@ public struct RemoteHubBudget: Sendable {
     public private(set) var draw: HubDraw?
     public private(set) var drawAt: Double = -.infinity
     /// Allowances sent and not superseded (oldest first) and when.
-    private var sent: [(HubAllowance, Double)] = []
+    private var unacked: [(HubAllowance, Double)] = []
     /// The child's safe budget as configured here, until the child says its own.
     let declaredSafeA: PhaseValues
 
@@ -25,12 +25,12 @@ public struct RemoteHubBudget: Sendable {
         draw = d
         drawAt = mono
         // The child applies the newest allowance it received: older ones no longer bind it.
-        if let id = d.applying { sent.removeAll { $0.0.id.boot == id.boot && $0.0.id.seq < id.seq } }
+        if let id = d.applying { unacked.removeAll { $0.0.id.boot == id.boot && $0.0.id.seq < id.seq } }
     }
 
     public mutating func sent(_ a: HubAllowance, at mono: Double) {
         prune(at: mono)
-        sent.append((a, mono))
+        unacked.append((a, mono))
     }
 
     /// The child's report came within the validity time.
@@ -38,7 +38,7 @@ public struct RemoteHubBudget: Sendable {
 
     /// Allowances the child may still be applying.
     public func outstanding(at mono: Double) -> [HubAllowance] {
-        sent.filter { mono - $0.1 <= $0.0.validityS + RemoteLink.graceS }.map(\.0)
+        unacked.filter { mono - $0.1 <= $0.0.validityS + RemoteLink.graceS }.map(\.0)
     }
 
     /// Per line: the measured draw and what the child is counted at.
@@ -54,7 +54,7 @@ public struct RemoteHubBudget: Sendable {
     }
 
     private mutating func prune(at mono: Double) {
-        sent.removeAll { mono - $0.1 > $0.0.validityS + RemoteLink.graceS }
+        unacked.removeAll { mono - $0.1 > $0.0.validityS + RemoteLink.graceS }
     }
 }
 

@@ -213,7 +213,8 @@ public final class SiteController {
         hubs.fill(&input, at: mono)
         let d = controller.decide(input, now: now)
         lastDecision = d
-        let (hubOut, hubNotes) = hubs.isEmpty ? ([], []) : hubs.after(d, site: site, at: mono)
+        var hubOut: [HubOutgoing] = [], hubNotes: [String] = []
+        if !hubs.isEmpty { (hubOut, hubNotes) = hubs.after(d, site: site, at: mono) }
 
         let gridW = grid?.meter.powerW ?? 0
         var ri = RelayInputs(now: now, exportW: max(0, -gridW), importW: max(0, gridW),
