@@ -70,14 +70,18 @@ struct DemoCommand: ParsableCommand {
         var printLine: (@Sendable (SiteStep, String) -> Void)? = nil
         let toDashboard = useDashboard
         if !useDashboard { printLine = { _, line in print(line); fflush(stdout) } }
+        // `mqtt:` in the configuration: the demo publishes and takes commands as `run` does.
+        let mqtt = siteConfig.mqtt.map { MQTTLink(config: siteConfig, mqtt: $0, version: KwartierVersion.string) }
         let host = try DemoHost(config: siteConfig, scenario: scenario, settings: settings, start: day0, speed: speed,
                                 onSnapshot: { s in
                                     if toDashboard { feed.publish(s) }
                                     server.publish(s)
+                                    mqtt?.publish(s)
                                 }, onStep: printLine)
         host.onStatus { server.publish(status: $0) }
         server.setCommandSink { cmd, answer in host.submit(cmd, answer: answer) }
-        defer { server.stop() }
+        mqtt?.setCommandSink { cmd, answer in host.submit(cmd, answer: answer) }
+        defer { server.stop(); mqtt?.stop() }
         let startMinute = TimeWindow.minutes(start)!
         if startMinute > 0 {
             if !useDashboard { printErr("kwartier demo: simulating the day up to \(start)…") }
@@ -85,6 +89,7 @@ struct DemoCommand: ParsableCommand {
         }
 
         do { try server.start() } catch { printErr("kwartier demo: \(error)") }
+        do { try mqtt?.start() } catch { printErr("kwartier demo: \(error); the demo runs without MQTT") }
         if useDashboard {
             feed.publish(host.snapshot())
             var ui = siteConfig.ui

@@ -292,3 +292,35 @@ def test_a_wrong_password_is_reported_and_control_goes_on(kwartier, tmp_path):
             assert "Wr0ng-pa55-Q" not in err
     finally:
         b.stop()
+
+
+def test_demo_publishes_and_takes_commands_with_an_mqtt_section(kwartier, tmp_path, broker):
+    """`kwartier demo --config` honours `mqtt:` as `run` does (examples/home.yaml's simulated home)."""
+    import pathlib
+    import subprocess
+    from conftest import stop_process
+    root = pathlib.Path(__file__).resolve().parents[2]
+    cfg = tmp_path / "home.yaml"
+    cfg.write_text((root / "examples/home.yaml").read_text() + f"mqtt: {{ url: mqtt://127.0.0.1:{broker.port} }}\n")
+    mq = Listener(broker.port, ["kwartier/home/#"])
+    proc = subprocess.Popen([kwartier, "demo", "--headless", "--config", str(cfg), "--data-dir", str(tmp_path / "demo"),
+                             "--start", "00:00", "--seconds", "60"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert mq.wait("kwartier/home/status", lambda v: v == "online"), proc.poll()
+        assert mq.wait("kwartier/home/site/slider_kw", lambda v: v == "5"), mq.get("kwartier/home/site/slider_kw")
+        assert mq.wait("kwartier/home/chargepoints/car/mode", lambda v: v == "auto")
+        t0 = time.monotonic()
+        mq.publish("kwartier/home/site/slider_kw/set", "7.5")
+        r = [None]
+
+        def answered():
+            for _, text, _, _ in mq.since(t0, "kwartier/home/result"):
+                r[0] = json.loads(text)
+                return True
+            return False
+        assert wait_for(answered, 10), mq.since(t0)
+        assert r[0] == {"topic": "kwartier/home/site/slider_kw/set", "payload": "7.5", "ok": "slider set to 7.5 kW"}, r[0]
+        assert mq.wait("kwartier/home/site/slider_kw", lambda v: v == "7.5")
+    finally:
+        stop_process(proc, timeout=10)
+        mq.close()
