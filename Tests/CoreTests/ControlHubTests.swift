@@ -33,8 +33,8 @@ final class ControlHubTests: XCTestCase {
         XCTAssertEqual(s.last!.allowances, ["carpark-b": .all(10)])
     }
 
-    /// An allowance the child may still apply is not given to the parent's points; what the
-    /// child does not draw goes back once it takes the lower allowance.
+    /// An allowance the child may still apply is not given to the parent's points; while they
+    /// want more, what the child does not draw goes back once it takes the lower allowance.
     func testRoomPromisedToTheChildIsKeptUntilItTakesLess() {
         let s = parent()
         s.remote = ["carpark-b": load(draw: 10, budget: 18)]
@@ -42,7 +42,11 @@ final class ControlHubTests: XCTestCase {
         s.step()
         XCTAssertEqual(s.sp("cp1"), 16)                                 // 40 − 14 − 8 = 18 left: 16
         XCTAssertEqual(s.last!.levels[0].currents, .all(38))
-        XCTAssertEqual(s.last!.allowances, ["carpark-b": .all(13)])     // 11 kept + 2 A of room
+        XCTAssertEqual(s.last!.allowances, ["carpark-b": .all(20)])     // nobody else wants it: 18 + 2
+        s.houseA = .all(10 + 10)
+        s.step()
+        XCTAssertEqual(s.sp("cp1"), 12)                                 // 40 − 20 − 8: cp1 wants 4 A more
+        XCTAssertEqual(s.last!.allowances, ["carpark-b": .all(14)])     // 18 − 4 (above 11: its draw + 1 A)
         // A silent child at its safe budget: the parent's point takes the rest.
         s.remote = ["carpark-b": RemoteLoad(drawA: .zero, budgetA: .all(6), fresh: false, safeA: .all(6))]
         s.houseA = .all(20)

@@ -25,6 +25,7 @@ extension ControlEngine {
 
     /// What the decision tells the other hubs: a parent each child's allowance, a child its draw.
     func remoteOutputs(_ input: ControlInput, into d: inout Decision) {
+        let want = site.remoteLevels.isEmpty ? [0.0, 0.0, 0.0] : unmetDemand()
         for l in site.remoteLevels {
             let r = input.remote[l] ?? RemoteLoad(drawA: .zero, budgetA: .zero, fresh: false, safeA: .zero)
             // The room left on the board and every level above it after this decision…
@@ -34,14 +35,15 @@ extension ControlEngine {
                 for p in 0..<3 { room[p] = min(room[p], fill.cap[a * 3 + p] - scratch.load[a * 3 + p]) }
                 a = site.levelParent[a]
             }
-            // …on top of what the child is counted at; past its safe budget, only a step above
-            // what it draws is kept for it, so room it does not use comes back to the parent
-            // (once it applies the lower allowance).
+            // …on top of what the child is counted at. While this hub's own points want more,
+            // the child gives back what it does not draw (down to its safe budget, or a step
+            // above its draw): that room is theirs once the child applies the lower allowance.
             let b = r.budgetA.values, dr = r.drawA.values, safe = r.safeA.values
             var out = [0.0, 0.0, 0.0]
             for p in 0..<3 {
                 let keep = min(b[p], max(dr[p] + tunables.remoteStepA, safe[p]))
-                out[p] = max(0, keep + (room[p].isFinite ? room[p] : 0))
+                let all = b[p] + (room[p].isFinite ? room[p] : 0)
+                out[p] = max(0, max(keep, all - want[p]))
             }
             d.allowances[site.levelIds[l]] = PhaseValues(out[0], out[1], out[2])
         }
@@ -51,5 +53,22 @@ extension ControlEngine {
             d.hubDrawA = PhaseValues(max(scratch.levelSub[0], scratch.load[0]), max(scratch.levelSub[1], scratch.load[1]),
                                      max(scratch.levelSub[2], scratch.load[2]))
         }
+    }
+
+    /// Per line, what this hub's own points want beyond this decision: the running ones up to
+    /// their maximum, the waiting ones their start current.
+    func unmetDemand() -> [Double] {
+        var u = [0.0, 0.0, 0.0]
+        for i in 0..<site.pointCount where scratch.role[i] == .candidate && !scratch.safeOnly[i] {
+            let lines: UInt8, a: Double
+            if scratch.admitted[i] {
+                lines = fill.lines[i]; a = max(0, fill.hi[i] - scratch.final[i])
+            } else {
+                let m = mem[i].carMask != 0 ? mem[i].carMask : site.wiringMask[i]
+                lines = site.lineMask(point: i, carMask: m); a = minA(i) + tunables.startBufferA
+            }
+            for p in 0..<3 where lines & (1 << UInt8(p)) != 0 { u[p] += a }
+        }
+        return u
     }
 }
