@@ -3,11 +3,19 @@ import XCTest
 
 /// A parent hub's board fed by a child hub, and a child hub under its allowance.
 final class ControlHubTests: XCTestCase {
+    /// No rounding, ramp or hysteresis: each step shows the sharing itself.
+    func tunables(_ b: SiteBuilder) -> ControlTunables {
+        var t = exactTunables(b.config.site)
+        t.rampUpAPerS = 1000
+        t.increaseHysteresisA = 0
+        return t
+    }
+
     func parent() -> Sim {
         var b = SiteBuilder(gridA: 40, sliderKW: 1000)
         b.point("cp1")
         b.remoteBoard("carpark-b", hub: "carpark-b", limitA: 20)
-        let s = Sim(b, tunables: exactTunables(b.config.site))
+        let s = Sim(b, tunables: tunables(b))
         s.carPhases = ["cp1": 3]
         return s
     }
@@ -50,7 +58,7 @@ final class ControlHubTests: XCTestCase {
         // A silent child at its safe budget: the parent's point takes the rest.
         s.remote = ["carpark-b": RemoteLoad(drawA: .zero, budgetA: .all(6), fresh: false, safeA: .all(6))]
         s.houseA = .all(20)
-        s.step()
+        s.step(); s.step()
         XCTAssertEqual(s.sp("cp1"), 14)                                 // 40 − 20 − 6
         XCTAssertEqual(s.last!.allowances, ["carpark-b": .all(6)])
     }
@@ -59,29 +67,30 @@ final class ControlHubTests: XCTestCase {
         var b = SiteBuilder(gridA: 20, sliderKW: 1000)
         b.childOf("carpark-a")
         b.point("cpA"); b.point("cpB")
-        let s = Sim(b, tunables: exactTunables(b.config.site))
+        let s = Sim(b, tunables: tunables(b))
         s.noGrid = true
         s.carPhases = ["cpA": 3, "cpB": 3]
         return s
     }
 
-    /// No allowance: the points share the safe budget (6 A each); then the allowance is the limit.
+    /// No allowance: the points share the safe budget (12 A a line, as any limit: the first car
+    /// takes it, the second waits as it needs 6 + 2 A to start); then the allowance is the limit.
     func testChildHoldsItsSafeBudgetWithoutAnAllowance() {
         let s = child()
         s.step()
         XCTAssertTrue(s.last!.safeState)
-        XCTAssertEqual(s.sp("cpA"), 6)
-        XCTAssertEqual(s.sp("cpB"), 6)
+        XCTAssertEqual(s.sp("cpA"), 12)
+        XCTAssertEqual(s.sp("cpB"), 0)
         XCTAssertEqual(s.last!.levels[0].limitA, 12)
         XCTAssertEqual(s.last!.hubDrawA, .all(12))          // set; nothing measured yet
         s.allowanceA = .all(15)
-        s.step()
+        s.step(); s.step()
         XCTAssertFalse(s.last!.safeState)
         XCTAssertEqual(s.sp("cpA"), 7.5)
         XCTAssertEqual(s.sp("cpB"), 7.5)
         XCTAssertEqual(s.last!.levels[0].limitA, 15)
         s.allowanceA = .all(40)                             // never above the child's own fuse
-        s.step()
+        s.step(); s.step()                                  // an increase waits one decision (spike filter)
         XCTAssertEqual(s.sp("cpA"), 10)
         XCTAssertEqual(s.last!.hubDrawA, .all(20))
         s.allowanceA = nil

@@ -23,15 +23,19 @@ final class SiteLoopHubTests: XCTestCase {
         let done = s.answerAll(car(0))
         let step = try XCTUnwrap(done.decisions.last)
         XCTAssertFalse(step.decision.safeState)
-        XCTAssertEqual(Set(done.writes.map(\.amps)), [7])                 // 14 A shared
+        XCTAssertEqual(done.writes.map(\.amps), [14, 0])                 // the first car takes the 14 A
         XCTAssertEqual(step.hubOut, [.draw(HubDraw(drawA: .all(14), safeA: .all(12), applying: a.id))])
         XCTAssertEqual(step.hubNotes, ["allowance from the parent hub: 14/14/14 A"])
-        // No renewal for 10 s: the safe budget (6 A each), said once.
+        // No renewal for 10 s: the safe budget (12 A a line), said once.
+        s.answerAll(car(14))
         s.advance(10.5)
-        s.answerAll(car(7))
         let later = s.effects.decisions.last!
         XCTAssertTrue(later.decision.safeState)
-        XCTAssertEqual(later.hubOut, [.draw(HubDraw(drawA: .all(14), safeA: .all(12), applying: nil))])
+        let set = later.decision.points.map(\.setpointA).reduce(0, +)
+        XCTAssertEqual(set, 12)
+        guard case .draw(let d) = later.hubOut.first else { return XCTFail("\(later.hubOut)") }
+        XCTAssertNil(d.applying)
+        XCTAssertEqual(d.safeA, .all(12))
         XCTAssertTrue(s.effects.contains { if case .log(.warning, let t) = $0 { return t == "no valid allowance from the parent hub: the points hold the safe budget 12/12/12 A" }; return false })
     }
 

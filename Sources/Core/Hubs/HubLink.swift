@@ -88,7 +88,7 @@ public struct HubLinks: Sendable {
         if let r = allowance, let draw = d.hubDrawA {
             let valid = r.valid(at: mono)
             out.append(.draw(HubDraw(drawA: draw.map { max(0, $0) }, safeA: site.safeBudget, applying: valid?.id)))
-            if wasValid != (valid != nil) && (wasValid != nil || valid == nil) {
+            if wasValid != (valid != nil) {
                 notes.append(valid != nil ? "allowance from the parent hub: \(amps(valid!.limitA)) A"
                                           : "no valid allowance from the parent hub: the points hold the safe budget \(amps(site.safeBudget)) A")
             }
