@@ -73,16 +73,16 @@ final class ControlHubTests: XCTestCase {
         return s
     }
 
-    /// No allowance: the points share the safe budget (12 A a line, as any limit: the first car
-    /// takes it, the second waits as it needs 6 + 2 A to start); then the allowance is the limit.
+    /// No allowance: every point at its safe current at most (6 A), within the safe budget (the
+    /// second car waits: to start it needs 6 + 2 A of the 12); then the allowance is the limit.
     func testChildHoldsItsSafeBudgetWithoutAnAllowance() {
         let s = child()
         s.step()
         XCTAssertTrue(s.last!.safeState)
-        XCTAssertEqual(s.sp("cpA"), 12)
+        XCTAssertEqual(s.sp("cpA"), 6)
         XCTAssertEqual(s.sp("cpB"), 0)
         XCTAssertEqual(s.last!.levels[0].limitA, 12)
-        XCTAssertEqual(s.last!.hubDrawA, .all(12))          // set; nothing measured yet
+        XCTAssertEqual(s.last!.hubDrawA, .all(6))           // set; nothing measured yet
         s.allowanceA = .all(15)
         s.step(); s.step()
         XCTAssertFalse(s.last!.safeState)
@@ -95,6 +95,7 @@ final class ControlHubTests: XCTestCase {
         XCTAssertEqual(s.last!.hubDrawA, .all(20))
         s.allowanceA = nil
         s.step()
-        XCTAssertEqual(s.sp("cpA") + s.sp("cpB"), 12)
+        XCTAssertEqual(s.sp("cpA"), 6)
+        XCTAssertEqual(s.sp("cpB"), 6)
     }
 }

@@ -36,7 +36,7 @@ final class SiteLoopHubTests: XCTestCase {
         guard case .draw(let d) = later.hubOut.first else { return XCTFail("\(later.hubOut)") }
         XCTAssertNil(d.applying)
         XCTAssertEqual(d.safeA, .all(12))
-        XCTAssertTrue(s.effects.contains { if case .log(.warning, let t) = $0 { return t == "no valid allowance from the parent hub: the points hold the safe budget 12/12/12 A" }; return false })
+        XCTAssertTrue(s.effects.contains { if case .log(.warning, let t) = $0 { return t == "no valid allowance from the parent hub: every point at its safe current at most (12/12/12 A)" }; return false })
     }
 
     func testParentSendsEachChildItsAllowanceAndNumbersThem() throws {

@@ -125,6 +125,7 @@ extension ControlEngine {
             var hi = ceiling
             scratch.hiReason[i] = isManual ? 1 : 0
             if !isManual, let cap = m.carMaxA, cap < hi { hi = max(minA, cap); scratch.hiReason[i] = 3 }
+            if holdSafe { hi = max(minA, min(hi, site.safeA[i])) }
             if safe || graced { hi = minA }
             if scratch.notDrawing[i] && !isManual { hi = minA; scratch.hiReason[i] = 2 }
             fill.hi[i] = hi

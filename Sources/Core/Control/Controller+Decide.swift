@@ -84,6 +84,7 @@ extension ControlEngine {
             }
             lostW += site.budgetWatts(point: i, perLine: (b0, b1, b2))
         }
+        holdSafe = site.gridRemote && input.allowanceA == nil
         if site.gridRemote {
             let lim = input.allowanceA ?? site.safeBudget
             fill.cap[0] = min(fill.cap[0], lim.l1); fill.cap[1] = min(fill.cap[1], lim.l2); fill.cap[2] = min(fill.cap[2], lim.l3)

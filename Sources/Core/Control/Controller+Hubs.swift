@@ -26,13 +26,19 @@ extension ControlEngine {
     /// What the decision tells the other hubs: a parent each child's allowance, a child its draw.
     func remoteOutputs(_ input: ControlInput, into d: inout Decision) {
         let want = site.remoteLevels.isEmpty ? [0.0, 0.0, 0.0] : unmetDemand()
+        // Room shared by several children is split between them (equal shares of what is left),
+        // and what one is given is taken off for the next: two children never get the same ampere.
+        var load = scratch.load
+        var children = [Int](repeating: 0, count: site.levelCount)
+        for l in site.remoteLevels { var a = l; while a >= 0 { children[a] += 1; a = site.levelParent[a] } }
         for l in site.remoteLevels {
             let r = input.remote[l] ?? RemoteLoad(drawA: .zero, budgetA: .zero, fresh: false, safeA: .zero)
             // The room left on the board and every level above it after this decision…
             var room = [Double](repeating: .infinity, count: 3)
             var a = l
             while a >= 0 {
-                for p in 0..<3 { room[p] = min(room[p], fill.cap[a * 3 + p] - scratch.load[a * 3 + p]) }
+                let n = Double(max(1, children[a]))
+                for p in 0..<3 { room[p] = min(room[p], (fill.cap[a * 3 + p] - load[a * 3 + p]) / n) }
                 a = site.levelParent[a]
             }
             // …on top of what the child is counted at. While this hub's own points want more,
@@ -44,6 +50,12 @@ extension ControlEngine {
                 let keep = min(b[p], max(dr[p] + tunables.remoteStepA, safe[p]))
                 let all = b[p] + (room[p].isFinite ? room[p] : 0)
                 out[p] = max(0, max(keep, all - want[p]))
+            }
+            a = l
+            while a >= 0 {
+                children[a] -= 1
+                for p in 0..<3 { load[a * 3 + p] += max(0, out[p] - b[p]) }
+                a = site.levelParent[a]
             }
             d.allowances[site.levelIds[l]] = PhaseValues(out[0], out[1], out[2])
         }

@@ -71,6 +71,9 @@ struct ControlEngine {
     var explainKeys: [ExplainKey]
     var explanations: [Explanation]
     var memoizeExplanations = true
+    /// A child hub without a valid allowance: every point at its safe current at most (what its
+    /// charger would fall back to by itself, so what its parent may count on).
+    var holdSafe = false
 
     init(config: SiteConfig, tunables: ControlTunables?, settings: RuntimeSettings?) {
         let t = tunables ?? ControlTunables(site: config.site)

@@ -72,6 +72,9 @@ public struct HubLinks: Sendable {
         var out: [HubOutgoing] = [], notes: [String] = []
         for l in children.keys.sorted() {
             guard let hub = childName[l], let limit = d.allowances[site.levelIds[l]], var b = children[l] else { continue }
+            // Not before it was heard: until then its safe budget is not known here, and without
+            // an allowance it holds that budget by itself.
+            guard b.draw != nil else { continue }
             seq += 1
             let a = HubAllowance(id: AllowanceID(boot: boot, seq: seq), limitA: limit, validityS: b.validityS)
             b.sent(a, at: mono)
@@ -90,7 +93,7 @@ public struct HubLinks: Sendable {
             out.append(.draw(HubDraw(drawA: draw.map { max(0, $0) }, safeA: site.safeBudget, applying: valid?.id)))
             if wasValid != (valid != nil) {
                 notes.append(valid != nil ? "allowance from the parent hub: \(amps(valid!.limitA)) A"
-                                          : "no valid allowance from the parent hub: the points hold the safe budget \(amps(site.safeBudget)) A")
+                                          : "no valid allowance from the parent hub: every point at its safe current at most (\(amps(site.safeBudget)) A)")
             }
             wasValid = valid != nil
         }
