@@ -198,10 +198,10 @@ def test_three_hubs_share_the_connection(kwartier, fleet):
     time.sleep(4)
     grid.assert_within_fuse("child killed")
 
-    # The parent's cars leave again: the remaining child grows above its safe budget.
+    # The parent's cars leave again: the remaining child grows above its safe budget (12 A).
     for n in ("cp1", "cp2"):
         peers.cmd(cmd="set", device=n, params={"car": False})
-    assert wait_for(lambda: sum(setpoints(peers, HUBS["carpark-b"])) >= 16, 30), setpoints(peers, HUBS["carpark-b"])
+    assert wait_for(lambda: sum(setpoints(peers, HUBS["carpark-b"])) > 13, 30), setpoints(peers, HUBS["carpark-b"])
     # The broker goes away: the child falls to its safe budget (2 x 6 A) when its allowance runs
     # out; the parent counts it at its last draw meanwhile.
     grid.reset()
@@ -219,7 +219,7 @@ def test_three_hubs_share_the_connection(kwartier, fleet):
     assert wait_for(lambda: hubs["carpark-b"].first("allowance from the parent hub", since=back) is not None, 60), \
         hubs["carpark-b"].lines[-5:]
     print(f"child under an allowance again {time.monotonic() - back:.1f} s after the broker restarted")
-    assert wait_for(lambda: sum(setpoints(peers, HUBS["carpark-b"])) >= 16, 20), setpoints(peers, HUBS["carpark-b"])
+    assert wait_for(lambda: sum(setpoints(peers, HUBS["carpark-b"])) > 13, 20), setpoints(peers, HUBS["carpark-b"])
     time.sleep(2)
     grid.assert_within_fuse("broker back")
     for name in ("carpark-a", "carpark-b"):
