@@ -13,6 +13,7 @@ public enum KeyMap {
             Entry(keys: "Tab / S-Tab", action: "next / previous screen"),
             Entry(keys: "1 2 3 4 5 6", action: "Overview, Points, Boards, Devices, Log, History"),
             Entry(keys: "Up Down j k", action: "move the selection (PgUp PgDn Home End)"),
+            Entry(keys: "/ Esc", action: "points: filter by id, name, board, state / clear"),
             Entry(keys: "? h F1", action: "this help (any key closes it)"),
             Entry(keys: "Ctrl-L", action: "redraw the whole screen"),
             Entry(keys: "q F10", action: "quit (asks first while driving a site)"),
