@@ -61,6 +61,13 @@ def devices_of(spec_path):
                 sys.stdout.write(f"{time.monotonic():.6f} {dev.name} {v}\n")
                 sys.stdout.flush()
         dev.apply_write = logged
+        if os.environ.get("POINTS_BENCH_TRACE"):
+            orig_read = dev.read
+
+            def traced(table, address, count, dev=dev, orig_read=orig_read):
+                sys.stdout.write(f"{time.monotonic():.6f} {dev.name} read\n")
+                return orig_read(table, address, count)
+            dev.read = traced
         devices.append(dev)
     return devices
 
@@ -96,10 +103,15 @@ class Recorder:
         self.lock = threading.Lock()
         self.setpoint = {}
         self.points_written = []   # (time, name)
+        self.reads = []            # (time, name) with POINTS_BENCH_TRACE
 
     def pump(self, stream):
         for raw in stream:
             t, name, v = raw.split()
+            if v == "read":
+                with self.lock:
+                    self.reads.append((float(t), name))
+                continue
             with self.lock:
                 self.setpoint[name] = float(v)
                 self.points_written.append((float(t), name))
@@ -203,6 +215,7 @@ def main():
                             print("points: kwartier run exited:", (d / "kwartier.log").read_text()[-2000:])
                             return 1
                         c0, t0 = cpu_seconds(hub.pid), now
+                        peers0 = sum(cpu_seconds(c.pid) for c in children)
                     if c0 is not None and now >= t0 + window:
                         break
                     time.sleep(max(0.0, next_at - now))
@@ -222,6 +235,8 @@ def main():
                         sent.append(t)
                 time.sleep(1.0)     # the last telegram's writes
                 c1, t1 = cpu_seconds(hub.pid), time.monotonic() - 1.0
+                peers1 = sum(cpu_seconds(c.pid) for c in children)
+                load = os.getloadavg()[0]
                 mem = memory_kb(hub.pid)
                 alive = hub.poll() is None
             finally:
@@ -244,6 +259,20 @@ def main():
             if w:
                 lat.append((w[-1][0] - t) * 1000)
                 counts.append(len({name for _, name in w}))
+        if os.environ.get("POINTS_BENCH_DUMP"):
+            pathlib.Path(os.environ["POINTS_BENCH_DUMP"]).write_text(json.dumps(
+                {"sent": sent, "writes": writes, "reads": rec.reads, "lines": {n: t.split(",")[0] for n, t in points}}))
+        if rec.reads:
+            # Where a round's time goes: first and last read, first and last setpoint write (ms).
+            phases = []
+            for i, t in enumerate(sent):
+                end = sent[i + 1] if i + 1 < len(sent) else t + 1.0
+                r = [tr for tr, _ in rec.reads if t <= tr < end]
+                w = [tw for tw, _ in writes if t <= tw < end]
+                if r and w:
+                    phases.append(((r[0] - t) * 1000, (r[-1] - t) * 1000, (w[0] - t) * 1000, (w[-1] - t) * 1000))
+            for k, label in enumerate(("first read", "last read", "first write", "last write")):
+                print(f"points.trace {label}: p50 {percentile([p[k] for p in phases], 50):.1f} ms")
         share = (c1 - c0) / (t1 - t0) * 100
         rss, hwm = mem.get("VmRSS", 0) / 1024, mem.get("VmHWM", 0) / 1024
         setup = (f"{n} points: {n_rtu} on {BUSES} RS485 buses (pty pairs, 115200 baud, not rate-limited) and "
@@ -260,6 +289,8 @@ def main():
         print(f"points.cpu_percent={share:.2f} ({t1 - t0:.0f} s after {warmup:.0f} s start-up; "
               f"goal < 10 % of a core: {'met' if share < 10 else 'NOT met'})")
         print(f"points.rss_mb={rss:.1f} peak {hwm:.1f}")
+        print(f"points.peers_cpu_percent={(peers1 - peers0) / (t1 - t0) * 100:.1f} (the {len(children)} Python peer "
+              f"processes together; machine load average {load:.1f} on {os.cpu_count()} cores)")
     return 0
 
 
