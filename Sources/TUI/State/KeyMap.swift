@@ -28,8 +28,8 @@ public enum KeyMap {
             Entry(keys: "u d", action: "priority up / down"),
         ]),
         Section(title: "Relays, log and history", entries: [
-            Entry(keys: "r R", action: "select next / previous relay"),
-            Entry(keys: "N F A", action: "relay override on / off / auto"),
+            // One line for both: the help has to fit 80x24.
+            Entry(keys: "r R / N F A", action: "relay: next / previous; override on / off / auto"),
             Entry(keys: "l", action: "log: cycle the minimum level shown"),
             // One line: the help has to fit 80x24 (Up Down and Home End move through days too).
             Entry(keys: "Left Right", action: "history: day back / on; PgUp PgDn month; v kWh day/month"),
