@@ -14,7 +14,9 @@ telegram minus the telegram's write. The line currents of the telegram are the h
 what the simulated cars draw (their last setpoint), so the hub sees the effect of its own
 decisions.
 
-Environment: POINTS_BENCH_S (measured window, default 60 s), POINTS_BENCH_N (points, 250).
+Environment: POINTS_BENCH_S (measured window, default 60 s), POINTS_BENCH_N (points, 250);
+POINTS_BENCH_TRACE=1 also time-stamps every read and prints where a round's time goes (first and
+last read, first and last write); POINTS_BENCH_DUMP=FILE writes the time stamps as JSON.
 Child modes (run by the driver itself): --rtu PTY SPEC, --tcp SPEC.
 """
 import json
