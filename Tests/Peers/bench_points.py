@@ -42,7 +42,6 @@ GATEWAYS = 4               # Modbus TCP endpoints
 RTU_SHARE = 0.6            # of the points on RS485
 LIMIT_A = 990.0            # grid limit per phase (the P1 telegram prints 3 integer digits)
 HOUSE_STEPS_A = [100 + 50 * k for k in range(8)] + [100] * 8   # the sawtooth, one step a telegram
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 # ---- child processes: the peers ---------------------------------------------------------------
@@ -128,20 +127,6 @@ class Recorder:
                 self.points_written.append((float(t), name))
 
 
-def cpu_seconds(pid):
-    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def memory_kb(pid):
-    out = {}
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        k, _, v = line.partition(":")
-        if k in ("VmRSS", "VmHWM"):
-            out[k] = int(v.split()[0])
-    return out
-
-
 def percentile(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
@@ -158,6 +143,7 @@ def start_child(args, rec):
 
 
 def main():
+    from bench_headless import cpu_seconds, memory_kb
     from conftest import stop_process
     from modbus_peers import PtyPair, profiles_json
     from p1_server import telegram
