@@ -310,8 +310,10 @@ final class RealSiteShell {
 
     /// Each charger's safe-current check on its device line (the Devices screen shows it).
     static func addSafeCurrent(_ loop: SiteLoop, to lines: inout [DeviceHealth]) {
+        // By id, not a search per point: a snapshot a decision, 250 points.
+        let index = Dictionary(lines.indices.map { (lines[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
         for (i, check) in loop.safeChecks.enumerated() {
-            guard let check, let k = lines.firstIndex(where: { $0.id == loop.devices.points[i].id }) else { continue }
+            guard let check, let k = index[loop.devices.points[i].id] else { continue }
             lines[k].safeCurrent = check.text
             lines[k].safeCurrentProblem = check.isProblem
         }
