@@ -74,11 +74,13 @@ public struct PreviewSite: Sendable {
         quarterStart = PreviewSite.quarterStart(start)
         monthPeakKW = (sliderKW + 1.4)
         monthPeakTime = start.addingTimeInterval(-3 * 86400 - 2700)
-        levels = [Level(id: "grid", parent: nil, depth: 0, limitA: 63, meter: "p1"),
-                  Level(id: "garage", parent: "grid", depth: 1, limitA: 40, meter: "garage-meter"),
-                  Level(id: "garage-b", parent: "garage", depth: 2, limitA: 25, meter: "virtual"),
-                  Level(id: "office", parent: "grid", depth: 1, limitA: 32, meter: "virtual")]
-        let count = max(0, min(99, n))
+        let count = max(0, min(500, n))
+        // A larger car park has larger fuses: the limits grow with the points above 20.
+        let scale = max(1, Double(count) / 20)
+        levels = [Level(id: "grid", parent: nil, depth: 0, limitA: (63 * scale).rounded(), meter: "p1"),
+                  Level(id: "garage", parent: "grid", depth: 1, limitA: (40 * scale).rounded(), meter: "garage-meter"),
+                  Level(id: "garage-b", parent: "garage", depth: 2, limitA: (25 * scale).rounded(), meter: "virtual"),
+                  Level(id: "office", parent: "grid", depth: 1, limitA: (32 * scale).rounded(), meter: "virtual")]
         for i in 0..<count {
             let frac = Double(i) / Double(max(1, count))
             let board = frac < 0.3 ? "garage" : frac < 0.5 ? "garage-b" : "office"

@@ -20,7 +20,7 @@ struct KwartierPreview: ParsableCommand {
 
     @Option(help: "Theme name (default, light, mono, high-contrast) or path of a .theme file.") var theme: String?
     @Flag(help: "Draw with plain ASCII even when the locale is UTF-8.") var ascii = false
-    @Option(help: "Number of charge points (0-99).") var points: Int = 20
+    @Option(help: "Number of charge points (0-500).") var points: Int = 20
     @Option(name: .customLong("refresh-hz"), help: "Screen updates per second.") var refreshHz: Double?
     @Option(help: "Seed of the fake site.") var seed: UInt64 = 42
     @Option(help: "Simulated seconds per real second.") var speed: Double = 1
@@ -36,7 +36,7 @@ struct KwartierPreview: ParsableCommand {
     @Option(help: "Steps the site takes before --print-screens.") var steps: Int = 5
 
     func validate() throws {
-        guard (0...99).contains(points) else { throw ValidationError("--points must be 0-99") }
+        guard (0...500).contains(points) else { throw ValidationError("--points must be 0-500") }
         if let r = refreshHz, !(0.1...20).contains(r) { throw ValidationError("--refresh-hz must be 0.1-20") }
         guard ScreenID(rawValue: screen) != nil else { throw ValidationError("--screen must be 1-5") }
         guard sliderKW >= 0 && sliderKW <= 1000 else { throw ValidationError("--slider must be 0-1000 kW") }

@@ -128,6 +128,21 @@ final class ConfigErrorTests: XCTestCase {
         let (_, none) = try ConfigLoader().load(yaml: "site: { max_tcp_connections: 20 }\ngrid: { fuse_a: 25, meter: virtual }\n", file: "w.yaml")
         XCTAssertEqual(none, [])
     }
+    /// 250 charge points is what the benchmark measures the hub with; one more is a warning.
+    func testChargePointsAboveTheMeasuredHubWarn() throws {
+        func yaml(_ n: Int) -> String {
+            let head = "site: { slider_kw: 1000 }\ngrid: { fuse_a: 1000, meter: virtual }\n"
+                + "buses:\n  a: { device: /dev/ttyUSB0 }\n  b: { device: /dev/ttyUSB1 }\nchargepoints:\n"
+            return head + (0..<n).map { i in
+                "  cp\(i): { board: grid, driver: abb-terra-ac, rtu: { bus: \(i < 200 ? "a" : "b"), address: \(i % 200 + 1) } }\n"
+            }.joined()
+        }
+        let (c, warnings) = try ConfigLoader().load(yaml: yaml(251), file: "w.yaml")
+        XCTAssertEqual(c.chargepoints.count, 251)
+        XCTAssertEqual(warnings.map(\.description), ["w.yaml:6: warning: chargepoints: 251 charge points are more than the 250 the reference hub is measured with — check the hub's CPU and the setpoint latency with that many points (make bench), or split the site over two hubs"])
+        let (_, none) = try ConfigLoader().load(yaml: yaml(250), file: "w.yaml")
+        XCTAssertEqual(none, [])
+    }
     func testLowSliderWarns() throws {
         let yaml = "site: { slider_kw: 2 }\ngrid: { fuse_a: 25, meter: virtual }\n"
         let (_, warnings) = try ConfigLoader().load(yaml: yaml, file: "w.yaml")

@@ -47,4 +47,15 @@ final class TextFormatTests: XCTestCase {
         XCTAssertEqual(TextFormat.twoDigits(5), "05")
         XCTAssertEqual(TextFormat.twoDigits(12), "12")
     }
+
+    /// The log's and OCPP's time stamp: the same text ISO8601DateFormatter gives (UTC, milliseconds).
+    func testUTCStampMatchesTheISO8601FormatterWithFractionalSeconds() {
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for t in [0.0, 1_764_464_000, 1_796_654_926.123, 951_782_400.5, 4_102_444_799.999] {
+            let d = Date(timeIntervalSince1970: t)
+            XCTAssertEqual(TextFormat.utcStamp(d), iso.string(from: d), "\(t)")
+        }
+        XCTAssertEqual(TextFormat.utcStamp(Date(timeIntervalSince1970: 1_796_654_926.123)), "2026-12-07T14:48:46.123Z")
+    }
 }

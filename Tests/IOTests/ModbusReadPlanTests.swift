@@ -37,6 +37,22 @@ final class ModbusReadPlanTests: XCTestCase {
         XCTAssertEqual(ReadPlan.blocks(specs, maxBlock: 1).count, 5)
     }
 
+    /// ABB Terra AC: state+applied+currents 0x400C+10 and power+session 0x401C+4; the voltages
+    /// 0x4016/18/1A lie between. Known registers bridge the gap, a hole or a missing one does not.
+    func testAGapOfKnownRegistersIsReadThrough() {
+        let status = [r(0x400C, .u32), r(0x400E, .u32), r(0x4010, .u32), r(0x4012, .u32), r(0x4014, .u32),
+                      r(0x401C, .u32), r(0x401E, .u32)]
+        let volts = [r(0x4016, .u32), r(0x4018, .u32), r(0x401A, .u32)]
+        XCTAssertEqual(ReadPlan.blocks(status, maxBlock: 60, bridge: volts), [ReadBlock(fn: .holding, address: 0x400C, count: 20)])
+        XCTAssertEqual(ReadPlan.blocks(status, maxBlock: 60), [ReadBlock(fn: .holding, address: 0x400C, count: 10),
+                                                               ReadBlock(fn: .holding, address: 0x401C, count: 4)])
+        // One voltage unknown: a hole stays a hole.
+        XCTAssertEqual(ReadPlan.blocks(status, maxBlock: 60, bridge: [volts[0], volts[2]]).count, 2)
+        // Another table's registers do not bridge; nor does a block that would pass max_block.
+        XCTAssertEqual(ReadPlan.blocks(status, maxBlock: 60, bridge: volts.map { r($0.address, .u32, fn: .input) }).count, 2)
+        XCTAssertEqual(ReadPlan.blocks(status, maxBlock: 19, bridge: volts).count, 2)
+    }
+
     func testImageGivesEachValueItsWords() {
         var img = RegisterImage()
         img.store(ReadBlock(fn: .holding, address: 320, count: 4), [1, 2, 3, 4])

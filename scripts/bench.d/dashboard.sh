@@ -37,6 +37,9 @@ $PTY --term vt100 --lang C -- "$PREVIEW" --points 20 --refresh-hz 1 --screen 2 >
 # Worst case: a higher slider (more cars charging) and every car's current moving every second.
 $PTY --term vt100 --lang C -- "$PREVIEW" --points 20 --refresh-hz 1 --busy --slider 60 > "$out/busy" 2>&1 &
 $PTY --term vt100 --lang C -- "$PREVIEW" --points 20 --refresh-hz 1 --busy --slider 60 --screen 2 > "$out/busy-points" 2>&1 &
+# A large site (issue 18): 250 points, the Points screen, every charging car's current moving.
+$PTY --term vt100 --lang C -- "$PREVIEW" --points 250 --refresh-hz 1 --busy --slider 600 --screen 2 > "$out/p250-points" 2>&1 &
+$PTY --term vt100 --lang C -- "$PREVIEW" --points 250 --refresh-hz 1 --busy --slider 600 --screen 3 > "$out/p250-boards" 2>&1 &
 # The real core.
 demo demo8-vt100 --term vt100 --lang C -- &
 demo demo8-xterm --term xterm-256color --lang C.UTF-8 -- &
@@ -59,6 +62,9 @@ echo "     points    TERM=vt100 ASCII          $(cat "$out/points")"
 echo "   worst case (--busy: 9 cars charging, every car's current changing every second):"
 echo "     overview  TERM=vt100 ASCII          $(cat "$out/busy")"
 echo "     points    TERM=vt100 ASCII          $(cat "$out/busy-points")"
+echo "   250 points (--busy --slider 600: most cars charging, every current changing every second):"
+echo "     points    TERM=vt100 ASCII          $(cat "$out/p250-points")"
+echo "     boards    TERM=vt100 ASCII          $(cat "$out/p250-boards")"
 echo "   kwartier demo (the real core, simulated site from $START) 80x24, 1 Hz, ${S} s after 12 s start-up:"
 echo "     8 points  overview TERM=vt100 ASCII          $(cat "$out/demo8-vt100")"
 echo "     8 points  overview TERM=xterm-256color UTF-8 $(cat "$out/demo8-xterm")"

@@ -49,7 +49,15 @@ public struct ConfigLoader {
             }
         }
         if let o = top.map("ocpp") { config.ocpp = parseOCPPServer(o) }
-        if let c = top.map("chargepoints") { config.chargepoints = parseChargePoints(c, network: config.site.network) }
+        if let c = top.map("chargepoints") {
+            config.chargepoints = parseChargePoints(c, network: config.site.network)
+            let n = config.chargepoints.count
+            if n > SiteSettings.measuredPoints {
+                ctx.warning(top.lineOf("chargepoints"), "chargepoints",
+                            "\(n) charge points are more than the \(SiteSettings.measuredPoints) the reference hub is measured with",
+                            fix: "check the hub's CPU and the setpoint latency with that many points (make bench), or split the site over two hubs")
+            }
+        }
         if let i = top.map("inverters") { config.inverters = parseInverters(i) }
         if let r = top.map("relays") { config.relays = parseRelays(r) }
         if let o = top.map("outputs") { config.outputs = parseOutputs(o) }

@@ -19,6 +19,9 @@ public struct SiteSettings: Sendable, Equatable, Codable {
     /// Modbus TCP connections the reference hub (2 cores) is benchmarked with: the default
     /// maximum, and above it `check` warns.
     public static let measuredTCPConnections = 20
+    /// Charge points the reference hub is benchmarked with (telegram → last setpoint, CPU); above
+    /// it `check` warns.
+    public static let measuredPoints = 250
     public var startBufferA: Double = 2
     /// Fair rotation: minimum run time of a car once started while others wait (s).
     public var minRunTimeS: Double = 900

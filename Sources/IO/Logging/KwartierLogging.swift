@@ -29,7 +29,7 @@ public struct KwartierLogHandler: LogHandler {
         if !md.isEmpty { text += " " + md.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
         ring.append(LogLine(time: now, level: level, text: "\(label): \(text)"))
         let stamp = KwartierLogHandler.stamp(now)
-        let line = "\(stamp) \(event.level.rawValue.uppercased()) \(label): \(text)"
+        let line = "\(stamp) \(Self.levelNames[event.level] ?? event.level.rawValue.uppercased()) \(label): \(text)"
         switch sink {
         case .stderr: FileHandle.standardError.write(Data((line + "\n").utf8))
         case .file(let f): f.write(line)
@@ -37,11 +37,9 @@ public struct KwartierLogHandler: LogHandler {
         }
     }
 
-    static func stamp(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: d)
-    }
+    static func stamp(_ d: Date) -> String { TextFormat.utcStamp(d) }
+
+    static let levelNames = Dictionary(uniqueKeysWithValues: Logger.Level.allCases.map { ($0, $0.rawValue.uppercased()) })
 
     /// Bootstraps swift-log once for the process.
     public static func bootstrap(sink: Sink, level: Logger.Level = .info) {

@@ -1,4 +1,5 @@
 import Foundation
+import KwartierCore
 
 /// One OCPP-J message: `[2, id, action, payload]` (CALL), `[3, id, payload]` (CALLRESULT),
 /// `[4, id, code, description, details]` (CALLERROR).
@@ -59,9 +60,5 @@ enum OCPPFrame {
     }
 
     /// OCPP's dateTime: UTC with milliseconds.
-    static func timestamp(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: d)
-    }
+    static func timestamp(_ d: Date) -> String { TextFormat.utcStamp(d) }
 }

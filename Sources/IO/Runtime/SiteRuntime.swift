@@ -255,17 +255,27 @@ final class RealSiteShell {
         }
     }
 
-    /// Writes the setpoint (phases first when they change), then reads the status back.
+    /// Writes the setpoint (phases first when they change), then reads the status back. The
+    /// read-back is a job of its own, queued when the write is done: on a line shared by many
+    /// points it comes after the round's other writes already waiting there, so every setpoint
+    /// of a round reaches its charger before the line spends time on read-backs.
     func write(_ w: SetpointWrite) {
-        let d = devices.points[w.point].device, channel = channel
-        devices.points[w.point].executor.submit(timeout: 0.9, { () -> ChargePointStatus in
+        let d = devices.points[w.point].device, executor = devices.points[w.point].executor, channel = channel
+        let deadline = Monotonic.now + Self.writeTimeoutS
+        executor.submit(timeout: Self.writeTimeoutS, { () -> Void in
             if let ph = w.phases { try d.switchPhases(ph) }
             try d.writeCurrent(w.amps)
-            return try d.readStatus()
         }) { r in
-            channel.yield(.point(w.point, r.mapError(Self.failure)))
+            if case .failure(let e) = r { channel.yield(.point(w.point, .failure(Self.failure(e)))); return }
+            executor.submit(timeout: max(Self.readBackMinS, deadline - Monotonic.now), { try d.readStatus() }) { r in
+                channel.yield(.point(w.point, r.mapError(Self.failure)))
+            }
         }
     }
+
+    /// A setpoint write and its read-back finish within this (s); the read-back gets at least
+    /// `readBackMinS` even when the write used the rest.
+    static let writeTimeoutS = 0.9, readBackMinS = 0.2
 
     /// Writes the point's safe current to the charger (unless only read), then reads it back.
     func safeCurrent(_ job: SafeCurrentJob) {
@@ -307,8 +317,10 @@ final class RealSiteShell {
 
     /// Each charger's safe-current check on its device line (the Devices screen shows it).
     static func addSafeCurrent(_ loop: SiteLoop, to lines: inout [DeviceHealth]) {
+        // By id, not a search per point: a snapshot a decision, 250 points.
+        let index = Dictionary(lines.indices.map { (lines[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
         for (i, check) in loop.safeChecks.enumerated() {
-            guard let check, let k = lines.firstIndex(where: { $0.id == loop.devices.points[i].id }) else { continue }
+            guard let check, let k = index[loop.devices.points[i].id] else { continue }
             lines[k].safeCurrent = check.text
             lines[k].safeCurrentProblem = check.isProblem
         }

@@ -17,7 +17,9 @@ enum BoardsScreen {
         func indent(_ lv: LevelView) -> String { String(repeating: " ", count: min(6, (lv.depth - minDepth) * 2)) }
         // Wide enough for the longest indented name, within reason.
         let nameW = min(20, max(12, (s.levels.map { indent($0).count + $0.id.count }.max() ?? 0) + 1))
-        let detail = r.h >= 2 * s.levels.count      // a second row per level when there is room
+        // A second row per level (its summary) when there is room for all, or for several
+        // levels at a time on a large site (the list scrolls).
+        let detail = r.h >= 2 * s.levels.count || r.h >= 8
         let perLevel = detail ? 2 : 1
         let visible = max(1, r.h / perLevel)
         let top = min(st.boardsTop, max(0, s.levels.count - visible))
@@ -37,7 +39,10 @@ enum BoardsScreen {
                 let charging = pts.filter { $0.state == .charging }.count
                 let head = max(0, lv.limitA - lv.currents.max)
                 var text = "\(indent)  meter \(lv.meter), headroom \(Fmt.amps(head)) A"
-                if !pts.isEmpty { text += ", \(pts.count) points (\(charging) charging)" }
+                if !pts.isEmpty {
+                    let drawn = pts.reduce(PhaseValues.zero) { $0 + $1.currents }
+                    text += ", \(pts.count) points (\(charging) charging) draw \(Fmt.ampsInt(drawn.l1))/\(Fmt.ampsInt(drawn.l2))/\(Fmt.ampsInt(drawn.l3)) A"
+                }
                 c.textFit(r, row: y + 1 - r.y, text, .dim)
             }
         }

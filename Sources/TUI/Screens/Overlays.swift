@@ -4,8 +4,11 @@ import KwartierCore
 enum Overlays {
     static func help(_ c: inout Canvas, _ area: Rect) {
         var lines: [(String, Role)] = []
+        // A blank line between sections only when the whole help still fits with them.
+        let needed = KeyMap.sections.reduce(0) { $0 + 1 + $1.entries.count } + 2
+        let blanks = area.h >= needed + KeyMap.sections.count - 1
         for (i, sec) in KeyMap.sections.enumerated() {
-            if i > 0 && area.h >= 22 { lines.append(("", .overlay)) }
+            if i > 0 && blanks { lines.append(("", .overlay)) }
             lines.append((sec.title, .overlayTitle))
             for e in sec.entries { lines.append(("  " + Fmt.rpad(e.keys, 13) + e.action, .overlay)) }
         }

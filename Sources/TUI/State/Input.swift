@@ -11,6 +11,7 @@ extension UIState {
         }
         if showHelp { showHelp = false; return [] }
         if screen == .history, historyKey(key, s) { return [] }
+        if screen == .points, filterKey(key, s) { return [] }
 
         switch key {
         case .char("?"), .char("h"), .function(1): showHelp = true
@@ -56,7 +57,14 @@ extension UIState {
         guard let s else { return }
         func clamp(_ v: Int, _ n: Int) -> Int { n == 0 ? 0 : min(max(0, v), n - 1) }
         switch screen {
-        case .overview, .points: selectedPoint = clamp(selectedPoint + d, s.points.count)
+        case .overview: selectedPoint = clamp(selectedPoint + d, s.points.count)
+        case .points:
+            // Through the points the filter shows, from the selected one (or where it would be).
+            let shown = PointFilter.visible(s, pointFilter)
+            guard !shown.isEmpty else { return }
+            let at = shown.firstIndex { $0 >= selectedPoint } ?? shown.count - 1
+            let from = shown[at] == selectedPoint ? at : (d > 0 ? at - 1 : at)
+            selectedPoint = shown[clamp(from + d, shown.count)]
         case .boards: boardsTop = clamp(boardsTop + d, s.levels.count)
         case .devices: selectedDevice = clamp(selectedDevice + d, s.devices.count)
         case .log: logBack = max(0, min(logBack - d, max(0, s.log.count - 1)))

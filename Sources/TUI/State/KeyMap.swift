@@ -13,6 +13,7 @@ public enum KeyMap {
             Entry(keys: "Tab / S-Tab", action: "next / previous screen"),
             Entry(keys: "1 2 3 4 5 6", action: "Overview, Points, Boards, Devices, Log, History"),
             Entry(keys: "Up Down j k", action: "move the selection (PgUp PgDn Home End)"),
+            Entry(keys: "/ Esc", action: "points: filter by id, name, board, state / clear"),
             Entry(keys: "? h F1", action: "this help (any key closes it)"),
             Entry(keys: "Ctrl-L", action: "redraw the whole screen"),
             Entry(keys: "q F10", action: "quit (asks first while driving a site)"),
@@ -27,8 +28,8 @@ public enum KeyMap {
             Entry(keys: "u d", action: "priority up / down"),
         ]),
         Section(title: "Relays, log and history", entries: [
-            Entry(keys: "r R", action: "select next / previous relay"),
-            Entry(keys: "N F A", action: "relay override on / off / auto"),
+            // One line for both: the help has to fit 80x24.
+            Entry(keys: "r R / N F A", action: "relay: next / previous; override on / off / auto"),
             Entry(keys: "l", action: "log: cycle the minimum level shown"),
             // One line: the help has to fit 80x24 (Up Down and Home End move through days too).
             Entry(keys: "Left Right", action: "history: day back / on; PgUp PgDn month; v kWh day/month"),

@@ -20,6 +20,10 @@ public struct StatusMessage: Equatable, Sendable {
 public struct UIState: Equatable, Sendable {
     public var screen: ScreenID = .overview
     public var selectedPoint = 0
+    /// Points screen: only points whose id, name, board or state contain this (`/`, Esc clears).
+    public var pointFilter = ""
+    /// The filter is being typed: characters go into it.
+    public var filterEditing = false
     public var selectedRelay = 0
     public var selectedDevice = 0
     public var boardsTop = 0
@@ -103,6 +107,7 @@ public struct UIState: Equatable, Sendable {
 
     mutating func clampSelections(_ s: SiteSnapshot) {
         selectedPoint = s.points.isEmpty ? 0 : min(max(0, selectedPoint), s.points.count - 1)
+        if screen == .points { selectShownPoint(s) }
         selectedRelay = s.relays.isEmpty ? 0 : min(max(0, selectedRelay), s.relays.count - 1)
         selectedDevice = s.devices.isEmpty ? 0 : min(max(0, selectedDevice), s.devices.count - 1)
         boardsTop = min(max(0, boardsTop), max(0, s.levels.count - 1))

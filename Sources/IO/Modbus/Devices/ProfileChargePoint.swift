@@ -18,8 +18,12 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
     private var enabled: Bool?
     private var knownPhases: Int?
 
+    /// What the status read may read through (fewer requests per round on a shared bus).
+    let statusBridge: [RegisterSpec]
+
     public override init(id: String, profile: DeviceProfile, channel: ModbusChannel) {
         self.spec = profile.chargepoint!
+        self.statusBridge = Self.knownReadable(profile)
         super.init(id: id, profile: profile, channel: channel)
     }
 
@@ -41,7 +45,7 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
     public func readStatus() throws -> ChargePointStatus {
         try onWorker {
             try self.heartbeatIfDue()
-            let img = try self.readImage(self.statusSpecs)
+            let img = try self.readImage(self.statusSpecs, bridge: self.statusBridge)
             return try self.status(from: img)
         }
     }

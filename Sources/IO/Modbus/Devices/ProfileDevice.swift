@@ -39,15 +39,27 @@ public class ProfileDevice: @unchecked Sendable {
         try channel.worker.perform(timeout: jobTimeout, body)
     }
 
+    /// Registers every device of the profile has and answers a read of: not write-only, not
+    /// `optional` (older firmware may lack those). A block read may pass through them.
+    static func knownReadable(_ p: DeviceProfile) -> [RegisterSpec] {
+        func key(_ r: RegisterSpec) -> String { "\(r.fn) \(r.address) \(r.length)" }
+        var optional = Set(p.extras.filter(\.optional).flatMap { specs($0.value) }.map(key))
+        if let s = p.chargepoint?.safeCurrent, s.optional {
+            optional.insert(key(s.register))
+            if let r = s.readBack { optional.insert(key(r)) }
+        }
+        return p.allRegisters.map(\.spec).filter { !$0.writeOnly && !optional.contains(key($0)) }
+    }
+
     static func specs(_ v: ValueSpec?) -> [RegisterSpec] {
         guard let v else { return [] }
         return v.terms + (v.negateIf.map { [$0] } ?? [])
     }
 
-    /// Reads every spec with as few requests as the profile allows.
-    func readImage(_ specs: [RegisterSpec]) throws -> RegisterImage {
+    /// Reads every spec with as few requests as the profile allows (through gaps of `bridge`).
+    func readImage(_ specs: [RegisterSpec], bridge: [RegisterSpec] = []) throws -> RegisterImage {
         var img = RegisterImage()
-        for b in ReadPlan.blocks(specs, maxBlock: profile.timing.maxBlock) {
+        for b in ReadPlan.blocks(specs, maxBlock: profile.timing.maxBlock, bridge: bridge) {
             if b.fn.isBit {
                 img.store(b, try channel.readBits(b.fn, address: b.address, count: b.count).map { $0 ? 1 : 0 })
             } else {
