@@ -35,7 +35,8 @@ public struct HomeEnergyController: Sendable {
     public let battery: HomeBattery?
     public let formula: SupplierFormula
     public let tariff: CapacityTariff?
-    public let sliderKW: Double
+    /// The slider in force (the live loop follows the settings).
+    public var sliderKW: Double
     public let canCurtail: Bool
     public let horizonQuarters: Int
     public let staleAfterS: Double

@@ -100,6 +100,19 @@ public final class SiteController {
 
     public func gridAgeS(mono: Double) -> Double? { gridAt.map { mono - $0 } }
 
+    /// An inverter's latest reading and when it came (mono).
+    public func inverter(_ id: String) -> (InverterMeasurement, Double)? { inverters[id] }
+
+    /// What the reachable charge points draw now (W): their power, else currents × voltage.
+    public func chargeParkW() -> Double {
+        var park = 0.0
+        for cp in config.chargepoints {
+            guard let slot = pointSlot(cp.id), slot.reachable, let st = slot.status else { continue }
+            park += st.powerW ?? (st.currents.sum * config.site.voltage)
+        }
+        return park
+    }
+
     /// An alert raised outside the decision's own evaluator (the loop's wiring watch), kept with
     /// the others for the dashboard.
     public func record(alert e: AlertEvent) {

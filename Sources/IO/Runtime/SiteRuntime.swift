@@ -50,6 +50,7 @@ public final class SiteRuntime: Sendable {
         shell.notify = notify
         shell.outputs.onStatus = onStatus
         try shell.startMeter()
+        shell.prices?.start()
         started.withLock { $0 = true }
         let events = events, finished = finished
         Task.detached {
@@ -104,6 +105,7 @@ final class RealSiteShell {
     let relayQueue = DispatchQueue(label: "kwartier.relays")
     let log = Logger(label: "run")
     var p1: P1Reader?
+    var prices: PriceFeed?
     var relaysStarted = false
     var done = false
     var answers: CommandAnswers?
@@ -144,8 +146,15 @@ final class RealSiteShell {
         for m in store.loadMessages { log.error("\(m)") }
         let state = SiteOutputs.loadState(dataDir: dataDir, log: log)
         let site = SiteController(config: config, settings: settings, state: state, start: Date())
-        loop = SiteLoop(site: site, devices: devices.loopDevices, clock: SystemClock(),
+        var options = LoopOptions()
+        options.manageEnergy = true
+        loop = SiteLoop(site: site, devices: devices.loopDevices, clock: SystemClock(), options: options,
                         pulseStates: SiteOutputs.loadPulses(dataDir: dataDir, log: log))
+        if loop.energy != nil {
+            prices = PriceFeed.make(config) { [channel] u in channel.yield(.prices(u)) }
+        } else if config.energy != nil {
+            log.warning("energy: no battery or curtailment to steer (or its inverter is not polled): prices are not fetched")
+        }
         loop.resumeSessions(outputs.openSessions())
     }
 
@@ -188,6 +197,7 @@ final class RealSiteShell {
         case .read(let ref): read(ref)
         case .write(let w): write(w)
         case .safeCurrent(let job): safeCurrent(job)
+        case let .controlInverter(i, setting): controlInverter(i, setting)
         case .driveRelays(let ds):
             guard let d = relayDriver else { break }
             let first = !relaysStarted, log = log
@@ -213,6 +223,7 @@ final class RealSiteShell {
         case .stopped:
             outputs.carryOut(e)
             p1?.stop()
+            prices?.stop()
             modbus.shutdown()
             ocpp?.stop()
             done = true
@@ -257,6 +268,17 @@ final class RealSiteShell {
             return try d.readStatus()
         }) { r in
             channel.yield(.point(w.point, r.mapError(Self.failure)))
+        }
+    }
+
+    /// The battery setpoint and PV limit through the inverter's profile, on the worker of its line.
+    func controlInverter(_ i: Int, _ s: InverterSetting) {
+        let d = devices.inverters[i].device, channel = channel
+        devices.inverters[i].executor.submit(timeout: 5, { () -> InverterSetting in
+            try d.control(s)
+            return s
+        }) { r in
+            channel.yield(.inverterControlled(i, r.mapError(Self.failure)))
         }
     }
 

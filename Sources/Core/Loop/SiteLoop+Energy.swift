@@ -1,0 +1,39 @@
+import Foundation
+
+/// The home energy manager in the loop (`LoopEnergy`): prices in, the battery setpoint and PV
+/// limit out to the inverter after each decision — the decision (fuses, slider) comes first,
+/// and the battery's dispatch yields to it (never above the slider, never while a car charges).
+extension SiteLoop {
+    func pricesArrived(_ u: PriceUpdate) {
+        guard energy != nil else { return }
+        if let a = energy!.pricesArrived(u, now: clock.now) {
+            site.record(alert: a)
+            out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
+            out.append(.alert(a))
+        }
+    }
+
+    func inverterControlled(_ i: Int, _ r: Result<InverterSetting, DeviceFailure>) {
+        guard energy?.inverter == i else { return }
+        if let (level, text) = energy!.answered(r, mono: clock.mono) { out.append(.log(level, text)) }
+    }
+
+    /// After a decision: what the inverter should do now, written when it changed.
+    func steerEnergy(_ d: Decision, now: Date, mono: Double) {
+        guard let e = energy else { return }
+        let before = LoopEnergy.kind(e.sent)
+        guard let s = energy!.step(now: now, mono: mono, reading: energyReading(d, mono: mono), sliderKW: site.settings.sliderKW) else { return }
+        if LoopEnergy.kind(s) != before { out.append(.log(.notice, "energy: \(LoopEnergy.describe(s))")) }
+        out.append(.controlInverter(e.inverter, s))
+    }
+
+    /// The meter and the battery's inverter as the energy manager reads them; nil when either is
+    /// not fresh (the meter stale: the decision is in its safe state; the inverter silent 30 s).
+    func energyReading(_ d: Decision, mono: Double) -> HomeEnergyController.Reading? {
+        guard let e = energy, !d.safeState, let g = site.grid, let (m, at) = site.inverter(e.inverterId), mono - at <= 30 else { return nil }
+        if e.controller.battery != nil && m.batterySoCPercent == nil { return nil }
+        return HomeEnergyController.Reading(gridW: g.meter.powerW, batteryW: m.batteryPowerW ?? 0, carW: site.chargeParkW(),
+                                           pvW: m.pvPowerW, socPercent: m.batterySoCPercent ?? 0,
+                                           monthPeakKW: d.quarter?.monthPeakKW ?? 0)
+    }
+}
