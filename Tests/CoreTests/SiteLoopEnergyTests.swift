@@ -95,13 +95,22 @@ final class SiteLoopEnergyTests: XCTestCase {
         XCTAssertEqual(controls(l.handle(grid(-2000, clock))), [InverterSetting(batteryW: nil, pvLimitW: 2000)])
     }
 
-    /// A cheap hour before dear ones: the battery charges from the grid, but only up to the
-    /// slider's headroom (2 kW slider, the house takes 1.5 kW: 500 W).
+    /// A cheap hour before dear ones: the battery charges from the grid — two levels of 0.25 kWh
+    /// stored per quarter (three would take 0.75 / 0.95 kWh, above its 3 kW), so 0.5 kWh / 0.95 /
+    /// 0.25 h = 2105.26 W; when the house then takes 4 kW, only the 5 kW slider's headroom (1 kW).
     func testCheapHourChargesWithinTheSlider() throws {
-        let (l, clock) = try loop("  battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }\n  curtail: false", slider: 2)
+        let (l, clock) = try loop("  battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }\n  curtail: false")
         _ = l.handle(inverter(pv: 0, soc: 20))
         _ = l.handle(prices([0] + Array(repeating: 500, count: 25)))
-        XCTAssertEqual(controls(l.handle(grid(1500, clock))), [InverterSetting(batteryW: 500, pvLimitW: nil)])
+        let first = controls(l.handle(grid(1500, clock)))
+        XCTAssertEqual(first.count, 1)
+        XCTAssertEqual(first.first?.batteryW ?? 0, 500 / 0.95 / 0.25, accuracy: 1e-9)
+        XCTAssertNil(first.first?.pvLimitW)
+        _ = l.handle(.inverterControlled(0, .success(first[0])))
+        // The battery now takes 2105 W and the house 4 kW: the meter sees 6105 W.
+        clock.advance(1)
+        _ = l.handle(inverter(pv: 0, battery: 2105.26, soc: 20))
+        XCTAssertEqual(controls(l.handle(grid(6105.26, clock))), [InverterSetting(batteryW: 1000, pvLimitW: nil)])
     }
 
     /// No fresh inverter reading: everything goes back to the inverter's own control.
