@@ -86,6 +86,9 @@ public struct HomeEnergyController: Sendable {
         return Command(batteryW: BatteryDispatch.setpoint(input, intent: intent, battery: b), pvLimitW: limit)
     }
 
+    /// The next step plans again (a new forecast).
+    public mutating func invalidatePlan() { plannedAt = nil }
+
     /// Re-plan each hour, when the prices change, or when the plan ran out.
     func needsPlan(_ now: Date) -> Bool {
         guard let at = plannedAt, let p = plan else { return true }

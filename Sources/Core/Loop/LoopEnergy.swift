@@ -19,6 +19,8 @@ public struct LoopEnergy: Sendable {
     var writeFailing = false
     /// The price source's problem while its alert is raised.
     public private(set) var priceProblem: String?
+    /// The weather source's problem while its alert is raised.
+    public private(set) var weatherProblem: String?
 
     /// An unchanged setting is written again this often (an inverter that lost it, restarted).
     public static let refreshS = 60.0
@@ -98,14 +100,27 @@ public struct LoopEnergy: Sendable {
     /// The price source's state as an alert to raise or clear, when it changed.
     public mutating func pricesArrived(_ u: PriceUpdate, now: Date) -> AlertEvent? {
         if let s = u.series { controller.prices = s }
-        if let p = u.problem {
-            guard priceProblem == nil else { priceProblem = p; return nil }
-            priceProblem = p
-            return AlertEvent(time: now, key: "prices", level: .warning, text: p, active: true)
+        return Self.sourceAlert("prices", u.problem, &priceProblem, now: now)
+    }
+
+    /// New cloud cover: the PV forecast follows it and the plan is made again.
+    public mutating func weatherArrived(_ u: WeatherUpdate, now: Date) -> AlertEvent? {
+        if let c = u.cloudCover, c != controller.forecaster.cloudCover {
+            controller.forecaster.cloudCover = c
+            controller.invalidatePlan()
         }
-        guard let was = priceProblem else { return nil }
-        priceProblem = nil
-        return AlertEvent(time: now, key: "prices", level: .warning, text: "prices: the source answers again (was: \(was))", active: false)
+        return Self.sourceAlert("weather", u.problem, &weatherProblem, now: now)
+    }
+
+    /// A source's alert: raised on its first problem, cleared when it answers again.
+    static func sourceAlert(_ key: String, _ problem: String?, _ active: inout String?, now: Date) -> AlertEvent? {
+        if let p = problem {
+            defer { active = p }
+            return active == nil ? AlertEvent(time: now, key: key, level: .warning, text: p, active: true) : nil
+        }
+        guard let was = active else { return nil }
+        active = nil
+        return AlertEvent(time: now, key: key, level: .warning, text: "\(key): the source answers again (was: \(was))", active: false)
     }
 
     /// "battery +2.0 kW, PV limited to 0.3 kW" for the log.

@@ -32,6 +32,8 @@ public enum SiteEvent: Sendable {
     case inverterControlled(Int, Result<InverterSetting, DeviceFailure>)
     /// Day-ahead prices fetched off the loop (or the source's failure).
     case prices(PriceUpdate)
+    /// The weather forecast (hourly cloud cover) fetched off the loop (or the source's failure).
+    case weather(WeatherUpdate)
     /// A pulse counter's total.
     case pulse(Int, Result<UInt64, DeviceFailure>)
     case timer(SiteTimer)

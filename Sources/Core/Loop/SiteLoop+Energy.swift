@@ -6,11 +6,19 @@ import Foundation
 extension SiteLoop {
     func pricesArrived(_ u: PriceUpdate) {
         guard energy != nil else { return }
-        if let a = energy!.pricesArrived(u, now: clock.now) {
-            site.record(alert: a)
-            out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
-            out.append(.alert(a))
-        }
+        raise(energy!.pricesArrived(u, now: clock.now))
+    }
+
+    func weatherArrived(_ u: WeatherUpdate) {
+        guard energy != nil else { return }
+        raise(energy!.weatherArrived(u, now: clock.now))
+    }
+
+    func raise(_ a: AlertEvent?) {
+        guard let a else { return }
+        site.record(alert: a)
+        out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
+        out.append(.alert(a))
     }
 
     func inverterControlled(_ i: Int, _ r: Result<InverterSetting, DeviceFailure>) {

@@ -154,6 +154,7 @@ public final class SiteLoop {
             }
         case let .inverterControlled(i, r): inverterControlled(i, r)
         case .prices(let u): pricesArrived(u)
+        case .weather(let u): weatherArrived(u)
         case .timer(.tick): tick()
         case .timer(.roundTimeout(let serial)):
             if roundOpen && serial == roundSerial { finishRound() }

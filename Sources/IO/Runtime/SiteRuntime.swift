@@ -50,7 +50,7 @@ public final class SiteRuntime: Sendable {
         shell.notify = notify
         shell.outputs.onStatus = onStatus
         try shell.startMeter()
-        shell.prices?.start()
+        for f in shell.feeds { f.start() }
         started.withLock { $0 = true }
         let events = events, finished = finished
         Task.detached {
@@ -105,7 +105,8 @@ final class RealSiteShell {
     let relayQueue = DispatchQueue(label: "kwartier.relays")
     let log = Logger(label: "run")
     var p1: P1Reader?
-    var prices: PriceFeed?
+    /// The energy manager's sources (prices, weather), fetched off the loop.
+    var feeds: [SourceFeed] = []
     var relaysStarted = false
     var done = false
     var answers: CommandAnswers?
@@ -151,7 +152,8 @@ final class RealSiteShell {
         loop = SiteLoop(site: site, devices: devices.loopDevices, clock: SystemClock(), options: options,
                         pulseStates: SiteOutputs.loadPulses(dataDir: dataDir, log: log))
         if loop.energy != nil {
-            prices = PriceFeed.make(config) { [channel] u in channel.yield(.prices(u)) }
+            let deliver: @Sendable (SiteEvent) -> Void = { [channel] e in channel.yield(e) }
+            feeds = [SourceFeed.prices(config, deliver: deliver), SourceFeed.weather(config, deliver: deliver)].compactMap { $0 }
         } else if config.energy != nil {
             log.warning("energy: no battery or curtailment to steer (or its inverter is not polled): prices are not fetched")
         }
@@ -223,7 +225,7 @@ final class RealSiteShell {
         case .stopped:
             outputs.carryOut(e)
             p1?.stop()
-            prices?.stop()
+            for f in feeds { f.stop() }
             modbus.shutdown()
             ocpp?.stop()
             done = true
