@@ -133,3 +133,44 @@ final class SiteLoopEnergyTests: XCTestCase {
         XCTAssertEqual(l.site.alertLog.map(\.key), ["prices", "prices"])
     }
 }
+
+/// Open-Meteo's answer and the weather in the loop.
+final class OpenMeteoTests: XCTestCase {
+    func testCloudCoverPerHourWithNullsLeftOut() throws {
+        let json = #"{"latitude":50.9,"longitude":4.4,"hourly_units":{"time":"unixtime","cloud_cover":"%"},"hourly":{"time":[1690675200,1690678800,1690682400],"cloud_cover":[0,null,85]}}"#
+        XCTAssertEqual(try OpenMeteo.cloudCover(json: Data(json.utf8)), [1690675200: 0, 1690682400: 0.85])
+    }
+
+    func testErrorsSaySo() {
+        func message(_ s: String) -> String {
+            do { _ = try OpenMeteo.cloudCover(json: Data(s.utf8)); return "accepted" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message(#"{"error":true,"reason":"Latitude must be in range of -90 to 90°."}"#),
+                       "Open-Meteo: Latitude must be in range of -90 to 90°.")
+        XCTAssertEqual(message(#"{"hourly":{"time":["2023-07-30T00:00"],"cloud_cover":[10]}}"#),
+                       "Open-Meteo: hourly time '2023-07-30T00:00' is not unix seconds (ask timeformat=unixtime)")
+        XCTAssertEqual(message(#"{"hourly":{"time":[1,2],"cloud_cover":[10]}}"#), "Open-Meteo: 2 times but 1 cloud_cover values")
+        XCTAssertEqual(message("[]"), "Open-Meteo: the answer is not a JSON object")
+    }
+
+    func testQueryAsksUTCUnixHoursForThreeDays() {
+        let q = OpenMeteo.query(latitude: 50.9, longitude: 4.4, now: Date(timeIntervalSince1970: 1690711200))   // 2023-07-30 10:00Z
+        XCTAssertEqual(q.map { "\($0.0)=\($0.1)" }, ["latitude=50.9", "longitude=4.4", "hourly=cloud_cover", "timeformat=unixtime",
+                                                       "timezone=GMT", "start_date=2023-07-30", "end_date=2023-08-01"])
+    }
+
+    func testWeatherReachesTheForecastAndItsAlert() {
+        let c = HomeEnergyController(mode: .plan, battery: nil, formula: SupplierFormula(), tariff: nil, sliderKW: 5, canCurtail: true,
+                                     forecaster: HomeForecaster(arrays: [], latitude: 51, longitude: 4.4, timeZone: TimeZone(identifier: "UTC")!),
+                                     prices: nil)
+        var e = LoopEnergy(controller: c, inverter: 0, inverterId: "roof")
+        let t = Date(timeIntervalSince1970: 1690711200)
+        XCTAssertNil(e.weatherArrived(WeatherUpdate(cloudCover: [1690711200: 0.5], problem: nil), now: t))
+        XCTAssertEqual(e.controller.forecaster.cloudCover, [1690711200: 0.5])
+        let raised = e.weatherArrived(WeatherUpdate(cloudCover: [1690711200: 0.5], problem: "weather: HTTP 503"), now: t)
+        XCTAssertEqual(raised.map { [$0.key, $0.text] }, ["weather", "weather: HTTP 503"])
+        XCTAssertEqual(raised?.active, true)
+        XCTAssertEqual(e.weatherArrived(WeatherUpdate(cloudCover: nil, problem: nil), now: t)?.active, false)
+        XCTAssertEqual(e.controller.forecaster.cloudCover, [1690711200: 0.5])
+    }
+}
