@@ -46,6 +46,8 @@ public struct LoopEnergy: Sendable {
 
     public mutating func setPrices(_ s: PriceSeries) { controller.prices = s }
 
+    public mutating func setCars(_ cars: [CarDemand]) { if cars != controller.cars { controller.cars = cars } }
+
     /// One decision's control: the setting to write now, or nil (no change worth a write, a
     /// write in flight, or waiting to retry). `reading` nil: no fresh meter or inverter.
     public mutating func step(now: Date, mono: Double, reading: HomeEnergyController.Reading?, sliderKW: Double) -> InverterSetting? {

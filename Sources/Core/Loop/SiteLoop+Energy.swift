@@ -30,9 +30,24 @@ extension SiteLoop {
     func steerEnergy(_ d: Decision, now: Date, mono: Double) {
         guard let e = energy else { return }
         let before = LoopEnergy.kind(e.sent)
+        energy!.setCars(readyCars(now: now))
         guard let s = energy!.step(now: now, mono: mono, reading: energyReading(d, mono: mono), sliderKW: site.settings.sliderKW) else { return }
         if LoopEnergy.kind(s) != before { out.append(.log(.notice, "energy: \(LoopEnergy.describe(s))")) }
         out.append(.controlInverter(e.inverter, s))
+    }
+
+    /// Connected cars whose point has a ready-by time, with what is left to charge this session.
+    func readyCars(now: Date) -> [CarDemand] {
+        var cars: [CarDemand] = []
+        for cp in site.config.chargepoints {
+            guard let r = site.settings.points[cp.id]?.readyBy, let st = site.pointSlot(cp.id)?.status,
+                  st.state == .connected || st.state == .charging else { continue }
+            let left = max(0, r.energyKWh - (st.sessionKWh ?? 0))
+            guard left > 0 else { continue }
+            cars.append(CarDemand(pointId: cp.id, deadline: r.deadline(after: now, timeZone: calendar.timeZone), energyKWh: left,
+                                  maxKW: cp.maxA * Double(cp.phases.chargerPhases) * site.config.site.voltage / 1000))
+        }
+        return cars
     }
 
     /// The meter and the battery's inverter as the energy manager reads them; nil when either is
