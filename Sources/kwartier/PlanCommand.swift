@@ -82,6 +82,15 @@ struct PlanCommand: ParsableCommand {
             printErr("kwartier plan: the prices do not cover \(ISO8601DateFormatter().string(from: now)) (they run \(fetched.series.start) to \(fetched.series.end))")
             throw ExitCode(1)
         }
+        // Points given a ready-by time (`kwartier set point ID --ready-by`), as if their car were plugged in now.
+        let settings = SettingsStore(dataDir: cfg.site.dataDir).load(defaults: RuntimeSettings.defaults(for: cfg))
+        let cars = cfg.chargepoints.compactMap { cp in
+            settings.points[cp.id]?.readyBy.map {
+                CarDemand(pointId: cp.id, deadline: $0.deadline(after: now, timeZone: tz), energyKWh: $0.energyKWh,
+                          maxKW: cp.maxA * Double(cp.phases.chargerPhases) * cfg.site.voltage / 1000)
+            }
+        }
+        quarters = CarScheduler.apply(cars, to: quarters, sliderKW: cfg.site.sliderKW)
         let planner = EnergyPlanner(battery: battery, sliderKW: cfg.site.sliderKW, tariff: e.capacityTariff, canCurtail: e.curtail && e.inverter != nil)
         let plan = planner.plan(quarters: quarters, socKWh: soc / 100 * battery.capacityKWh, monthPeakKW: monthPeakKw)
         if json { print(try Self.jsonLine(plan, alerts: alerts)) } else { print(Self.text(plan, tz: tz)) }
@@ -93,7 +102,7 @@ struct PlanCommand: ParsableCommand {
         let iso = ISO8601DateFormatter()
         let steps: [[String: Any]] = p.steps.map {
             ["start": iso.string(from: $0.start), "take_eur_per_kwh": r($0.takePrice, 1e5), "inject_eur_per_kwh": r($0.injectPrice, 1e5),
-             "base_kw": r($0.baseKW), "battery_kw": r($0.batteryKW), "grid_kw": r($0.gridKW), "soc_kwh": r($0.socKWh), "curtail": $0.curtail]
+             "base_kw": r($0.baseKW), "car_kw": r($0.carKW), "battery_kw": r($0.batteryKW), "grid_kw": r($0.gridKW), "soc_kwh": r($0.socKWh), "curtail": $0.curtail]
         }
         let obj: [String: Any] = ["steps": steps, "energy_cost_eur": r(p.energyCostEUR), "capacity_cost_eur": r(p.capacityCostEUR),
                                   "cost_eur": r(p.totalCostEUR), "peak_kw": r(p.peakKW), "cap_kw": r(p.capKW), "alerts": alerts]
@@ -105,11 +114,11 @@ struct PlanCommand: ParsableCommand {
         let f = DateFormatter()
         f.timeZone = tz
         f.dateFormat = "EEE HH:mm"
-        var out = ["time         take €/kWh  inject €/kWh  load-PV kW  battery kW  grid kW  SoC kWh"]
+        var out = ["time         take €/kWh  inject €/kWh  load-PV kW  car kW  battery kW  grid kW  SoC kWh"]
         for s in p.steps {
             out.append(f.string(from: s.start).padding(toLength: 11, withPad: " ", startingAt: 0)
                 + TextFormat.fixed(s.takePrice, 4).padLeft(12) + TextFormat.fixed(s.injectPrice, 4).padLeft(14)
-                + TextFormat.fixed(s.baseKW, 2).padLeft(12) + TextFormat.fixed(s.batteryKW, 2).padLeft(12)
+                + TextFormat.fixed(s.baseKW, 2).padLeft(12) + TextFormat.fixed(s.carKW, 2).padLeft(8) + TextFormat.fixed(s.batteryKW, 2).padLeft(12)
                 + TextFormat.fixed(s.gridKW, 2).padLeft(9) + TextFormat.fixed(s.socKWh, 2).padLeft(9) + (s.curtail ? "  curtail" : ""))
         }
         out.append("")
