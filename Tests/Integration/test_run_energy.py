@@ -3,18 +3,25 @@ SH-RT hybrid served by pymodbus (Tests/Peers, the register map of its profile), 
 TCP, and a price file the test rewrites while the hub runs. Asserts the registers the inverter
 receives: a negative price limits export and a positive one lifts the limit; a cheap hour before
 dear ones charges the battery within the slider; a broken price file leaves the last good prices
-in force with an alert; a price that no longer covers the present never curtails."""
+in force with an alert; a price that no longer covers the present never curtails. The weather
+comes from the Open-Meteo emulator (Tests/Peers/openmeteo_emulator.py)."""
+import json
 import os
 import subprocess
 import time
 from datetime import datetime, timedelta, timezone
 
+import sys
+
 import pytest
 
-from conftest import stop_process
+from conftest import ROOT, stop_process
 from modbus_peers import Peers
 from p1_server import P1Server
 from p1_support import wait_for
+
+sys.path.insert(0, str(ROOT / "Tests/Peers"))
+from openmeteo_emulator import OpenMeteo  # noqa: E402
 
 ENABLE, DISABLE = 0xAA, 0x55          # Sungrow export limitation on / off
 CHARGE, DISCHARGE, STOP = 0xAA, 0xBB, 0xCC   # Sungrow forced command
@@ -36,6 +43,8 @@ def rig(kwartier, tmp_path):
                      "params": {"pv_w": 0.0, "grid_w": 1035.0, "battery_w": 0.0, "soc": 30.0}}]}
     prices = tmp_path / "prices.csv"
     write_prices(prices, [(k, -50.0) for k in range(-1, 24)])
+    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    weather = OpenMeteo({now + timedelta(hours=h): 50 for h in range(-24, 72)})
     with Peers(kwartier, spec, tmp_path / "peers") as peers:
         p1 = P1Server(HOUSE_A, lambda: [0.0, 0.0, 0.0])
         cfg = tmp_path / "kwartier.yaml"
@@ -50,16 +59,18 @@ energy:
   prices: {{ source: file, file: {prices} }}
   formula: {{ take: {{ a: 1, b: 0.12 }}, inject: {{ a: 1, b: -0.01 }}, vat_percent: 6 }}
   battery: {{ inverter: roof, kwh: 10, max_charge_kw: 3 }}
+  forecast: {{ weather: open-meteo, api: "{weather.url}", latitude: 50.9, longitude: 4.4 }}
 """)
         log = open(tmp_path / "run.log", "w")
         proc = subprocess.Popen([kwartier, "run", "--headless", "--config", str(cfg)],
                                 stdout=subprocess.DEVNULL, stderr=log, text=True)
         try:
-            yield peers, prices, proc, tmp_path / "run.log"
+            yield peers, prices, proc, tmp_path / "run.log", weather
         finally:
             stop_process(proc, timeout=10)
             log.close()
             p1.close()
+            weather.close()
 
 
 def written(peers):
@@ -67,7 +78,7 @@ def written(peers):
 
 
 def test_run_curtails_charges_and_survives_a_bad_price_source(rig):
-    peers, prices, proc, log = rig
+    peers, prices, proc, log, weather = rig
 
     # A negative injection price: export limited to 0 W, then the limitation switched on.
     assert wait_for(lambda: written(peers).get("export limitation") == ENABLE, 30), (written(peers), log.read_text())
@@ -103,3 +114,15 @@ def test_run_curtails_charges_and_survives_a_bad_price_source(rig):
     time.sleep(4)
     assert written(peers)["export limitation"] == DISABLE
     assert proc.poll() is None
+
+
+def test_run_asks_open_meteo_for_the_cloud_cover(rig):
+    """The run asks at start (then hourly) and keeps the answer as the last good forecast."""
+    peers, prices, proc, log, weather = rig
+    assert wait_for(lambda: weather.requests, 15), log.read_text()
+    q = weather.requests[0]
+    assert (q["latitude"], q["longitude"], q["hourly"], q["timeformat"], q["timezone"]) == ("50.9", "4.4", "cloud_cover", "unixtime", "GMT")
+    cache = log.parent / "data/weather.json"
+    assert wait_for(cache.exists, 5)
+    assert set(json.loads(cache.read_text()).values()) == {0.5}
+    assert "alert: weather" not in log.read_text()
