@@ -69,7 +69,7 @@ public final class ProfileInverter: ProfileDevice, InverterDevice, @unchecked Se
 
     private var last: (at: Double, value: InverterMeasurement)?
     /// The battery's rated charge and discharge power (W), from `energy.battery`, for sequences
-    /// that hand the inverter its full range back.
+    /// that hand the inverter its full range back; nil: the hub manages no battery here.
     public var batteryRatedW: (charge: Double, discharge: Double)?
 
     /// Faster than the profile's `min_poll_s` (Huawei: 5 s) returns the last reading.
@@ -93,7 +93,9 @@ public final class ProfileInverter: ProfileDevice, InverterDevice, @unchecked Se
     public func control(_ s: InverterSetting) throws {
         try onWorker {
             var missing: [String] = []
-            if let b = self.spec.batteryControl {
+            if s.batteryW == nil && self.batteryRatedW == nil {
+                // The hub manages no battery behind this inverter: its mode is not touched.
+            } else if let b = self.spec.batteryControl {
                 let w = s.batteryW ?? 0
                 let seq = s.batteryW == nil ? b.release : w > 0.5 ? b.charge : w < -0.5 ? b.discharge : (b.hold ?? b.charge)
                 try self.write(seq, batteryW: w, limitW: 0)
