@@ -110,7 +110,11 @@ public enum ControlProtocol {
             }
             if let a = try number(b, "current_a") { cmds.append(.setManualCurrent(point: id, amps: a)) }
             if let p = try int(b, "priority") { cmds.append(.setPriority(point: id, priority: p)) }
-            if let r = try readyBy(b) { cmds.append(.setReadyBy(point: id, r.value)) }
+            switch try readyBy(b) {
+            case .absent: break
+            case .clear: cmds.append(.setReadyBy(point: id, nil))
+            case .set(let r): cmds.append(.setReadyBy(point: id, r))
+            }
             guard !cmds.isEmpty else {
                 throw ParseError("set_point needs at least one of \"mode\", \"current_a\", \"priority\", \"ready_by\"")
             }
@@ -162,16 +166,18 @@ public enum ControlProtocol {
         "{\"hello\":{\"mode\":\(quote(mode)),\"protocol\":\(self.version),\"server\":\"kwartier\",\"site\":\(quote(site)),\"time_zone\":\(quote(timeZone)),\"version\":\(quote(version))}}"
     }
 
-    /// `"ready_by": "07:00"` with `"energy_kwh": 30`, or `"ready_by": null` (no deadline); nil when absent.
-    static func readyBy(_ b: [String: Any]) throws -> (value: ReadyBy?, Void)? {
+    /// `"ready_by"`: absent, `null` (no deadline any more), or `"07:00"` with `"energy_kwh": 30`.
+    enum ReadyByField { case absent, clear, set(ReadyBy) }
+
+    static func readyBy(_ b: [String: Any]) throws -> ReadyByField {
         guard let v = b["ready_by"] else {
             if b["energy_kwh"] != nil { throw ParseError("\"energy_kwh\" goes with \"ready_by\" (HH:MM)") }
-            return nil
+            return .absent
         }
-        if v is NSNull { return (nil, ()) }
+        if v is NSNull { return .clear }
         guard let t = v as? String, let m = ReadyBy.minute(t) else { throw ParseError("\"ready_by\" must be a time of day HH:MM, or null") }
         guard let kwh = try number(b, "energy_kwh") else { throw ParseError("\"ready_by\" needs \"energy_kwh\" (the energy to have by then)") }
-        return (ReadyBy(minuteOfDay: m, energyKWh: kwh), ())
+        return .set(ReadyBy(minuteOfDay: m, energyKWh: kwh))
     }
 
     // MARK: what a client writes
