@@ -138,6 +138,8 @@ public struct PreviewSite: Sendable {
             guard let i = points.firstIndex(where: { $0.id == id }) else { return say(.warning, "unknown point \(id)") }
             points[i].priority = p
             say(.notice, "\(id): priority \(p)")
+        case .setReadyBy(let id, let r):
+            say(.notice, "\(id): ready by \(r.map { "\($0.timeText) with \($0.energyKWh) kWh" } ?? "no time")")
         case .setRelayOverride(let id, let o):
             guard let i = relays.firstIndex(where: { $0.id == id }) else { return say(.warning, "unknown relay \(id)") }
             relays[i].override = o

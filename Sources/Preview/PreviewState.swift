@@ -48,6 +48,7 @@ public struct PreviewState: Codable, Equatable {
         case .setMode(let p, let m): return "mode \(p) \(m.rawValue)"
         case .setManualCurrent(let p, let a): return "manual \(p) \(Fmt.ampsInt(a))"
         case .setPriority(let p, let n): return "priority \(p) \(n)"
+        case .setReadyBy(let p, let r): return "ready-by \(p) \(r.map { "\($0.timeText) \($0.energyKWh) kWh" } ?? "none")"
         case .setRelayOverride(let r, let o): return "relay \(r) \(o.rawValue)"
         }
     }

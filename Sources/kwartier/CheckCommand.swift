@@ -22,7 +22,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let (config, warnings) = try loadConfigOrExit(options.config)
         for w in warnings { printErr(w.description) }
-        for w in SafeCurrentAudit.warnings(config, library: .shared) { printErr(w) }
+        for w in SafeCurrentAudit.warnings(config, library: .shared) + EnergyControlAudit.warnings(config, library: .shared) { printErr(w) }
         print(SiteTreeReport.render(config, ascii: ascii || !TerminalCaps.localeIsUTF8()))
         print("Configuration OK: \(config.file)")
     }

@@ -57,9 +57,19 @@ struct PlanCommand: ParsableCommand {
             printErr("kwartier plan: \(error)")
             throw ExitCode(1)
         }
-        if let a = fetched.alert { printErr("kwartier plan: \(a)") }
+        var alerts = fetched.alert.map { [$0] } ?? []
         let tz = TimeZone(identifier: cfg.site.timeZone) ?? TimeZone(identifier: "Europe/Brussels")!
-        let forecaster = HomeForecaster(arrays: e.pv, latitude: e.latitude, longitude: e.longitude, timeZone: tz)
+        var forecaster = HomeForecaster(arrays: e.pv, latitude: e.latitude, longitude: e.longitude, timeZone: tz)
+        if let weather = WeatherSource.make(cfg) {
+            do {
+                let w = try weather.fetch(now: now)
+                forecaster.cloudCover = w.cloudCover ?? [:]
+                if let p = w.problem { alerts.append(p) }
+            } catch {
+                alerts.append("weather: \(error); planned with the clear sky")
+            }
+        }
+        for a in alerts { printErr("kwartier plan: \(a)") }
         let q0 = PriceSeries.quarterStart(now)
         var quarters: [QuarterForecast] = []
         for (k, m) in fetched.series.quarters(from: q0, count: Int(e.horizonH * 4)).enumerated() {
@@ -72,21 +82,30 @@ struct PlanCommand: ParsableCommand {
             printErr("kwartier plan: the prices do not cover \(ISO8601DateFormatter().string(from: now)) (they run \(fetched.series.start) to \(fetched.series.end))")
             throw ExitCode(1)
         }
+        // Points given a ready-by time (`kwartier set point ID --ready-by`), as if their car were plugged in now.
+        let settings = SettingsStore(dataDir: cfg.site.dataDir).load(defaults: RuntimeSettings.defaults(for: cfg))
+        let cars = cfg.chargepoints.compactMap { cp in
+            settings.points[cp.id]?.readyBy.map {
+                CarDemand(pointId: cp.id, deadline: $0.deadline(after: now, timeZone: tz), energyKWh: $0.energyKWh,
+                          maxKW: cp.maxA * Double(cp.phases.chargerPhases) * cfg.site.voltage / 1000)
+            }
+        }
+        quarters = CarScheduler.apply(cars, to: quarters, sliderKW: cfg.site.sliderKW)
         let planner = EnergyPlanner(battery: battery, sliderKW: cfg.site.sliderKW, tariff: e.capacityTariff, canCurtail: e.curtail && e.inverter != nil)
         let plan = planner.plan(quarters: quarters, socKWh: soc / 100 * battery.capacityKWh, monthPeakKW: monthPeakKw)
-        if json { print(try Self.jsonLine(plan, alert: fetched.alert)) } else { print(Self.text(plan, tz: tz)) }
+        if json { print(try Self.jsonLine(plan, alerts: alerts)) } else { print(Self.text(plan, tz: tz)) }
     }
 
     static func r(_ v: Double, _ d: Double = 1000) -> Double { (v * d).rounded() / d }
 
-    static func jsonLine(_ p: EnergyPlan, alert: String?) throws -> String {
+    static func jsonLine(_ p: EnergyPlan, alerts: [String]) throws -> String {
         let iso = ISO8601DateFormatter()
         let steps: [[String: Any]] = p.steps.map {
             ["start": iso.string(from: $0.start), "take_eur_per_kwh": r($0.takePrice, 1e5), "inject_eur_per_kwh": r($0.injectPrice, 1e5),
-             "base_kw": r($0.baseKW), "battery_kw": r($0.batteryKW), "grid_kw": r($0.gridKW), "soc_kwh": r($0.socKWh), "curtail": $0.curtail]
+             "base_kw": r($0.baseKW), "car_kw": r($0.carKW), "battery_kw": r($0.batteryKW), "grid_kw": r($0.gridKW), "soc_kwh": r($0.socKWh), "curtail": $0.curtail]
         }
         let obj: [String: Any] = ["steps": steps, "energy_cost_eur": r(p.energyCostEUR), "capacity_cost_eur": r(p.capacityCostEUR),
-                                  "cost_eur": r(p.totalCostEUR), "peak_kw": r(p.peakKW), "cap_kw": r(p.capKW), "alerts": alert.map { [$0] } ?? []]
+                                  "cost_eur": r(p.totalCostEUR), "peak_kw": r(p.peakKW), "cap_kw": r(p.capKW), "alerts": alerts]
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
@@ -95,11 +114,11 @@ struct PlanCommand: ParsableCommand {
         let f = DateFormatter()
         f.timeZone = tz
         f.dateFormat = "EEE HH:mm"
-        var out = ["time         take €/kWh  inject €/kWh  load-PV kW  battery kW  grid kW  SoC kWh"]
+        var out = ["time         take €/kWh  inject €/kWh  load-PV kW  car kW  battery kW  grid kW  SoC kWh"]
         for s in p.steps {
             out.append(f.string(from: s.start).padding(toLength: 11, withPad: " ", startingAt: 0)
                 + TextFormat.fixed(s.takePrice, 4).padLeft(12) + TextFormat.fixed(s.injectPrice, 4).padLeft(14)
-                + TextFormat.fixed(s.baseKW, 2).padLeft(12) + TextFormat.fixed(s.batteryKW, 2).padLeft(12)
+                + TextFormat.fixed(s.baseKW, 2).padLeft(12) + TextFormat.fixed(s.carKW, 2).padLeft(8) + TextFormat.fixed(s.batteryKW, 2).padLeft(12)
                 + TextFormat.fixed(s.gridKW, 2).padLeft(9) + TextFormat.fixed(s.socKWh, 2).padLeft(9) + (s.curtail ? "  curtail" : ""))
         }
         out.append("")

@@ -16,6 +16,8 @@ struct SetCommand: ParsableCommand {
           kwartier set slider 7.5
           kwartier set point cp1 --mode manual --current 10
           kwartier set point cp2 --priority 5
+          kwartier set point cp1 --ready-by 07:00 --energy-kwh 30
+          kwartier set point cp1 --ready-by none
           kwartier set relay boiler off
         """,
         subcommands: [SetSlider.self, SetPoint.self, SetRelay.self])
@@ -44,16 +46,25 @@ struct SetSlider: ParsableCommand {
 }
 
 struct SetPoint: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "point", abstract: "Set a charge point's mode, manual current or priority.")
+    static let configuration = CommandConfiguration(commandName: "point", abstract: "Set a charge point's mode, manual current, priority or ready-by time.")
     @OptionGroup var hub: HubOptions
     @Argument(help: "The charge point's id.") var id: String
     @Option(help: "auto, manual or off.") var mode: String?
     @Option(help: "Manual charging current (A), within the point's range.") var current: Double?
     @Option(help: "Priority (-100…100; higher charges first).") var priority: Int?
+    @Option(help: ArgumentHelp("Have --energy-kwh in the car by this local time (HH:MM), in the cheapest quarters; none = no deadline.",
+                               valueName: "HH:MM")) var readyBy: String?
+    @Option(help: "The energy (kWh) to have by --ready-by.") var energyKwh: Double?
 
     func validate() throws {
-        guard mode != nil || current != nil || priority != nil else {
-            throw ValidationError("give at least one of --mode, --current, --priority")
+        guard mode != nil || current != nil || priority != nil || readyBy != nil else {
+            throw ValidationError("give at least one of --mode, --current, --priority, --ready-by")
+        }
+        if let r = readyBy, r != "none" {
+            guard ReadyBy.minute(r) != nil else { throw ValidationError("--ready-by '\(r)' is not a time of day HH:MM (or none)") }
+            guard energyKwh != nil else { throw ValidationError("--ready-by needs --energy-kwh (the energy to have by then)") }
+        } else if energyKwh != nil {
+            throw ValidationError("--energy-kwh goes with --ready-by HH:MM")
         }
     }
 
@@ -62,6 +73,12 @@ struct SetPoint: ParsableCommand {
         if let m = mode { fields.append("\"mode\":\(ControlProtocol.quote(m))") }
         if let a = current { fields.append("\"current_a\":\(a.isFinite ? "\(a)" : "null")") }
         if let p = priority { fields.append("\"priority\":\(p)") }
+        if let r = readyBy {
+            if r == "none" { fields.append("\"ready_by\":null") } else {
+                fields.append("\"ready_by\":\(ControlProtocol.quote(r))")
+                if let e = energyKwh { fields.append("\"energy_kwh\":\(e.isFinite ? "\(e)" : "null")") }
+            }
+        }
         try sendCommand(hub, "set_point", "{" + fields.joined(separator: ",") + "}", tool: "set point")
     }
 }

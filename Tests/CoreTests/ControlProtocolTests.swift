@@ -25,6 +25,9 @@ final class ControlProtocolTests: XCTestCase {
         XCTAssertEqual(try request(#"{"set_point": {"point": "cp1", "mode": "manual", "current_a": 10, "priority": -3}}"#),
                        .commands([.setMode(point: "cp1", mode: .manual), .setManualCurrent(point: "cp1", amps: 10),
                                   .setPriority(point: "cp1", priority: -3)]))
+        XCTAssertEqual(try request(#"{"set_point": {"point": "cp1", "ready_by": "07:00", "energy_kwh": 30}}"#),
+                       .commands([.setReadyBy(point: "cp1", ReadyBy(minuteOfDay: 420, energyKWh: 30))]))
+        XCTAssertEqual(try request(#"{"set_point": {"point": "cp1", "ready_by": null}}"#), .commands([.setReadyBy(point: "cp1", nil)]))
         XCTAssertEqual(try request(#"{"set_relay": {"relay": "boiler", "override": "off"}}"#),
                        .commands([.setRelayOverride(relay: "boiler", override: .off)]))
     }
@@ -41,7 +44,10 @@ final class ControlProtocolTests: XCTestCase {
         XCTAssertEqual(error(#"{"set_slider": {}}"#), "set_slider needs \"kw\"")
         XCTAssertEqual(error(#"{"set_slider": {"kw": 1, "force": true}}"#), "set_slider has no field \"force\" (fields: kw)")
         XCTAssertEqual(error(#"{"set_point": {"mode": "auto"}}"#), "set_point needs \"point\" (the charge point's id)")
-        XCTAssertEqual(error(#"{"set_point": {"point": "cp1"}}"#), "set_point needs at least one of \"mode\", \"current_a\", \"priority\"")
+        XCTAssertEqual(error(#"{"set_point": {"point": "cp1"}}"#), "set_point needs at least one of \"mode\", \"current_a\", \"priority\", \"ready_by\"")
+        XCTAssertEqual(error(#"{"set_point": {"point": "cp1", "ready_by": "7h"}}"#), "\"ready_by\" must be a time of day HH:MM, or null")
+        XCTAssertEqual(error(#"{"set_point": {"point": "cp1", "ready_by": "07:00"}}"#), "\"ready_by\" needs \"energy_kwh\" (the energy to have by then)")
+        XCTAssertEqual(error(#"{"set_point": {"point": "cp1", "energy_kwh": 30}}"#), "\"energy_kwh\" goes with \"ready_by\" (HH:MM)")
         XCTAssertEqual(error(#"{"set_point": {"point": "cp1", "mode": "fast"}}"#), "\"mode\" must be one of auto, manual, off")
         XCTAssertEqual(error(#"{"set_point": {"point": "cp1", "priority": 2.5}}"#), "\"priority\" must be an integer")
         XCTAssertEqual(error(#"{"set_relay": {"relay": "r", "override": "maybe"}}"#), "\"override\" must be one of on, off, auto")
@@ -51,7 +57,8 @@ final class ControlProtocolTests: XCTestCase {
 
     func testEveryCommandTravelsAndComesBackTheSame() throws {
         let cmds: [UserCommand] = [.setSlider(kW: 7.5), .setMode(point: "cp \"1\"", mode: .off), .setManualCurrent(point: "cp1", amps: 13.2),
-                                   .setPriority(point: "cp2", priority: 4), .setRelayOverride(relay: "hp", override: .auto)]
+                                   .setPriority(point: "cp2", priority: 4), .setRelayOverride(relay: "hp", override: .auto),
+                                   .setReadyBy(point: "cp1", ReadyBy(minuteOfDay: 390, energyKWh: 12.5)), .setReadyBy(point: "cp1", nil)]
         for (i, c) in cmds.enumerated() {
             let line = ControlProtocol.requestLine(c, id: i)
             XCTAssertEqual(try parse(line).get(), .init(id: .number(i), request: .commands([c])), line)

@@ -203,3 +203,49 @@ final class HomeEnergyControllerTests: XCTestCase {
     }
 }
 
+
+/// "Ready by 07:00 with 30 kWh": the car's energy in the cheapest quarters before the deadline.
+final class CarReadyPlanTests: XCTestCase {
+    let t0 = Date(timeIntervalSince1970: 1_690_754_400)   // 2023-07-30 22:00 UTC
+
+    func quarters(_ prices: [Double], baseKW: Double = 1) -> [QuarterForecast] {
+        prices.enumerated().map { QuarterForecast(start: t0.addingTimeInterval(Double($0.offset) * 900), takePrice: $0.element,
+                                                  injectPrice: 0, baseKW: baseKW) }
+    }
+
+    func testCheapestQuartersBeforeTheDeadlineWithinTheSlider() {
+        // Six quarters; the deadline after the fifth (the sixth, cheapest of all, is too late).
+        // 2 kWh at up to 4 kW, the slider 4 kW above a 1 kW house: 3 kW (0.75 kWh) a quarter.
+        let q = quarters([0.30, 0.10, 0.20, 0.05, 0.40, 0.01])
+        let car = CarDemand(pointId: "cp1", deadline: t0.addingTimeInterval(5 * 900), energyKWh: 2, maxKW: 4)
+        XCTAssertEqual(CarScheduler.schedule(car, quarters: q, sliderKW: 4), [0, 3, 2, 3, 0, 0])
+        // Two cars: the second gets the room the first left — 1 kW at 0.20 €, then 3 kW at 0.30 €.
+        let second = CarDemand(pointId: "cp2", deadline: t0.addingTimeInterval(5 * 900), energyKWh: 1, maxKW: 4)
+        XCTAssertEqual(CarScheduler.apply([car, second], to: q, sliderKW: 4).map(\.carKW), [3, 3, 3, 3, 0, 0])
+    }
+
+    func testMoreThanFitsIsCutAtWhatTheQuartersHold() {
+        let car = CarDemand(pointId: "cp1", deadline: t0.addingTimeInterval(2 * 900), energyKWh: 30, maxKW: 11)
+        XCTAssertEqual(CarScheduler.schedule(car, quarters: quarters([0.2, 0.1, 0.05]), sliderKW: 10), [9, 9, 0])
+    }
+
+    func testDeadlineIsTheNextLocalTimeOfDay() {
+        let tz = TimeZone(identifier: "Europe/Brussels")!
+        let r = ReadyBy(minuteOfDay: 7 * 60, energyKWh: 30)
+        XCTAssertEqual(r.deadline(after: t0, timeZone: tz), Date(timeIntervalSince1970: 1_690_779_600))   // 31 July 07:00 CEST
+        XCTAssertEqual(ReadyBy.minute("07:00"), 420)
+        XCTAssertNil(ReadyBy.minute("7:00"))
+        XCTAssertNil(ReadyBy.minute("24:00"))
+    }
+
+    func testThePlanCarriesTheCarAndTheBatteryDoesNotChargeThen() {
+        let battery = HomeBattery(capacityKWh: 10, maxChargeKW: 3)
+        var c = HomeEnergyController(mode: .plan, battery: battery, formula: SupplierFormula(), tariff: nil, sliderKW: 5, canCurtail: false,
+                                     forecaster: HomeForecaster(arrays: [], latitude: 51, longitude: 4.4, timeZone: TimeZone(identifier: "UTC")!),
+                                     prices: PriceSeries(start: t0, stepS: 900, eurPerMWh: [300, 100, 200, 50, 400, 400, 400, 400]))
+        c.cars = [CarDemand(pointId: "cp1", deadline: t0.addingTimeInterval(4 * 900), energyKWh: 2, maxKW: 4)]
+        _ = c.step(now: t0, dt: 1, .init(gridW: 1000, batteryW: 0, carW: 0, pvW: 0, socPercent: 50, monthPeakKW: 0))
+        // 2 kWh at 4 kW: 1 kWh in the 50 €/MWh quarter and 1 kWh in the 100 €/MWh quarter.
+        XCTAssertEqual(c.plan?.steps.map(\.carKW), [0, 4, 0, 4, 0, 0, 0, 0])
+    }
+}

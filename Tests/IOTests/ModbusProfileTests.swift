@@ -120,3 +120,53 @@ final class ModbusProfileTests: XCTestCase {
                       lib.problems[0].description)
     }
 }
+
+/// The inverters' battery and PV-limit write sequences, and `kwartier check`'s warning.
+final class InverterControlProfileTests: XCTestCase {
+    func testShippedSequences() throws {
+        let lib = ProfileLibrary.shared
+        let sungrow = try XCTUnwrap(lib.profile("sungrow-shx")?.inverter)
+        XCTAssertEqual(sungrow.batteryControl?.charge.map(\.register.address), [13049, 13050, 13051])
+        XCTAssertEqual(sungrow.batteryControl?.charge.map(\.value), [.fixed(2), .fixed(0xAA), .power])
+        XCTAssertEqual(sungrow.batteryControl?.release.map(\.value), [.fixed(0xCC), .fixed(0)])
+        XCTAssertEqual(sungrow.pvLimit?.limits, .export)
+        XCTAssertEqual(sungrow.pvLimit?.limit.map(\.value), [.limit, .fixed(0xAA)])
+        let huawei = try XCTUnwrap(lib.profile("huawei-sun2000")?.inverter)
+        XCTAssertEqual(huawei.batteryControl?.discharge.map(\.register.address), [47246, 47083, 47249, 47100])
+        XCTAssertNil(huawei.batteryControl?.hold)
+        XCTAssertEqual(huawei.pvLimit?.limit.first?.register, RegisterSpec(fn: .holding, address: 47416, type: .s32, unit: "W", writable: true))
+        let sma = try XCTUnwrap(lib.profile("sma-stp-se")?.inverter)
+        XCTAssertEqual(sma.batteryControl?.release.map(\.value), [.fixed(2424), .fixed(0), .maxCharge, .fixed(0), .maxDischarge, .fixed(0)])
+        XCTAssertNil(sma.pvLimit)
+        XCTAssertNil(lib.profile("solax-x3-g4")?.inverter?.batteryControl)
+        XCTAssertEqual(lib.profile("sungrow-shx")?.capabilityNames, ["pv", "grid", "battery", "soc", "battery-control", "export-limit"])
+    }
+
+    func testBadSequencesSayWhy() {
+        func error(_ control: String) -> String {
+            let yaml = "driver: t\nkind: inverter\nname: T\ntransports: [tcp]\nverified: false\ninverter:\n  pv_power: { fn: input, address: 1 }\n" + control
+            do { _ = try ProfileParser.parse(yaml: yaml, file: "t.yaml"); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(error("  pv_limit:\n    limit: [ { name: l, register: { address: 5 }, value: limit } ]\n    release: [ { name: l, register: { address: 5 }, value: 0 } ]\n")
+            .contains("required key 'limits' is missing (export or production)"))
+        XCTAssertTrue(error("  pv_limit:\n    limits: export\n    limit: [ { name: l, register: { address: 5 }, value: lots } ]\n    release: [ { name: l, register: { address: 5 }, value: 0 } ]\n")
+            .contains("'lots' is not a number, power, setpoint, -setpoint, limit, max_charge or max_discharge"))
+        XCTAssertTrue(error("  pv_limit:\n    limits: export\n    limit: [ { name: l, register: { fn: input, address: 5 }, value: 0 } ]\n    release: [ { name: l, register: { address: 5 }, value: 0 } ]\n")
+            .contains("cannot be written"))
+    }
+
+    func testCheckWarnsAboutAnInverterItCannotSteer() throws {
+        let yaml = """
+        grid: { fuse_a: 25, meter: virtual }
+        inverters:
+          roof: { driver: solax-x3-g4, tcp: 127.0.0.1:1502, unit: 1 }
+        energy:
+          prices: { source: file, file: /tmp/p.csv }
+          battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }
+        """
+        let config = try ConfigLoader().load(yaml: yaml, file: "k.yaml").0
+        XCTAssertEqual(EnergyControlAudit.warnings(config, library: .shared), [
+            "warning: energy.battery: SolaX X1 / X3 Hybrid G4 has no battery write registers in its profile; the battery stays in its own mode",
+            "warning: energy.curtail: SolaX X1 / X3 Hybrid G4 has no export or PV limit register in its profile; nothing is curtailed"])
+    }
+}

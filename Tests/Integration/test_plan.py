@@ -1,6 +1,7 @@
 """`kwartier plan` against the ENTSO-E emulator (Tests/Peers/entsoe_emulator.py): the request
 the client sends, the plan of a day with negative prices, a failing source that leaves the last
-good prices with an alert, and a refused token."""
+good prices with an alert, and a refused token; and against the Open-Meteo emulator
+(Tests/Peers/openmeteo_emulator.py): the PV forecast follows the cloud cover."""
 import json
 import sys
 from datetime import datetime, timedelta, timezone
@@ -8,7 +9,9 @@ from datetime import datetime, timedelta, timezone
 from conftest import ROOT, run
 
 sys.path.insert(0, str(ROOT / "Tests/Peers"))
+import pytest  # noqa: E402
 from entsoe_emulator import Entsoe  # noqa: E402
+from openmeteo_emulator import OpenMeteo  # noqa: E402
 
 ZONE = "10YBE----------2"
 # Sunday 30 July 2023, BE day-ahead (€/MWh), local hours 00-23 (CEST = UTC+2): the scenario home-energy.
@@ -94,3 +97,37 @@ def test_refused_token_and_no_prices_for_the_day(kwartier, tmp_path):
         assert r.stderr.strip() == "kwartier plan: ENTSO-E answered with no prices: No matching data found for Data item Day-ahead Prices"
     finally:
         emu.close()
+
+
+def test_plan_follows_open_meteo_cloud_cover(kwartier, tmp_path):
+    """PV forecast = clear sky × (1 − 0.75·cover^3.4): an overcast sky (100 %) leaves exactly a
+    quarter of the clear-sky PV. A failing weather source keeps the last good forecast, with an alert."""
+    emu = emulator()
+    hours = [datetime(2023, 7, 30, tzinfo=timezone.utc) + timedelta(hours=h) for h in range(72)]
+    om = OpenMeteo({t: 0 for t in hours})
+    try:
+        cfg = site(tmp_path, emu.url)
+        cfg.write_text(cfg.read_text() + f'  forecast: {{ weather: open-meteo, api: "{om.url}", latitude: 50.9, longitude: 4.4 }}\n')
+
+        def plan():
+            r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T10:00:00Z", "--load-kw", "0.5", "--json")
+            assert r.returncode == 0, r.stderr
+            return json.loads(r.stdout)
+        clear = plan()
+        assert om.requests == [{"latitude": "50.9", "longitude": "4.4", "hourly": "cloud_cover", "timeformat": "unixtime",
+                                "timezone": "GMT", "start_date": "2023-07-30", "end_date": "2023-08-01"}]
+        assert clear["alerts"] == []
+        om.cover = {t: 100 for t in hours}
+        overcast = plan()
+        pv_clear = [0.5 - s["base_kw"] for s in clear["steps"][:8]]       # 12:00-14:00 local
+        pv_overcast = [0.5 - s["base_kw"] for s in overcast["steps"][:8]]
+        assert min(pv_clear) > 4.0                                        # 8 kWp at noon in July
+        for c, o in zip(pv_clear, pv_overcast):
+            assert o == pytest.approx(0.25 * c, abs=0.002)
+        om.down = True
+        stale = plan()
+        assert stale["alerts"] == ["weather: Open-Meteo answered HTTP 503: Service unavailable; using the last good forecast"]
+        assert [s["base_kw"] for s in stale["steps"]] == [s["base_kw"] for s in overcast["steps"]]
+    finally:
+        emu.close()
+        om.close()

@@ -225,6 +225,13 @@ def test_set_changes_the_next_decision_and_settings(hub):
     assert r.returncode == 0 and r.stdout.strip() == "cp2 priority 7", (r.stdout, r.stderr)
     assert hub.settings()["points"]["cp2"]["priority"] == 7
 
+    r = hub.cli("set", "point", "cp1", "--ready-by", "07:00", "--energy-kwh", "30")
+    assert r.returncode == 0 and r.stdout.strip() == "cp1 ready by 07:00 with 30.0 kWh", (r.stdout, r.stderr)
+    assert hub.settings()["points"]["cp1"]["readyBy"] == {"minuteOfDay": 420, "energyKWh": 30.0}
+    r = hub.cli("set", "point", "cp1", "--ready-by", "none")
+    assert r.returncode == 0 and r.stdout.strip() == "cp1 no ready-by time", (r.stdout, r.stderr)
+    assert "readyBy" not in hub.settings()["points"]["cp1"]
+
     r = hub.cli("set", "slider", "12.5")
     assert r.returncode == 0 and r.stdout.strip() == "slider set to 12.5 kW", (r.stdout, r.stderr)
     assert hub.settings()["sliderKW"] == 12.5
@@ -247,6 +254,7 @@ def test_set_refusals_say_why_and_change_nothing(hub, tmp_path):
         (["set", "point", "nope", "--mode", "auto"], "no charge point 'nope'"),
         (["set", "point", "cp1", "--current", "40"], "cp1: 40.0 A is outside the point's range 6.0–16.0 A"),
         (["set", "point", "cp1", "--mode", "fast"], "\"mode\" must be one of auto, manual, off"),
+        (["set", "point", "cp1", "--ready-by", "07:00", "--energy-kwh", "500"], "cp1: 500.0 kWh is out of range (more than 0, at most 200)"),
         (["set", "relay", "nope", "on"], "no relay 'nope'"),
         (["set", "relay", "nope", "sideways"], "\"override\" must be one of on, off, auto"),
     ]

@@ -56,6 +56,7 @@ class SimDevice:
         self.requests = 0
         self.wrong_line = 0
         self.writes = []     # (time, register name, value)
+        self.written = {}    # register name -> the last value written
         self.t0 = time.monotonic()
         if self.kind == "chargepoint":
             cp = self.profile["chargepoint"]
@@ -303,6 +304,7 @@ class SimDevice:
     def apply_write(self, name, v):
         now = time.monotonic()
         self.writes.append((round(now - self.t0, 3), name, v))
+        self.written[name] = v
         if self.kind != "chargepoint":
             return
         if name == "setpoint" or name.startswith("setpoint["):
@@ -340,7 +342,8 @@ class SimDevice:
             d.update(voltages=self.voltages, currents=self.currents, import_kwh=self.import_kwh,
                      export_kwh=self.export_kwh)
         else:
-            d.update(pv_w=self.pv, grid_w=self.grid, battery_w=self.battery, soc=self.soc)
+            d.update(pv_w=self.pv, grid_w=self.grid, battery_w=self.battery, soc=self.soc, written=dict(self.written),
+                     write_count=len(self.writes))
         return d
 
     def set(self, params):

@@ -35,12 +35,18 @@ public struct HomeEnergyController: Sendable {
     public let battery: HomeBattery?
     public let formula: SupplierFormula
     public let tariff: CapacityTariff?
-    public let sliderKW: Double
+    /// The slider in force (the live loop follows the settings).
+    public var sliderKW: Double
     public let canCurtail: Bool
     public let horizonQuarters: Int
     public let staleAfterS: Double
     public var prices: PriceSeries?
     public var forecaster: HomeForecaster
+    /// Cars with a deadline ("ready by 07:00 with 30 kWh"): planned into the cheapest quarters
+    /// before the battery is planned around them. A new set of cars plans again.
+    public var cars: [CarDemand] = [] {
+        didSet { if cars.map({ [$0.pointId, "\($0.deadline.timeIntervalSince1970)"] }) != oldValue.map({ [$0.pointId, "\($0.deadline.timeIntervalSince1970)"] }) { plannedAt = nil } }
+    }
     public private(set) var plan: EnergyPlan?
     public private(set) var plans = 0
     private var plannedAt: Date?
@@ -85,6 +91,9 @@ public struct HomeEnergyController: Sendable {
         return Command(batteryW: BatteryDispatch.setpoint(input, intent: intent, battery: b), pvLimitW: limit)
     }
 
+    /// The next step plans again (a new forecast).
+    public mutating func invalidatePlan() { plannedAt = nil }
+
     /// Re-plan each hour, when the prices change, or when the plan ran out.
     func needsPlan(_ now: Date) -> Bool {
         guard let at = plannedAt, let p = plan else { return true }
@@ -107,6 +116,7 @@ public struct HomeEnergyController: Sendable {
         plannedAt = now
         plannedPrices = prices
         guard !quarters.isEmpty else { plan = nil; return }
+        quarters = CarScheduler.apply(cars, to: quarters, sliderKW: sliderKW)
         let planner = EnergyPlanner(battery: b, sliderKW: sliderKW, tariff: tariff, canCurtail: canCurtail)
         plan = planner.plan(quarters: quarters, socKWh: r.socPercent / 100 * b.capacityKWh, monthPeakKW: r.monthPeakKW)
         plans += 1

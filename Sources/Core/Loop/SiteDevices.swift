@@ -52,5 +52,8 @@ public struct LoopOptions: Sendable, Equatable {
     public var statusEveryS = 1.0
     public var stateEveryS = 60.0
     public var pulsesEveryS = 300.0
+    /// Run the home energy manager (`energy:` with a battery or curtailment) in the loop: the
+    /// real shell does; the simulation runs its own beside the site.
+    public var manageEnergy = false
     public init() {}
 }

@@ -44,6 +44,8 @@ public enum SiteEffect: Sendable {
     case read(DeviceRef)
     case write(SetpointWrite)
     case safeCurrent(SafeCurrentJob)
+    /// The battery setpoint and PV limit to the inverter (its index); answered by `.inverterControlled`.
+    case controlInverter(Int, InverterSetting)
     /// Drive the relay contacts of these decisions (changed ones, or all at start).
     case driveRelays([RelayDecision])
     /// At stop: every relay output to its safe state.

@@ -28,6 +28,12 @@ public enum SiteEvent: Sendable {
     /// A charger's own safe current as read back after a `SafeCurrentJob` (nil: it cannot be read).
     case safeCurrent(Int, Result<Double?, DeviceFailure>)
     case inverter(Int, Result<InverterMeasurement, DeviceFailure>)
+    /// The inverter's answer to a `controlInverter` effect: the setting written, or why not.
+    case inverterControlled(Int, Result<InverterSetting, DeviceFailure>)
+    /// Day-ahead prices fetched off the loop (or the source's failure).
+    case prices(PriceUpdate)
+    /// The weather forecast (hourly cloud cover) fetched off the loop (or the source's failure).
+    case weather(WeatherUpdate)
     /// A pulse counter's total.
     case pulse(Int, Result<UInt64, DeviceFailure>)
     case timer(SiteTimer)
@@ -37,4 +43,12 @@ public enum SiteEvent: Sendable {
     case command(UserCommand, ticket: UInt64)
     /// Stop: state saved, relays to their safe state, the alert queue drained.
     case stop
+}
+
+/// What a price fetch brought: the series in force (fresh, or the last good one when the source
+/// failed) and the source's problem, if any.
+public struct PriceUpdate: Sendable, Equatable {
+    public var series: PriceSeries?
+    public var problem: String?
+    public init(series: PriceSeries?, problem: String?) { self.series = series; self.problem = problem }
 }

@@ -83,6 +83,10 @@ public final class SiteLoop {
 
     @exclusivity(unchecked) var out: [SiteEffect] = []
 
+    /// The home energy manager (SiteLoop+Energy.swift), when `options.manageEnergy` and the
+    /// configuration has one.
+    public internal(set) var energy: LoopEnergy?
+
     public init(site: SiteController, devices: SiteDevices, clock: SiteClock, options: LoopOptions = LoopOptions(),
                 pulseStates: [String: PulseMeterState] = [:]) {
         self.site = site
@@ -119,6 +123,7 @@ public final class SiteLoop {
         book.pointCounters = Array(repeating: EnergyCounter(), count: n)
         lastStateMono = clock.mono
         lastPulsesSaveMono = clock.mono
+        if options.manageEnergy { energy = LoopEnergy.make(config: site.config, devices: devices) }
     }
 
     /// Handles one event and returns what the shell must do, in order.
@@ -147,6 +152,9 @@ public final class SiteLoop {
             case .success(let count): pulseReadings[i] = .success(pulseMeters[i].update(count: count, at: clock.now))
             case .failure(let e): pulseReadings[i] = .failure(e)
             }
+        case let .inverterControlled(i, r): inverterControlled(i, r)
+        case .prices(let u): pricesArrived(u)
+        case .weather(let u): weatherArrived(u)
         case .timer(.tick): tick()
         case .timer(.roundTimeout(let serial)):
             if roundOpen && serial == roundSerial { finishRound() }
@@ -336,6 +344,7 @@ public final class SiteLoop {
         }
         watchWiring(mono: mono, now: now, safeState: step.decision.safeState, relaysChanged: step.relays.contains(where: \.changed))
         recordQuarter(step.decision.quarter)
+        steerEnergy(step.decision, now: now, mono: mono)
         out.append(.decided(step))
         if mono - lastStatusMono >= options.statusEveryS {
             lastStatusMono = mono

@@ -15,6 +15,7 @@ public enum MQTTCommandTopics {
         "chargepoints/<id>/mode/set (auto, manual, off)",
         "chargepoints/<id>/manual_current_a/set (A)",
         "chargepoints/<id>/priority/set (integer)",
+        "chargepoints/<id>/ready_by/set (HH:MM kWh, or none)",
         "relays/<id>/override/set (auto, on, off)",
     ]
 
@@ -40,6 +41,13 @@ public enum MQTTCommandTopics {
                     guard let i = Int(exactly: d) else { return .failure("priority '\(value)' is not an integer") }
                     return .success(.setPriority(point: id, priority: i))
                 }
+            case "ready_by":
+                if value.lowercased() == "none" { return .success(.setReadyBy(point: id, nil)) }
+                let f = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                guard f.count == 2, let m = ReadyBy.minute(f[0]) else {
+                    return .failure("ready_by '\(value.prefix(40))' is not 'HH:MM kWh' (e.g. '07:00 30') or none")
+                }
+                return number(f[1], "energy").map { .setReadyBy(point: id, ReadyBy(minuteOfDay: m, energyKWh: $0)) }
             default: return .failure(unknown(topic))
             }
         case (4, "relays") where parts[2] == "override":

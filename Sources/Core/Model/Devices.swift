@@ -58,6 +58,23 @@ public protocol MeterDevice: AnyObject {
 
 public protocol InverterDevice: AnyObject {
     func readInverter() throws -> InverterMeasurement
+    /// Writes the battery setpoint and the PV limit through the profile's write registers.
+    func control(_ setting: InverterSetting) throws
+}
+
+public extension InverterDevice {
+    func control(_ setting: InverterSetting) throws { throw DeviceError.unsupported("battery and PV limit control") }
+}
+
+/// What the energy manager asks of an inverter: nil hands that part back to the inverter's own
+/// mode (the battery's self-consumption, no PV limit).
+public struct InverterSetting: Sendable, Equatable, Codable {
+    /// Battery power (W, + charging).
+    public var batteryW: Double?
+    /// The PV's active-power limit (W): what the site can use itself. An inverter that limits
+    /// its export instead limits that to 0.
+    public var pvLimitW: Double?
+    public init(batteryW: Double?, pvLimitW: Double?) { self.batteryW = batteryW; self.pvLimitW = pvLimitW }
 }
 
 /// A relay contact (GPIO, Modbus coil, command, simulated).

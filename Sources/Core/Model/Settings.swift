@@ -6,8 +6,10 @@ public struct RuntimeSettings: Sendable, Equatable, Codable {
         public var mode: ChargeMode
         public var priority: Int
         public var manualA: Double?
-        public init(mode: ChargeMode = .auto, priority: Int = 0, manualA: Double? = nil) {
-            self.mode = mode; self.priority = priority; self.manualA = manualA
+        /// "Ready by 07:00 with 30 kWh": the plan puts this energy in the cheapest quarters.
+        public var readyBy: ReadyBy?
+        public init(mode: ChargeMode = .auto, priority: Int = 0, manualA: Double? = nil, readyBy: ReadyBy? = nil) {
+            self.mode = mode; self.priority = priority; self.manualA = manualA; self.readyBy = readyBy
         }
     }
     public enum RelayOverride: String, Sendable, Codable, CaseIterable { case auto, on, off }

@@ -184,5 +184,7 @@ public enum UserCommand: Sendable, Equatable {
     case setMode(point: String, mode: ChargeMode)
     case setManualCurrent(point: String, amps: Double)
     case setPriority(point: String, priority: Int)
+    /// nil: no deadline any more.
+    case setReadyBy(point: String, ReadyBy?)
     case setRelayOverride(relay: String, override: RuntimeSettings.RelayOverride)
 }

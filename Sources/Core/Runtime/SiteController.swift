@@ -113,6 +113,19 @@ public final class SiteController {
 
     public func gridAgeS(mono: Double) -> Double? { gridAt.map { mono - $0 } }
 
+    /// An inverter's latest reading and when it came (mono).
+    public func inverter(_ id: String) -> (InverterMeasurement, Double)? { inverters[id] }
+
+    /// What the reachable charge points draw now (W): their power, else currents × voltage.
+    public func chargeParkW() -> Double {
+        var park = 0.0
+        for cp in config.chargepoints {
+            guard let slot = pointSlot(cp.id), slot.reachable, let st = slot.status else { continue }
+            park += st.powerW ?? (st.currents.sum * config.site.voltage)
+        }
+        return park
+    }
+
     /// An alert raised outside the decision's own evaluator (the loop's wiring watch), kept with
     /// the others for the dashboard.
     public func record(alert e: AlertEvent) {
@@ -168,6 +181,17 @@ public final class SiteController {
             guard let cp = config.chargepoint(id) else { return .failure(CommandError("no charge point '\(id)'")) }
             var p = s.point(cp); p.priority = min(100, max(-100, prio))
             s.points[id] = p
+        case let .setReadyBy(id, r):
+            guard let cp = config.chargepoint(id) else { return .failure(CommandError("no charge point '\(id)'")) }
+            if let r {
+                guard (0..<1440).contains(r.minuteOfDay) else { return .failure(CommandError("\(id): ready-by must be a time of day (00:00–23:59)")) }
+                guard r.energyKWh.isFinite, r.energyKWh > 0, r.energyKWh <= 200 else {
+                    return .failure(CommandError(String(format: "%@: %.1f kWh is out of range (more than 0, at most 200)", id, r.energyKWh)))
+                }
+            }
+            var p = s.point(cp)
+            p.readyBy = r.map { ReadyBy(minuteOfDay: $0.minuteOfDay, energyKWh: ($0.energyKWh * 10).rounded() / 10) }
+            s.points[id] = p
         case let .setRelayOverride(id, o):
             guard config.relays.contains(where: { $0.id == id }) else { return .failure(CommandError("no relay '\(id)'")) }
             s.relays[id] = o
@@ -188,6 +212,9 @@ public final class SiteController {
         case let .setMode(id, m): return "\(id) set to \(m.rawValue)" + (m == .manual ? String(format: " (%.1f A)", s.points[id]?.manualA ?? 0) : "")
         case let .setManualCurrent(id, _): return String(format: "\(id) manual current %.1f A", s.points[id]?.manualA ?? 0)
         case let .setPriority(id, _): return "\(id) priority \(s.points[id]?.priority ?? 0)"
+        case let .setReadyBy(id, _):
+            guard let r = s.points[id]?.readyBy else { return "\(id) no ready-by time" }
+            return String(format: "%@ ready by %@ with %.1f kWh", id, r.timeText, r.energyKWh)
         case let .setRelayOverride(id, o): return "relay \(id) override \(o.rawValue)"
         }
     }

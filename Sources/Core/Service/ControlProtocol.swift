@@ -99,7 +99,7 @@ public enum ControlProtocol {
             guard let kw = try number(b, "kw") else { throw ParseError("set_slider needs \"kw\"") }
             return .commands([.setSlider(kW: kw)])
         case "set_point":
-            try only(b, ["point", "mode", "current_a", "priority"], in: name)
+            try only(b, ["point", "mode", "current_a", "priority", "ready_by", "energy_kwh"], in: name)
             guard let id = b["point"] as? String else { throw ParseError("set_point needs \"point\" (the charge point's id)") }
             var cmds: [UserCommand] = []
             if let m = b["mode"] {
@@ -110,7 +110,14 @@ public enum ControlProtocol {
             }
             if let a = try number(b, "current_a") { cmds.append(.setManualCurrent(point: id, amps: a)) }
             if let p = try int(b, "priority") { cmds.append(.setPriority(point: id, priority: p)) }
-            guard !cmds.isEmpty else { throw ParseError("set_point needs at least one of \"mode\", \"current_a\", \"priority\"") }
+            switch try readyBy(b) {
+            case .absent: break
+            case .clear: cmds.append(.setReadyBy(point: id, nil))
+            case .set(let r): cmds.append(.setReadyBy(point: id, r))
+            }
+            guard !cmds.isEmpty else {
+                throw ParseError("set_point needs at least one of \"mode\", \"current_a\", \"priority\", \"ready_by\"")
+            }
             return .commands(cmds)
         case "set_relay":
             try only(b, ["relay", "override"], in: name)
@@ -159,6 +166,20 @@ public enum ControlProtocol {
         "{\"hello\":{\"mode\":\(quote(mode)),\"protocol\":\(self.version),\"server\":\"kwartier\",\"site\":\(quote(site)),\"time_zone\":\(quote(timeZone)),\"version\":\(quote(version))}}"
     }
 
+    /// `"ready_by"`: absent, `null` (no deadline any more), or `"07:00"` with `"energy_kwh": 30`.
+    enum ReadyByField { case absent, clear, set(ReadyBy) }
+
+    static func readyBy(_ b: [String: Any]) throws -> ReadyByField {
+        guard let v = b["ready_by"] else {
+            if b["energy_kwh"] != nil { throw ParseError("\"energy_kwh\" goes with \"ready_by\" (HH:MM)") }
+            return .absent
+        }
+        if v is NSNull { return .clear }
+        guard let t = v as? String, let m = ReadyBy.minute(t) else { throw ParseError("\"ready_by\" must be a time of day HH:MM, or null") }
+        guard let kwh = try number(b, "energy_kwh") else { throw ParseError("\"ready_by\" needs \"energy_kwh\" (the energy to have by then)") }
+        return .set(ReadyBy(minuteOfDay: m, energyKWh: kwh))
+    }
+
     // MARK: what a client writes
 
     /// The request line for one user command (what a dashboard key does).
@@ -169,6 +190,9 @@ public enum ControlProtocol {
         case let .setMode(p, m): body = "\"set_point\":{\"mode\":\(quote(m.rawValue)),\"point\":\(quote(p))}"
         case let .setManualCurrent(p, a): body = "\"set_point\":{\"current_a\":\(number(a)),\"point\":\(quote(p))}"
         case let .setPriority(p, n): body = "\"set_point\":{\"point\":\(quote(p)),\"priority\":\(n)}"
+        case let .setReadyBy(p, r?):
+            body = "\"set_point\":{\"energy_kwh\":\(number(r.energyKWh)),\"point\":\(quote(p)),\"ready_by\":\(quote(r.timeText))}"
+        case let .setReadyBy(p, nil): body = "\"set_point\":{\"point\":\(quote(p)),\"ready_by\":null}"
         case let .setRelayOverride(r, o): body = "\"set_relay\":{\"override\":\(quote(o.rawValue)),\"relay\":\(quote(r))}"
         }
         return "{\"id\":\(id),\(body)}"

@@ -18,16 +18,10 @@ public struct PriceSource {
 
     /// Prices around `now` (from its UTC day for two days), or the last good ones with an alert.
     public func fetch(now: Date) throws -> Result {
-        do {
-            let s = try fetchFresh(now: now)
-            if let p = cachePath, let data = try? JSONEncoder().encode(s) { try? data.write(to: URL(fileURLWithPath: p), options: .atomic) }
-            return Result(series: s, alert: nil)
-        } catch {
-            guard let p = cachePath, let data = FileManager.default.contents(atPath: p),
-                  let last = try? JSONDecoder().decode(PriceSeries.self, from: data) else { throw error }
-            let when = last.fetchedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "an unknown time"
-            return Result(series: last, alert: "prices: \(error); using the last good prices (fetched \(when))")
-        }
+        let (s, problem) = try LastGood<PriceSeries>(path: cachePath).fetch("prices") { try fetchFresh(now: now) }
+        guard let problem else { return Result(series: s, alert: nil) }
+        let when = s.fetchedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "an unknown time"
+        return Result(series: s, alert: "prices: \(problem); using the last good prices (fetched \(when))")
     }
 
     func fetchFresh(now: Date) throws -> PriceSeries {

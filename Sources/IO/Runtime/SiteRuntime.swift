@@ -50,6 +50,7 @@ public final class SiteRuntime: Sendable {
         shell.notify = notify
         shell.outputs.onStatus = onStatus
         try shell.startMeter()
+        for f in shell.feeds { f.start() }
         started.withLock { $0 = true }
         let events = events, finished = finished
         Task.detached {
@@ -107,6 +108,8 @@ final class RealSiteShell {
     let relayQueue = DispatchQueue(label: "kwartier.relays")
     let log = Logger(label: "run")
     var p1: P1Reader?
+    /// The energy manager's sources (prices, weather), fetched off the loop.
+    var feeds: [SourceFeed] = []
     var relaysStarted = false
     var done = false
     var answers: CommandAnswers?
@@ -147,8 +150,16 @@ final class RealSiteShell {
         for m in store.loadMessages { log.error("\(m)") }
         let state = SiteOutputs.loadState(dataDir: dataDir, log: log)
         let site = SiteController(config: config, settings: settings, state: state, start: Date())
-        loop = SiteLoop(site: site, devices: devices.loopDevices, clock: SystemClock(),
+        var options = LoopOptions()
+        options.manageEnergy = true
+        loop = SiteLoop(site: site, devices: devices.loopDevices, clock: SystemClock(), options: options,
                         pulseStates: SiteOutputs.loadPulses(dataDir: dataDir, log: log))
+        if loop.energy != nil {
+            let deliver: @Sendable (SiteEvent) -> Void = { [channel] e in channel.yield(e) }
+            feeds = [SourceFeed.prices(config, deliver: deliver), SourceFeed.weather(config, deliver: deliver)].compactMap { $0 }
+        } else if config.energy != nil {
+            log.warning("energy: no battery or curtailment to steer (or its inverter is not polled): prices are not fetched")
+        }
         loop.resumeSessions(outputs.openSessions())
     }
 
@@ -195,6 +206,7 @@ final class RealSiteShell {
         case .read(let ref): read(ref)
         case .write(let w): write(w)
         case .safeCurrent(let job): safeCurrent(job)
+        case let .controlInverter(i, setting): controlInverter(i, setting)
         case .driveRelays(let ds):
             guard let d = relayDriver else { break }
             let first = !relaysStarted, log = log
@@ -220,6 +232,7 @@ final class RealSiteShell {
         case .stopped:
             outputs.carryOut(e)
             p1?.stop()
+            for f in feeds { f.stop() }
             modbus.shutdown()
             ocpp?.stop()
             done = true
@@ -276,6 +289,17 @@ final class RealSiteShell {
     /// A setpoint write and its read-back finish within this (s); the read-back gets at least
     /// `readBackMinS` even when the write used the rest.
     static let writeTimeoutS = 0.9, readBackMinS = 0.2
+
+    /// The battery setpoint and PV limit through the inverter's profile, on the worker of its line.
+    func controlInverter(_ i: Int, _ s: InverterSetting) {
+        let d = devices.inverters[i].device, channel = channel
+        devices.inverters[i].executor.submit(timeout: 5, { () -> InverterSetting in
+            try d.control(s)
+            return s
+        }) { r in
+            channel.yield(.inverterControlled(i, r.mapError(Self.failure)))
+        }
+    }
 
     /// Writes the point's safe current to the charger (unless only read), then reads it back.
     func safeCurrent(_ job: SafeCurrentJob) {

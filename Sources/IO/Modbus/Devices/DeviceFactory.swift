@@ -169,7 +169,9 @@ public struct DeviceFactory {
         for inv in config.inverters where inv.driver != "simulated" && inv.transport != .simulated {
             guard let p = profile(inv.driver, kind: .inverter, id: inv.id, transport: inv.transport),
                   let ch = channel(id: inv.id, profile: p, transport: inv.transport) else { continue }
-            invs[inv.id] = ProfileInverter(id: inv.id, profile: p, channel: ch)
+            let d = ProfileInverter(id: inv.id, profile: p, channel: ch)
+            if let e = config.energy, e.inverter == inv.id, let b = e.battery { d.batteryRatedW = (b.maxChargeKW * 1000, b.maxDischargeKW * 1000) }
+            invs[inv.id] = d
         }
         for o in config.outputs {
             guard case let .modbusCoil(t, coil) = o.kind, t != .simulated else { continue }

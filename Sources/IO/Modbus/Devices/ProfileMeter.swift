@@ -68,6 +68,9 @@ public final class ProfileInverter: ProfileDevice, InverterDevice, @unchecked Se
     }
 
     private var last: (at: Double, value: InverterMeasurement)?
+    /// The battery's rated charge and discharge power (W), from `energy.battery`, for sequences
+    /// that hand the inverter its full range back; nil: the hub manages no battery here.
+    public var batteryRatedW: (charge: Double, discharge: Double)?
 
     /// Faster than the profile's `min_poll_s` (Huawei: 5 s) returns the last reading.
     public func readInverter() throws -> InverterMeasurement {
@@ -82,6 +85,49 @@ public final class ProfileInverter: ProfileDevice, InverterDevice, @unchecked Se
                                         gridPowerW: try self.number(self.spec.gridPower, img))
             self.last = (Monotonic.now, m)
             return m
+        }
+    }
+
+    /// Writes the battery's state and the PV limit with the profile's sequences; a part the
+    /// profile has no registers for is refused after the other part is written.
+    public func control(_ s: InverterSetting) throws {
+        try onWorker {
+            var missing: [String] = []
+            if s.batteryW == nil && self.batteryRatedW == nil {
+                // The hub manages no battery behind this inverter: its mode is not touched.
+            } else if let b = self.spec.batteryControl {
+                let w = s.batteryW ?? 0
+                let seq = s.batteryW == nil ? b.release : w > 0.5 ? b.charge : w < -0.5 ? b.discharge : (b.hold ?? b.charge)
+                try self.write(seq, batteryW: w, limitW: 0)
+            } else if s.batteryW != nil {
+                missing.append("battery control")
+            }
+            if let l = self.spec.pvLimit {
+                let seq = s.pvLimitW == nil ? l.release : l.limit
+                try self.write(seq, batteryW: 0, limitW: l.limits == .export ? 0 : max(0, s.pvLimitW ?? 0))
+            } else if s.pvLimitW != nil {
+                missing.append("PV limit")
+            }
+            if !missing.isEmpty { throw DeviceError.unsupported("\(missing.joined(separator: " and ")) (no write registers in the \(self.profile.driver) profile)") }
+        }
+    }
+
+    func write(_ seq: [ControlWrite], batteryW: Double, limitW: Double) throws {
+        for w in seq {
+            let v: Double
+            switch w.value {
+            case .fixed(let x): v = x
+            case .power: v = abs(batteryW)
+            case .setpoint: v = batteryW
+            case .negatedSetpoint: v = -batteryW
+            case .limit: v = limitW
+            case .maxCharge, .maxDischarge:
+                guard let r = batteryRatedW else {
+                    throw DeviceError.unsupported("'\(w.name)' needs the battery's power: give `energy.battery` with this inverter")
+                }
+                v = w.value == .maxCharge ? r.charge : r.discharge
+            }
+            try channel.write(v.rounded(), to: w.register)
         }
     }
 

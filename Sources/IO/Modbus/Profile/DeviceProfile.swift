@@ -63,6 +63,12 @@ public struct DeviceProfile: Sendable, Equatable, Encodable {
         if let inv = inverter {
             add("pv power", inv.pvPower); add("grid power", inv.gridPower)
             add("battery power", inv.batteryPower); add("battery soc", inv.batterySoc)
+            let b = inv.batteryControl, l = inv.pvLimit
+            var named = Set<String>()
+            for w in (b?.charge ?? []) + (b?.discharge ?? []) + (b?.hold ?? []) + (b?.release ?? []) + (l?.limit ?? []) + (l?.release ?? [])
+            where named.insert(w.name).inserted {
+                out.append((w.name, w.register))
+            }
         }
         for e in extras { add(e.name, e.value) }
         return out
@@ -93,6 +99,8 @@ public struct DeviceProfile: Sendable, Equatable, Encodable {
             if i.gridPower != nil { out.append("grid") }
             if i.batteryPower != nil { out.append("battery") }
             if i.batterySoc != nil { out.append("soc") }
+            if i.batteryControl != nil { out.append("battery-control") }
+            if let l = i.pvLimit { out.append(l.limits == .export ? "export-limit" : "pv-limit") }
         }
         return out
     }
@@ -266,4 +274,61 @@ public struct InverterSpec: Sendable, Equatable, Encodable {
     /// + charging.
     public var batteryPower: ValueSpec?
     public var batterySoc: ValueSpec?
+    /// How the hub sets the battery's power, where the inverter lets it.
+    public var batteryControl: BatteryControlSpec?
+    /// How the hub limits the PV (curtailment), where the inverter lets it.
+    public var pvLimit: PVLimitSpec?
+}
+
+/// One register write of a control sequence: a fixed value (a mode, a command word) or a value
+/// the hub works out.
+public struct ControlWrite: Sendable, Equatable, Encodable {
+    public enum Value: Sendable, Equatable, Encodable {
+        case fixed(Double)
+        /// The battery's power as a magnitude (W).
+        case power
+        /// The battery's power, + charging (W).
+        case setpoint
+        /// The battery's power, + discharging (W).
+        case negatedSetpoint
+        /// The PV limit (W): what the site can use, or 0 for an export limit.
+        case limit
+        /// The battery's rated charge / discharge power (`energy.battery`), to give an
+        /// inverter's own mode its full range back.
+        case maxCharge, maxDischarge
+
+        static let words: [String: Value] = ["power": .power, "setpoint": .setpoint, "-setpoint": .negatedSetpoint, "limit": .limit,
+                                             "max_charge": .maxCharge, "max_discharge": .maxDischarge]
+        public func encode(to e: Encoder) throws {
+            var c = e.singleValueContainer()
+            if case .fixed(let v) = self { try c.encode(v) } else { try c.encode(Self.words.first { $0.value == self }!.key) }
+        }
+    }
+    public var name: String
+    public var register: RegisterSpec
+    public var value: Value
+}
+
+/// The writes that put the battery in each state, in order (a mode register, then the power).
+public struct BatteryControlSpec: Sendable, Equatable, Encodable {
+    public var charge: [ControlWrite]
+    public var discharge: [ControlWrite]
+    /// Neither charge nor discharge; absent = `charge` at 0 W.
+    public var hold: [ControlWrite]?
+    /// Back to the inverter's own mode (self-consumption).
+    public var release: [ControlWrite]
+}
+
+/// The writes that limit the PV and lift the limit again.
+public struct PVLimitSpec: Sendable, Equatable, Encodable {
+    public enum Limits: String, Sendable, Codable {
+        /// The register limits what goes to the grid: written 0 while curtailing (the inverter
+        /// follows the site's own use itself).
+        case export
+        /// The register limits what the inverter produces: written with what the site can use.
+        case production
+    }
+    public var limits: Limits
+    public var limit: [ControlWrite]
+    public var release: [ControlWrite]
 }

@@ -266,10 +266,41 @@ public enum ProfileParser {
     }
 
     static func inverter(_ i: PNode) throws -> InverterSpec {
-        try i.allow(["pv_power", "grid_power", "battery_power", "battery_soc"])
+        try i.allow(["pv_power", "grid_power", "battery_power", "battery_soc", "battery_control", "pv_limit"])
         guard let pv = try optionalValue(i, "pv_power") else { throw i.fail(nil, "required key 'pv_power' is missing") }
-        return InverterSpec(pvPower: pv, gridPower: try optionalValue(i, "grid_power"),
-                            batteryPower: try optionalValue(i, "battery_power"), batterySoc: try optionalValue(i, "battery_soc"))
+        var spec = InverterSpec(pvPower: pv, gridPower: try optionalValue(i, "grid_power"),
+                                batteryPower: try optionalValue(i, "battery_power"), batterySoc: try optionalValue(i, "battery_soc"))
+        if let b = try i.map("battery_control") {
+            try b.allow(["charge", "discharge", "hold", "release"])
+            spec.batteryControl = BatteryControlSpec(charge: try writes(b, "charge"), discharge: try writes(b, "discharge"),
+                                                     hold: b.has("hold") ? try writes(b, "hold") : nil, release: try writes(b, "release"))
+        }
+        if let l = try i.map("pv_limit") {
+            try l.allow(["limits", "limit", "release"])
+            guard let kind = try l.oneOf("limits", ["export": PVLimitSpec.Limits.export, "production": .production]) else {
+                throw l.fail(nil, "required key 'limits' is missing (export or production)")
+            }
+            spec.pvLimit = PVLimitSpec(limits: kind, limit: try writes(l, "limit"), release: try writes(l, "release"))
+        }
+        return spec
+    }
+
+    /// A control sequence: `[{ name, register: {…}, value: N | power | setpoint | -setpoint | limit | max_charge | max_discharge }]`.
+    static func writes(_ m: PNode, _ k: String) throws -> [ControlWrite] {
+        guard let items = try m.list(k), !items.isEmpty else { throw m.fail(k, "give the writes in order: `[{ name, register, value }]`") }
+        return try items.enumerated().map { (n, item) in
+            let w = try PNode(item, file: m.file, path: m.keyPath("\(k)[\(n)]"))
+            try w.allow(["name", "register", "value"])
+            guard let r = try w.map("register") else { throw w.fail(nil, "required key 'register' is missing") }
+            guard let raw = try w.scalar("value") else { throw w.fail(nil, "required key 'value' is missing") }
+            let value: ControlWrite.Value
+            if let word = ControlWrite.Value.words[raw] { value = word } else if let d = Double(raw) { value = .fixed(d) } else if let u = PNode.parseUInt64(raw) {
+                value = .fixed(Double(u))
+            } else {
+                throw w.fail("value", "'\(raw)' is not a number, power, setpoint, -setpoint, limit, max_charge or max_discharge")
+            }
+            return ControlWrite(name: try w.required("name"), register: try register(r, writable: true), value: value)
+        }
     }
 
     /// Two different values may not share registers (a typo in an address is the usual cause).
