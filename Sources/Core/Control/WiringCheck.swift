@@ -34,7 +34,7 @@ public enum WiringCheck {
     /// Correlation below which a terminal is not placed.
     public static let minConfidence = 0.8
 
-    public static func analyse(_ samples: [Sample], configured: PhaseMap) -> Result {
+    public static func analyse<C: Collection<Sample>>(_ samples: C, configured: PhaseMap) -> Result {
         // Changes between consecutive samples: the steps.
         var dT: [[Double]] = [[], [], []], dG: [[Double]] = [[], [], []]
         for (a, b) in zip(samples, samples.dropFirst()) {

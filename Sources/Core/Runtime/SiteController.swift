@@ -107,6 +107,9 @@ public final class SiteController {
         if alertLog.count > 100 { alertLog.removeFirst(alertLog.count - 100) }
     }
 
+    /// The latest reading of configured point `i` (the order of `config.chargepoints`), no id hashed.
+    func pointSlotStorage(configured i: Int) -> PointSlot? { slots[slotOfDecision[i]] }
+
     func pointSlotStorage(_ id: String) -> PointSlot? {
         if let i = controller.site.pointIndex[id] { return slots[i] }
         return otherSlots[id]
