@@ -137,15 +137,16 @@ public final class KwartierBrain: SimBrain {
             k += 1
             // The simulated inverter and meters answer before the chargers, as the physics of
             // this step already happened for all of them.
-            for e in effects {
-                guard case .read(let ref) = e else { continue }
+            // By index: an effect is matched and handed on in place, not copied out of the list.
+            for j in effects.indices {
+                guard case .read(let ref) = effects[j] else { continue }
                 switch ref {
                 case .inverter(let i): events.append(.inverter(i, .success(inverterReading(site))))
                 case .meter(let i): events.append(.meter(i, .success(site.boardMeter(level: boardLevel[i]))))
                 case .point, .pulse: break
                 }
             }
-            for e in effects { carryOut(e, site) }
+            for j in effects.indices { carryOut(effects[j], site) }
         }
     }
 
