@@ -133,7 +133,10 @@ public final class KwartierBrain: SimBrain {
         events += next
         var k = 0
         while k < events.count {
-            let effects = loop.handle(events[k])
+            // Moved out of the list (it is not read again), not copied: a copy retains its payload.
+            var event = SiteEvent.stop
+            swap(&event, &events[k])
+            let effects = loop.handle(event)
             k += 1
             // The simulated inverter and meters answer before the chargers, as the physics of
             // this step already happened for all of them.
