@@ -34,18 +34,25 @@ public enum WiringCheck {
     /// Correlation below which a terminal is not placed.
     public static let minConfidence = 0.8
 
-    public static func analyse(_ samples: [Sample], configured: PhaseMap) -> Result {
-        // Changes between consecutive samples: the steps.
-        var dT: [[Double]] = [[], [], []], dG: [[Double]] = [[], [], []]
-        for (a, b) in zip(samples, samples.dropFirst()) {
-            for p in Phase.allCases {
-                dT[p.rawValue].append(b.terminals[p] - a.terminals[p])
-                dG[p.rawValue].append(b.grid[p] - a.grid[p])
-            }
+    public static func analyse<C: Collection<Sample>>(_ samples: C, configured: PhaseMap) -> Result {
+        // Changes between consecutive samples: the steps (per terminal, per line). Run by the
+        // wiring watch every minute for every point, so built in place, not appended.
+        let all = Array(samples)
+        let m = max(0, all.count - 1)
+        var t1 = [Double](repeating: 0, count: m), t2 = t1, t3 = t1, g1 = t1, g2 = t1, g3 = t1
+        for k in 0..<m {
+            let a = all[k], b = all[k + 1]
+            t1[k] = b.terminals.l1 - a.terminals.l1; t2[k] = b.terminals.l2 - a.terminals.l2; t3[k] = b.terminals.l3 - a.terminals.l3
+            g1[k] = b.grid.l1 - a.grid.l1; g2[k] = b.grid.l2 - a.grid.l2; g3[k] = b.grid.l3 - a.grid.l3
         }
+        let dT = [t1, t2, t3], dG = [g1, g2, g3]
         func corr(_ x: [Double], _ y: [Double]) -> Double {
             var xy = 0.0, xx = 0.0, yy = 0.0
-            for (a, b) in zip(x, y) { xy += a * b; xx += a * a; yy += b * b }
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { y in
+                    for k in 0..<min(x.count, y.count) { let a = x[k], b = y[k]; xy += a * b; xx += a * a; yy += b * b }
+                }
+            }
             return xx > 0 && yy > 0 ? xy / (xx * yy).squareRoot() : 0
         }
         let moving = (0..<3).filter { t in dT[t].contains { abs($0) >= 1 } }

@@ -14,7 +14,7 @@ public struct WiringWatch: Sendable {
 
     let ids: [String]
     let phases: [PhaseMap]
-    var samples: [[WiringCheck.Sample]]
+    var samples: [SampleWindow]
     /// Added to each point's new samples so that a held-off stretch joins without a step.
     var offset: [WiringCheck.Sample]
     var join: [Bool]
@@ -29,7 +29,7 @@ public struct WiringWatch: Sendable {
     public init(points: [(id: String, phases: PhaseMap)]) {
         ids = points.map(\.id)
         phases = points.map(\.phases)
-        samples = Array(repeating: [], count: points.count)
+        samples = Array(repeating: SampleWindow(), count: points.count)
         offset = Array(repeating: WiringCheck.Sample(terminals: .zero, grid: .zero), count: points.count)
         join = Array(repeating: false, count: points.count)
         previous = Array(repeating: nil, count: points.count)
@@ -75,15 +75,15 @@ public struct WiringWatch: Sendable {
                 offset[i] = WiringCheck.Sample(terminals: last.terminals + raw.terminals * -1, grid: last.grid + raw.grid * -1)
                 join[i] = false
             }
-            samples[i].append(WiringCheck.Sample(terminals: raw.terminals + offset[i].terminals, grid: raw.grid + offset[i].grid))
-            if samples[i].count > window { samples[i].removeFirst(samples[i].count - window) }
+            samples[i].append(WiringCheck.Sample(terminals: raw.terminals + offset[i].terminals, grid: raw.grid + offset[i].grid),
+                              keeping: window)
         }
         if lastRunMono == nil { lastRunMono = mono }
         guard mono - lastRunMono! >= everyS else { return [] }
         lastRunMono = mono
         var out: [AlertEvent] = []
         for i in ids.indices where samples[i].count >= 30 {
-            let r = WiringCheck.analyse(samples[i], configured: phases[i])
+            let r = WiringCheck.analyse(samples[i].ordered, configured: phases[i])
             let id = ids[i]
             let placed = r.lines.indices.compactMap { t in r.lines[t].map { (t, $0) } }
             let sure = placed.contains(where: { r.confidence[$0.0] >= alertConfidence })
@@ -105,5 +105,28 @@ public struct WiringWatch: Sendable {
             }
         }
         return out
+    }
+}
+
+/// The last samples of one point, oldest first. Dropping the oldest moves a start index instead
+/// of the whole window (done at every decision for every point); the storage is compacted once
+/// the dropped part is as long as the window.
+struct SampleWindow: Sendable {
+    private var storage: [WiringCheck.Sample] = []
+    private var start = 0
+
+    var count: Int { storage.count - start }
+    var isEmpty: Bool { count == 0 }
+    var last: WiringCheck.Sample? { isEmpty ? nil : storage[storage.count - 1] }
+    /// The samples, oldest first.
+    var ordered: ArraySlice<WiringCheck.Sample> { storage[start...] }
+
+    mutating func removeAll() { storage.removeAll(keepingCapacity: true); start = 0 }
+
+    /// Appends `s` and drops the oldest beyond `window`.
+    mutating func append(_ s: WiringCheck.Sample, keeping window: Int) {
+        storage.append(s)
+        if count > window { start = storage.count - window }
+        if start >= max(window, 64) { storage.removeFirst(start); start = 0 }
     }
 }

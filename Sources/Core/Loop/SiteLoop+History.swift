@@ -1,5 +1,19 @@
 import Foundation
 
+/// The history's counter keys of the polled meters and inverters, built once (a backtest counts
+/// a sample of each every simulated second).
+struct HistoryKeys {
+    /// Per meter device: its counter key and the measuring point it counts toward (its board).
+    let meters: [(key: String, board: String)]
+    /// Per inverter: the PV, battery charge and battery discharge counters.
+    let inverters: [(pv: String, charge: String, discharge: String)]
+
+    init(devices: SiteDevices, boards: [LevelConfig]) {
+        meters = devices.meters.map { id in ("meter:\(id)", boards.first { $0.meter == .device(id) }?.id ?? id) }
+        inverters = devices.inverters.indices.map { i in ("pv:\(i)", "bat+:\(i)", "bat-:\(i)") }
+    }
+}
+
 /// What the loop hands the history: closed quarters, the energy of every measuring point per
 /// quarter, charging sessions and the gas and water readings. Everything is counted here from
 /// the events the loop already gets; the records go out as effects at each quarter's end (and at
@@ -16,14 +30,14 @@ extension SiteLoop {
             if let v = g.waterM3, v.isFinite { book.water = (v, t) }
         case .meter(let i, .success(let m)):
             if i == mainMeter { countGrid(m, at: t); return }
-            let id = devices.meters[i]
-            let board = site.config.boards.first { $0.meter == .device(id) }?.id ?? id
-            book.count("meter:\(id)", as: board, at: t, registerKWh: m.importKWh, powerW: m.powerW)
+            let k = historyKeys.meters[i]
+            book.count(k.key, as: k.board, at: t, registerKWh: m.importKWh, powerW: m.powerW)
         case .inverter(let i, .success(let m)):
-            book.count("pv:\(i)", as: HistoryPoint.pv, at: t, registerKWh: nil, powerW: m.pvPowerW)
+            let k = historyKeys.inverters[i]
+            book.count(k.pv, as: HistoryPoint.pv, at: t, registerKWh: nil, powerW: m.pvPowerW)
             if let b = m.batteryPowerW {
-                book.count("bat+:\(i)", as: HistoryPoint.batteryCharge, at: t, registerKWh: nil, powerW: b)
-                book.count("bat-:\(i)", as: HistoryPoint.batteryDischarge, at: t, registerKWh: nil, powerW: -b)
+                book.count(k.charge, as: HistoryPoint.batteryCharge, at: t, registerKWh: nil, powerW: b)
+                book.count(k.discharge, as: HistoryPoint.batteryDischarge, at: t, registerKWh: nil, powerW: -b)
             }
         case .pulse(let i, .success):
             if case .success(let r)? = pulseReadings[i] {

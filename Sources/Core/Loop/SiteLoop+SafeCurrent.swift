@@ -8,7 +8,8 @@ extension SiteLoop {
     static let safeRetryS = 60.0
 
     func safeCurrentIfDue(_ i: Int) {
-        guard i < safeChecks.count, let check = safeChecks[i], safeDue[i], !safeBusy[i], clock.mono >= safeRetryAt[i] else { return }
+        // The flags first: this runs on every charger answer, and the check is rarely due.
+        guard i < safeChecks.count, safeDue[i], !safeBusy[i], clock.mono >= safeRetryAt[i], let check = safeChecks[i] else { return }
         safeDue[i] = false
         safeBusy[i] = true
         out.append(.safeCurrent(SafeCurrentJob(point: i, amps: check.configuredA, write: check.access != .readOnly)))

@@ -7,8 +7,10 @@ extension SiteLoop {
         // A heat pump or boiler switched now moves a line while the cars' setpoints move.
         if relaysChanged { wiringWatch.hold(untilMono: mono + 8) }
         guard !safeState, let g = site.grid, let age = site.gridAgeS(mono: mono), age <= 2 else { return }
-        let terminals: [PhaseValues?] = site.config.chargepoints.map { cp in
-            guard let slot = site.pointSlotStorage(cp.id), slot.reachable, let st = slot.status, mono - slot.at <= 2 else { return nil }
+        let terminals: [PhaseValues?] = site.config.chargepoints.indices.map { i in
+            guard let slot = site.pointSlotStorage(configured: i), slot.reachable, let st = slot.status, mono - slot.at <= 2 else {
+                return nil
+            }
             return st.currents
         }
         for a in wiringWatch.observe(points: terminals, grid: g.meter.currents, mono: mono, now: now) {

@@ -74,6 +74,7 @@ public final class SiteLoop {
 
     // What the history gets at each quarter's end (SiteLoop+History.swift).
     @exclusivity(unchecked) var book: HistoryBook
+    let historyKeys: HistoryKeys
     let calendar: Calendar
 
     // Pulse inputs.
@@ -121,6 +122,7 @@ public final class SiteLoop {
         calendar = cal
         book = HistoryBook(clock: QuarterClock(timeZone: cal.timeZone))
         book.pointCounters = Array(repeating: EnergyCounter(), count: n)
+        historyKeys = HistoryKeys(devices: devices, boards: site.config.boards)
         lastStateMono = clock.mono
         lastPulsesSaveMono = clock.mono
         if options.manageEnergy { energy = LoopEnergy.make(config: site.config, devices: devices) }

@@ -44,6 +44,10 @@ public final class SiteController {
     private var meters: [String: (MeterMeasurement, Double)] = [:]
     private var inverters: [String: (InverterMeasurement, Double)] = [:]
     let mainMeterId: String
+    /// The decision's input, by index (`CompiledSite`), reused from step to step.
+    private var input: ControlInput
+    /// Each level's meter id (`CompiledSite.levelMeterId`).
+    private let levelMeterId: [String?]
 
     struct PointSlot {
         var status: ChargePointStatus?
@@ -62,6 +66,8 @@ public final class SiteController {
         let site = controller.site
         slots = Array(repeating: nil, count: site.pointCount)
         slotOfDecision = site.pointIds.map { site.pointIndex[$0] ?? 0 }
+        input = ControlInput.empty(for: site)
+        levelMeterId = site.levelMeterId
         if let st = state { controller.restore(st) }
         relays = RelayController(config: config, start: start)
         alerts = AlertEvaluator(config: config.alerts)
@@ -132,6 +138,9 @@ public final class SiteController {
         alertLog.append(e.view)
         if alertLog.count > 100 { alertLog.removeFirst(alertLog.count - 100) }
     }
+
+    /// The latest reading of configured point `i` (the order of `config.chargepoints`), no id hashed.
+    func pointSlotStorage(configured i: Int) -> PointSlot? { slots[slotOfDecision[i]] }
 
     func pointSlotStorage(_ id: String) -> PointSlot? {
         if let i = controller.site.pointIndex[id] { return slots[i] }
@@ -223,23 +232,29 @@ public final class SiteController {
 
     /// One decision for every point, relay and alert from the latest readings.
     public func step(now: Date, mono: Double) -> SiteStep {
-        let site = controller.site
-        var input = ControlInput.empty(for: site)
+        // The input's arrays are kept between steps and every slot is written again.
+        var input = self.input
+        self.input = .init(grid: nil, gridAgeS: .infinity, meters: [], points: [])
         input.grid = grid
         input.gridAgeS = gridAt.map { mono - $0 } ?? .infinity
         for i in 0..<slotOfDecision.count {
             if let p = slots[slotOfDecision[i]] {
                 input.points[i] = PointReading(status: p.status, ageS: mono - p.at, reachable: p.reachable, watchdogS: p.watchdogS,
                                                refreshS: p.refreshS)
+            } else {
+                input.points[i] = .none
             }
         }
-        for l in 0..<site.levelCount {
-            if let mid = site.levelMeterId[l], let (m, at) = meters[mid] { input.meters[l] = MeterReading(m, ageS: mono - at) }
+        for l in 0..<levelMeterId.count {
+            if let mid = levelMeterId[l], let (m, at) = meters[mid] { input.meters[l] = MeterReading(m, ageS: mono - at) } else {
+                input.meters[l] = .none
+            }
         }
         input.beforeCars = lastRelays.filter { $0.order == .beforeCars }.map { ConsumerClaim(id: $0.id, claimW: $0.claimW, drawW: $0.powerW) }
         hubs.fill(&input, at: mono)
         let d = controller.decide(input, now: now)
         lastDecision = d
+        self.input = input
         var hubOut: [HubOutgoing] = [], hubNotes: [String] = []
         if !hubs.isEmpty { (hubOut, hubNotes) = hubs.after(d, site: site, at: mono) }
 

@@ -133,19 +133,23 @@ public final class KwartierBrain: SimBrain {
         events += next
         var k = 0
         while k < events.count {
-            let effects = loop.handle(events[k])
+            // Moved out of the list (it is not read again), not copied: a copy retains its payload.
+            var event = SiteEvent.stop
+            swap(&event, &events[k])
+            let effects = loop.handle(event)
             k += 1
             // The simulated inverter and meters answer before the chargers, as the physics of
             // this step already happened for all of them.
-            for e in effects {
-                guard case .read(let ref) = e else { continue }
+            // By index: an effect is matched and handed on in place, not copied out of the list.
+            for j in effects.indices {
+                guard case .read(let ref) = effects[j] else { continue }
                 switch ref {
                 case .inverter(let i): events.append(.inverter(i, .success(inverterReading(site))))
                 case .meter(let i): events.append(.meter(i, .success(site.boardMeter(level: boardLevel[i]))))
                 case .point, .pulse: break
                 }
             }
-            for e in effects { carryOut(e, site) }
+            for j in effects.indices { carryOut(effects[j], site) }
         }
     }
 
