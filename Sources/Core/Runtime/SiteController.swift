@@ -256,14 +256,14 @@ public final class SiteController {
         lastDecision = d
         self.input = input
         var hubOut: [HubOutgoing] = [], hubNotes: [String] = []
-        if !hubs.isEmpty { (hubOut, hubNotes) = hubs.after(d, site: site, at: mono) }
+        if !hubs.isEmpty { (hubOut, hubNotes) = hubs.after(d, site: controller.site, at: mono) }
 
         let gridW = grid?.meter.powerW ?? 0
         var ri = RelayInputs(now: now, exportW: max(0, -gridW), importW: max(0, gridW),
                              carsSurplusW: d.consumers?.carsFlexibleW ?? 0, meterStale: d.safeState,
                              peakHeadroomW: d.quarter.map { RelayInputs.peakHeadroomW(quarter: $0, importW: max(0, gridW)) },
                              overrides: settings.relays)
-        if grid == nil && !site.gridRemote { ri.meterStale = true }
+        if grid == nil && !controller.site.gridRemote { ri.meterStale = true }
         let rd = relays.step(ri)
         lastRelays = rd
 
