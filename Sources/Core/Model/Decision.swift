@@ -91,6 +91,8 @@ public struct Decision: Sendable, Equatable, Codable {
     public var warnings: [String] = []
     /// Set when the uncontrollable load alone will take the running quarter above the slider.
     public var uncontrollable: UncontrollableForecast? = nil
+    /// Lines the uncontrollable load alone holds over (or near) their limit.
+    public var limitOverloads: [LimitOverload] = []
     public init(time: Date, points: [PointDecision], quarter: QuarterStatus? = nil, levels: [LevelLoad] = [], safeState: Bool = false,
                 consumers: ConsumerBudget? = nil, warnings: [String] = [], uncontrollable: UncontrollableForecast? = nil) {
         self.time = time; self.points = points; self.quarter = quarter; self.levels = levels; self.safeState = safeState

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A simulated charger with its car: answers the same protocol as a real driver.
-/// It follows the setpoint after a ramp, falls back to its safe current when the hub stops
-/// writing for longer than its watchdog, and charges the car's battery.
+/// It applies a new setpoint after a delay (a charger processes a write for a few seconds), the
+/// car then follows it with a ramp; it falls back to its safe current when the hub stops writing
+/// for longer than its watchdog, and charges the car's battery.
 public final class SimChargePoint: ChargePointDevice {
     public let config: ChargePointConfig
     public let capabilities: ChargePointCapabilities
@@ -13,6 +14,9 @@ public final class SimChargePoint: ChargePointDevice {
     struct Live {
         var car: SimCar?
         var setpointA: Double
+        /// A written setpoint not applied yet, and when it will be.
+        var pendingA: Double?
+        var pendingAt: Date?
         var lastWrite: Date?
         var drawA: Double = 0
         var sessionKWh: Double = 0
@@ -20,6 +24,7 @@ public final class SimChargePoint: ChargePointDevice {
         var activePhases: Int
         var rampUpS: Double = 3
         var rampDownS: Double = 1
+        var applyDelayS: Double = 2
         var reachable = true
         var now: Date
         var starts = 0
@@ -62,7 +67,7 @@ public final class SimChargePoint: ChargePointDevice {
     public var car: SimCar? { live.pointee.car }
     /// When the plugged-in car leaves (nil = no car).
     public var carDeparture: Date? { live.pointee.car?.departure }
-    /// Setpoint written by the hub (A).
+    /// Setpoint in force (A): the hub's last write once the charger has applied it.
     public var setpointA: Double { live.pointee.setpointA }
     /// Actual per-phase current the car draws (A, same on each of its phases).
     public var drawA: Double { live.pointee.drawA }
@@ -72,6 +77,8 @@ public final class SimChargePoint: ChargePointDevice {
     /// Seconds to reach a higher setpoint; decreases take `rampDownS`.
     public var rampUpS: Double { get { live.pointee.rampUpS } set { live.pointee.rampUpS = newValue } }
     public var rampDownS: Double { get { live.pointee.rampDownS } set { live.pointee.rampDownS = newValue } }
+    /// Seconds from a write to the charger applying it.
+    public var applyDelayS: Double { get { live.pointee.applyDelayS } set { live.pointee.applyDelayS = newValue } }
     public var reachable: Bool { get { live.pointee.reachable } set { live.pointee.reachable = newValue } }
     public var now: Date { live.pointee.now }
     public var starts: Int { live.pointee.starts }
@@ -119,6 +126,7 @@ public final class SimChargePoint: ChargePointDevice {
         let dt = t.timeIntervalSince(x.now)
         x.now = t
         guard dt > 0 else { return }
+        if let at = x.pendingAt, t >= at { x.setpointA = x.pendingA!; x.pendingA = nil; x.pendingAt = nil }
         // Move the car out and back (no copy of its name each second).
         guard var c = x.car.take() else {
             x.drawA = 0
@@ -172,8 +180,14 @@ public final class SimChargePoint: ChargePointDevice {
 
     public func writeCurrent(_ amps: Double) throws {
         guard live.pointee.reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
-        live.pointee.setpointA = amps
-        live.pointee.lastWrite = live.pointee.now
+        let x = live
+        if x.pointee.applyDelayS <= 0 {
+            x.pointee.setpointA = amps; x.pointee.pendingA = nil; x.pointee.pendingAt = nil
+        } else if amps != (x.pointee.pendingA ?? x.pointee.setpointA) {
+            // A new value starts the charger's delay again; a rewrite of the same value does not.
+            x.pointee.pendingA = amps; x.pointee.pendingAt = x.pointee.now.addingTimeInterval(x.pointee.applyDelayS)
+        }
+        x.pointee.lastWrite = x.pointee.now
     }
 
     public func switchPhases(_ phases: Int) throws {
