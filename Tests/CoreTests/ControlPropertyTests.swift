@@ -403,7 +403,13 @@ final class ControlPropertyTests: XCTestCase {
             power += v[i] * Double(n) * 230
             if cps[i].mode == .auto { members.append(i) }
         }
-        out.append(Constraint(members: members, slack: rs.config.site.sliderKW * 1000 - power))
+        // The allowed power is the slider's, or lower by what the present import draws over the
+        // points' ramp past the pace (the quarter's first second: 900 s left, nothing spent).
+        let slider = rs.config.site.sliderKW * 1000
+        let ramp = rs.config.chargepoints.map(\.rampS).max() ?? 0
+        let importW = max(0, rs.input(site: site, at: t0, gridAge: 0).grid!.meter.powerW)
+        let allowed = min(slider, (slider * 900 - importW * ramp) / (900 - ramp))
+        out.append(Constraint(members: members, slack: allowed - power))
         return out
     }
 
