@@ -14,9 +14,9 @@ public final class SimChargePoint: ChargePointDevice {
     struct Live {
         var car: SimCar?
         var setpointA: Double
-        /// A written setpoint not applied yet, and when it will be.
-        var pendingA: Double?
-        var pendingAt: Date?
+        /// Written setpoints not applied yet, oldest first, each with when it will be (a few at
+        /// most: room for them is reserved once).
+        var pending: [(amps: Double, at: Date)] = []
         var lastWrite: Date?
         var drawA: Double = 0
         var sessionKWh: Double = 0
@@ -57,6 +57,7 @@ public final class SimChargePoint: ChargePointDevice {
         self.watchdogS = watchdogS
         live = .allocate(capacity: 1)
         live.initialize(to: Live(setpointA: config.safeA, activePhases: config.phases.chargerPhases, now: start))
+        live.pointee.pending.reserveCapacity(8)
     }
 
     deinit {
@@ -126,7 +127,7 @@ public final class SimChargePoint: ChargePointDevice {
         let dt = t.timeIntervalSince(x.now)
         x.now = t
         guard dt > 0 else { return }
-        if let at = x.pendingAt, t >= at { x.setpointA = x.pendingA!; x.pendingA = nil; x.pendingAt = nil }
+        while let first = x.pending.first, t >= first.at { x.setpointA = first.amps; x.pending.removeFirst() }
         // Move the car out and back (no copy of its name each second).
         guard var c = x.car.take() else {
             x.drawA = 0
@@ -182,10 +183,12 @@ public final class SimChargePoint: ChargePointDevice {
         guard live.pointee.reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
         let x = live
         if x.pointee.applyDelayS <= 0 {
-            x.pointee.setpointA = amps; x.pointee.pendingA = nil; x.pointee.pendingAt = nil
-        } else if amps != (x.pointee.pendingA ?? x.pointee.setpointA) {
-            // A new value starts the charger's delay again; a rewrite of the same value does not.
-            x.pointee.pendingA = amps; x.pointee.pendingAt = x.pointee.now.addingTimeInterval(x.pointee.applyDelayS)
+            x.pointee.setpointA = amps; x.pointee.pending.removeAll(keepingCapacity: true)
+        } else if amps != (x.pointee.pending.last?.amps ?? x.pointee.setpointA) {
+            // The charger works through its writes in order, each after its delay (a stop and a
+            // start a second apart still stop the car for a second); a rewrite of the value
+            // last written is no new write.
+            x.pointee.pending.append((amps, x.pointee.now.addingTimeInterval(x.pointee.applyDelayS)))
         }
         x.pointee.lastWrite = x.pointee.now
     }
