@@ -96,4 +96,28 @@ final class ControlRampTests: XCTestCase {
         XCTAssertEqual(a.closedKW, 8.985, accuracy: 0.001)
         XCTAssertEqual(b.closedKW, 8.989, accuracy: 0.001)
     }
+
+    /// `ramp_s` on a point: 10 s when not given, bounded, and the quarter uses the longest.
+    func testRampSFromTheConfiguration() throws {
+        func yaml(_ extra: String) -> String {
+            """
+            site: { name: Ramp, network: TN, voltage: 230, slider_kw: 9 }
+            grid: { fuse_a: 25, meter: p1 }
+            meters:
+              p1: { type: p1, simulated: true, stale_after_s: 10 }
+            chargepoints:
+              cp1: { board: grid, driver: simulated, simulated: true\(extra) }
+              cp2: { board: grid, driver: simulated, simulated: true, ramp_s: 4 }
+            """
+        }
+        let c = try ConfigLoader().load(yaml: yaml(""), file: "ramp.yaml").0
+        XCTAssertEqual(c.chargepoints.map(\.rampS), [10, 4])
+        XCTAssertEqual(Controller(config: c).engine.tracker.rampS, 10)
+        let c2 = try ConfigLoader().load(yaml: yaml(", ramp_s: 2.5"), file: "ramp.yaml").0
+        XCTAssertEqual(Controller(config: c2).engine.tracker.rampS, 4)
+        XCTAssertThrowsError(try ConfigLoader().load(yaml: yaml(", ramp_s: -1"), file: "ramp.yaml")) { e in
+            XCTAssertEqual((e as? ConfigErrors)?.errors.map(\.description) ?? [],
+                           ["ramp.yaml:6: chargepoints.cp1.ramp_s: -1 s is below the minimum of 0 s — set ramp_s to 0 or more"])
+        }
+    }
 }
