@@ -24,7 +24,7 @@ public final class SimChargePoint: ChargePointDevice {
         var activePhases: Int
         var rampUpS: Double = 3
         var rampDownS: Double = 1
-        var applyDelayS: Double = 2
+        var applyDelayS: Double = SimChargePoint.defaultApplyDelayS
         var reachable = true
         var now: Date
         var starts = 0
@@ -78,6 +78,8 @@ public final class SimChargePoint: ChargePointDevice {
     /// Seconds to reach a higher setpoint; decreases take `rampDownS`.
     public var rampUpS: Double { get { live.pointee.rampUpS } set { live.pointee.rampUpS = newValue } }
     public var rampDownS: Double { get { live.pointee.rampDownS } set { live.pointee.rampDownS = newValue } }
+    /// A charger processes a write for a few seconds before it applies it.
+    public static let defaultApplyDelayS: Double = 2
     /// Seconds from a write to the charger applying it.
     public var applyDelayS: Double { get { live.pointee.applyDelayS } set { live.pointee.applyDelayS = newValue } }
     public var reachable: Bool { get { live.pointee.reachable } set { live.pointee.reachable = newValue } }
