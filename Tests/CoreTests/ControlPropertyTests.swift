@@ -403,8 +403,17 @@ final class ControlPropertyTests: XCTestCase {
             power += v[i] * Double(n) * 230
             if cps[i].mode == .auto { members.append(i) }
         }
-        out.append(Constraint(members: members, slack: rs.config.site.sliderKW * 1000 - power))
+        out.append(Constraint(members: members, slack: allowedW(rs, site: site) - power))
         return out
+    }
+
+    /// The allowed power: the slider's, or lower by what the present import draws over the
+    /// points' ramp past the pace (the quarter's first second: 900 s left, nothing spent).
+    func allowedW(_ rs: RandomSite, site: CompiledSite) -> Double {
+        let slider = rs.config.site.sliderKW * 1000
+        let ramp = rs.config.chargepoints.map(\.rampS).max() ?? 0
+        let importW = max(0, rs.input(site: site, at: t0, gridAge: 0).grid!.meter.powerW)
+        return min(slider, (slider * 900 - importW * ramp) / (900 - ramp))
     }
 
     /// Whether car i's start minimum fits when only cars of its priority or higher (and manual
@@ -444,6 +453,6 @@ final class ControlPropertyTests: XCTestCase {
             if counts(j) { power += thr(j) * Double(n) * 230 }
         }
         let n = cps[i].phases.lineToLine ? 1 : rs.believedLines(i).nonzeroBitCount
-        return power + need * Double(n) * 230 <= rs.config.site.sliderKW * 1000 + 1e-6
+        return power + need * Double(n) * 230 <= allowedW(rs, site: site) + 1e-6
     }
 }

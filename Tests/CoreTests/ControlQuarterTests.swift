@@ -18,10 +18,12 @@ final class ControlQuarterTests: XCTestCase {
         }
     }
 
-    func site(slider: Double, follow: Bool = false, points: Int = 0, buffer: Double = 2) -> Controller {
+    func site(slider: Double, follow: Bool = false, points: Int = 0, buffer: Double = 2,
+              rampS: Double = ChargePointConfig.defaultRampS) -> Controller {
         var b = SiteBuilder(gridA: 63, sliderKW: slider, bufferA: buffer)
         b.config.site.followMonthPeak = follow
         for i in 0..<points { b.point("cp\(i + 1)") }
+        for i in b.config.chargepoints.indices { b.config.chargepoints[i].rampS = rampS }
         return Controller(config: b.config)
     }
 
@@ -90,21 +92,23 @@ final class ControlQuarterTests: XCTestCase {
         run(c, &m, from: t0, to: t0.addingTimeInterval(890), powerW: 9000)
         let d = decideWithCars(c, &m, at: t0.addingTimeInterval(890), houseW: 9000, cars: ["cp1": car(0, state: .connected)])
         XCTAssertEqual(d.quarter!.allowedKW, 9.0, accuracy: 1e-6)
-        // 890 s at 12 kW: 2.9667 kWh of 2.25 allowed, none left when the last 30 s began (pace 0);
-        // 10 s left: (2.25 - 2.9667 + 0 × 20 / 3600) × 3600 / 30 = -86 kW.
+        // 890 s at 12 kW: 2.9667 kWh of 2.25 allowed, none left when the last 30 s (and the 10 s
+        // ramp before them) began (pace 0); 10 s left, all of them the ramp's at 12 kW:
+        // (2.25 - 2.9667 - 12 × 10 / 3600 + 0 × 30 / 3600) × 3600 / 30 = -90 kW.
         let c2 = site(slider: 9, points: 1, buffer: 0)
         var m2 = Meter()
         run(c2, &m2, from: t0, to: t0.addingTimeInterval(890), powerW: 12_000)
         let d2 = decideWithCars(c2, &m2, at: t0.addingTimeInterval(890), houseW: 12_000, cars: ["cp1": car(0, state: .connected)])
-        XCTAssertEqual(d2.quarter!.allowedKW, (2.25 - 12.0 * 890 / 3600) * 3600 / 30, accuracy: 1e-6)
+        XCTAssertEqual(d2.quarter!.allowedKW, (2.25 - 12.0 * 900 / 3600) * 3600 / 30, accuracy: 1e-6)
     }
 
     /// A quarter a little ahead of its budget when its last 30 s begin (870 s at 9.1 kW: 0.0508
     /// kWh left for 30 s, a pace of 6.1 kW) keeps that pace to the end: after 10 s at 6.1 kW the
     /// allowed power is still 6.1 kW. Counting the seconds no longer left at the 9 kW target
     /// would allow 6.1 + (9 - 6.1) × 10 / 30 = 7.07 kW and close the quarter up to 3 Wh over.
+    /// (The pace alone: without a ramp, which starts the 30 s a ramp earlier, see ControlRampTests.)
     func testLastSecondsOfAQuarterAheadOfItsBudgetKeepItsPace() {
-        let c = site(slider: 9, points: 1, buffer: 0)
+        let c = site(slider: 9, points: 1, buffer: 0, rampS: 0)
         var m = Meter()
         let t0 = brussels(2025, 5, 6, 11, 0)
         run(c, &m, from: t0, to: t0.addingTimeInterval(870), powerW: 9100)

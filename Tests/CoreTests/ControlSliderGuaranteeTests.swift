@@ -34,17 +34,19 @@ final class ControlSliderGuaranteeTests: XCTestCase {
     }
 
     /// Quarter 10:15 under a 9 kW slider: five minutes at 9 kW (on target), then the house takes
-    /// 9.9 kW with a car at its minimum. 600 s left at 9 kW allowed: the car stops (its grace would
-    /// not fit: the house alone is over) and the quarter will close at 9 + 0.9 × 600 / 900 = 9.6 kW.
+    /// 9.9 kW with a car at its minimum. 600 s left at 9 kW: the car stops (its grace would not
+    /// fit: the house alone is over) but draws its 4.14 kW for its 10 s ramp, so the allowed power
+    /// is that of the 590 s after it, (1.5 − 14.04 × 10 / 3600) kWh / 590 s = 8.915 kW, and the
+    /// quarter will close at (0.75 + 14.04 × 10 / 3600 + 9.9 × 590 / 3600) / 0.25 = 9.646 kW.
     func testHouseAloneOverTheSliderStopsTheCarAndRaisesTheAlert() {
         let c = site(slider: 9, points: 1)
         var m = Q.Meter()
         let t0 = brussels(2025, 5, 6, 10, 15)
         run(c, &m, from: t0, to: t0.addingTimeInterval(300), powerW: 9000)
         let d = decideWithCars(c, &m, at: t0.addingTimeInterval(300), houseW: 9900, cars: ["cp1": car(6)])
-        XCTAssertEqual(d.quarter!.allowedKW, 9.0, accuracy: 1e-6)
+        XCTAssertEqual(d.quarter!.allowedKW, (1.5 - 14.04 * 10 / 3600) * 3600 / 590, accuracy: 1e-6)
         guard let u = d.uncontrollable else { return XCTFail("no forecast") }
-        XCTAssertEqual(u.closeKW, 9.6, accuracy: 1e-6)
+        XCTAssertEqual(u.closeKW, (0.75 + 14.04 * 10 / 3600 + 9.9 * 590 / 3600) / 0.25, accuracy: 1e-6)
         XCTAssertEqual(u.text, "quarter 10:15 will close at 9.6 kW: house 9.9 kW — nothing left to shed")
         var e = AlertEvaluator(config: AlertConfig())
         let ev = e.evaluate(AlertInput.from(decision: d, gridPowerW: 9900 + 4140, pvW: nil), now: d.time)

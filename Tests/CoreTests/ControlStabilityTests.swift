@@ -167,7 +167,9 @@ final class ControlStabilityTests: XCTestCase {
         s.houseW = 4000                      // 4 kW left: below 6 A x 690 = 4.14 kW
         s.step()
         XCTAssertEqual(s.sp("cp1"), 6)
-        XCTAssertEqual(s.line("cp1"), "cp1 6.0 A: slider short 0.1 kW for 0 s: held at minimum")
+        // Short by 0.1 kW, and by what the car still draws at 10.1 A over its 10 s ramp (spread
+        // over the quarter's time after it): 0.2 kW.
+        XCTAssertEqual(s.line("cp1"), "cp1 6.0 A: slider short 0.2 kW for 0 s: held at minimum")
         s.step(59)
         XCTAssertEqual(s.sp("cp1"), 6)
         s.step(1)

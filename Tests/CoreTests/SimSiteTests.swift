@@ -47,6 +47,29 @@ final class SimSiteTests: XCTestCase {
         XCTAssertEqual(site.point("cp1")!.drawA, 6)   // safe_a defaults to min_a = 6
     }
 
+    /// A write shows only after the charger's 2 s apply delay; the car then ramps (1 s full range
+    /// down): a stop sent at 20 s still draws 16 A at 21 s, nothing at 22 s. A rewrite of the value
+    /// already pending does not restart the delay.
+    func testChargerAppliesASetpointAfterItsDelay() throws {
+        let c = try demoConfig()
+        let t0 = Date(timeIntervalSince1970: 1_781_500_000)
+        let cars: [(point: Int, car: SimCar)] = [(0, SimCar(name: "a", arrival: t0, departure: t0.addingTimeInterval(9999), batteryKWh: 60, socPercent: 20, phases: 3))]
+        let site = SimSite(config: c, start: t0, cars: cars, house: SimHouse(baseW: .zero, seed: 1))
+        let p = site.point("cp1")!
+        site.advance(to: t0.addingTimeInterval(1))
+        try p.writeCurrent(16)
+        for s in 2...20 { site.advance(to: t0.addingTimeInterval(Double(s))) }
+        XCTAssertEqual(p.drawA, 16)
+        try p.writeCurrent(0)
+        XCTAssertEqual(p.setpointA, 16, "not applied yet")
+        site.advance(to: t0.addingTimeInterval(21))
+        try p.writeCurrent(0)
+        XCTAssertEqual(p.drawA, 16)
+        site.advance(to: t0.addingTimeInterval(22))
+        XCTAssertEqual(p.setpointA, 0)
+        XCTAssertEqual(p.drawA, 0)
+    }
+
     func testVirtualMeterQuarterAndMonthPeak() {
         var m = VirtualMeterState(timeZone: TimeZone(identifier: "Europe/Brussels")!)
         // 2027-01-31 23:30 local = 22:30 UTC; 8 kW for 15 min, then 4 kW for two quarters into February.

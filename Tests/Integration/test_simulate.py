@@ -201,10 +201,34 @@ def test_quarters_over_by_the_uncontrollable_load_are_counted_apart(kwartier, tm
     assert "  over by uncontrollable load        4 (4.5 kWh)   4 (4.5 kWh)   4 (4.5 kWh)" in text
 
 
+def test_fuse_overloads_by_the_uncontrollable_load_are_counted_apart(kwartier, tmp_path):
+    """A house drawing 6 kW on L2 alone (26.1 A) under a 25 A connection, no car: the line is over
+    its limit all hour in every column, and none of it is the controller's doing."""
+    sc = tmp_path / "heavy-l2.yaml"
+    sc.write_text('name: heavy-l2\nstart: "2026-11-02 02:00"\nhours: 1\nseed: 4\nslider_kw: 20\n'
+                  "house: { base_w: [500, 6000, 500] }\ncars: []\n")
+    cfg = tmp_path / "site.yaml"
+    cfg.write_text("site: { name: Heavy L2, network: TN, voltage: 230, slider_kw: 20 }\n"
+                   "grid: { fuse_a: 25, meter: p1 }\n"
+                   "meters:\n  p1: { type: p1, simulated: true, stale_after_s: 10 }\n"
+                   "chargepoints:\n  cp1: { board: grid, driver: simulated, simulated: true, phases: L1L2L3, max_a: 16 }\n")
+    r = run(kwartier, "simulate", "--config", str(cfg), "--scenario", str(sc), "--json")
+    assert r.returncode == 0, r.stderr
+    rep, _ = last_json(r.stdout)
+    for col in [rep] + list(rep["baselines"].values()):
+        assert col["violations"] == 0 and col["violations_by_level"] == {}
+        assert col["violations_uncontrollable"] == 1
+        assert col["violations_uncontrollable_by_level"] == {"grid L2": 1}
+        assert col["overload_seconds_uncontrollable"] == col["overload_seconds"] == 3600
+    text = run(kwartier, "simulate", "--config", str(cfg), "--scenario", str(sc)).stdout
+    assert "  by uncontrollable load              1 (3600 s)    1 (3600 s)    1 (3600 s)" in text
+    assert "violations by uncontrollable load (kwartier): grid L2 1" in text
+
+
 def test_json_keys_for_quarters_over_are_always_present(kwartier):
     r = run(kwartier, "simulate", *MORNING, "--json")
     rep, _ = last_json(r.stdout)
-    for k in ["quarters_over_slider", "quarters_over_slider_uncontrollable"]:
+    for k in ["quarters_over_slider", "quarters_over_slider_uncontrollable", "violations_uncontrollable"]:
         assert isinstance(rep[k], int), k
         for b in rep["baselines"].values():
             assert isinstance(b[k], int), k

@@ -122,7 +122,8 @@ extension ConfigLoader {
     // MARK: charge points
 
     static let pointKeys = ["name", "board", "driver", "tcp", "unit", "rtu", "phases", "charger_phases",
-                            "min_a", "max_a", "safe_a", "priority", "mode", "manual_a", "phase_switching", "simulated", "ocpp", "cloud"]
+                            "min_a", "max_a", "safe_a", "priority", "mode", "manual_a", "phase_switching", "ramp_s",
+                            "simulated", "ocpp", "cloud"]
 
     func parseChargePoints(_ all: YAMLMap, network: NetworkType) -> [ChargePointConfig] {
         var out: [ChargePointConfig] = []
@@ -175,6 +176,7 @@ extension ConfigLoader {
                                        phases: map, minA: minA, maxA: maxA, safeA: safeA, priority: prio,
                                        mode: mode, manualA: manual, line: e.line)
             cp.phaseSwitching = m.bool("phase_switching") ?? false
+            cp.rampS = m.double("ramp_s", unit: "s", min: 0, max: 120) ?? ChargePointConfig.defaultRampS
             out.append(cp)
         }
         return out

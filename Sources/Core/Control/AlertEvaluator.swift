@@ -23,6 +23,8 @@ public struct AlertInput: Sendable, Equatable {
     public var quarterOver: UncontrollableForecast?
     /// Start of the running quarter (a quarter-over alert lasts until it ends).
     public var quarterStart: Date?
+    /// Lines the uncontrollable load alone holds over or near their limit.
+    public var limitOverloads: [LimitOverload] = []
 
     public init(consumptionKW: Double? = nil, productionKW: Double? = nil, forecastPeakKW: Double? = nil,
                 staleMeters: [Stale] = [], lostDevices: [String] = [], sliderKW: Double? = nil,
@@ -45,7 +47,10 @@ public struct AlertInput: Sendable, Equatable {
         return AlertInput(consumptionKW: consumption, productionKW: pvW.map { max(0, $0) / 1000 },
                           forecastPeakKW: d.quarter?.forecastKW, staleMeters: stale, lostDevices: lost, sliderKW: sliderKW,
                           quarterOver: d.uncontrollable, quarterStart: d.quarter?.start)
+            .with(limitOverloads: d.limitOverloads)
     }
+
+    func with(limitOverloads l: [LimitOverload]) -> AlertInput { var c = self; c.limitOverloads = l; return c }
 }
 
 /// A raised or cleared alert, for the log, the dashboard and the hook (JSON on its stdin).
@@ -85,6 +90,11 @@ public struct AlertEvaluator: Sendable {
     public private(set) var recent: [AlertEvent] = []
     /// The quarter the active quarter-over alert is about.
     private var quarterOverStart: Date?
+    /// Since when each line has been over its limit from the uncontrollable load alone.
+    private var limitOverSince: [String: Date] = [:]
+    /// A line must stay over this long before its alert rises: the points' readings lag the
+    /// meter's by a round, so a car that just stopped can look like house load for a moment.
+    public static let limitOverAfterS = 5.0
     public var recentLimit = 50
 
     public init(config: AlertConfig, billedFloorKW: Double = 2.5) {
@@ -134,12 +144,28 @@ public struct AlertEvaluator: Sendable {
         } else if let s = quarterOverStart, s == input.quarterStart {
             for key in active.keys where key.hasPrefix("quarter-over:") { present.insert(key) }
         }
+        // A fuse the uncontrollable load holds over its limit: raised after it lasted, kept while
+        // the load stays within the hysteresis under the limit.
+        var over = Set<String>()
+        for o in input.limitOverloads {
+            if active[o.key] != nil { present.insert(o.key); continue }
+            guard o.amps > o.limitA else { continue }
+            over.insert(o.key)
+            let since = limitOverSince[o.key] ?? now
+            limitOverSince[o.key] = since
+            if now.timeIntervalSince(since) >= Self.limitOverAfterS {
+                present.insert(o.key)
+                raise(o.key, .warning, o.text, o.amps, o.limitA, now, &events)
+            }
+        }
+        if !limitOverSince.isEmpty { limitOverSince = limitOverSince.filter { over.contains($0.key) } }
         for key in active.keys.sorted() where (key.hasPrefix("stale:") || key.hasPrefix("lost:") || key == "slider-floor"
-                                               || key.hasPrefix("quarter-over:")) && !present.contains(key) {
+                                               || key.hasPrefix("quarter-over:") || key.hasPrefix("limit-over:")) && !present.contains(key) {
             let text: String
             if key.hasPrefix("stale:") { text = "meter \(key.dropFirst(6)) fresh again" }
             else if key.hasPrefix("lost:") { text = "device \(key.dropFirst(5)) back" }
             else if key.hasPrefix("quarter-over:") { text = "quarter \(key.dropFirst(13)) closed" }
+            else if key.hasPrefix("limit-over:") { text = "\(key.dropFirst(11)) back under its limit" }
             else { text = "slider back at or above \(fmt1(billedFloorKW)) kW" }
             clear(key, text, nil, nil, now, &events)
         }

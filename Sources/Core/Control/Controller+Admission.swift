@@ -14,6 +14,7 @@ extension ControlEngine {
     /// still left is spread over the quarter's time left (`quarterLeftS`) and must fit beside
     /// everything admitted before it; the rest of the quarter then gets that much less. A grace
     /// that does not fit stops the car now, so a rotation's hand-over never takes the quarter over.
+    /// A stopped car draws on for the ramp (`rampS`) after its grace: that counts too.
     mutating func admit(powerActive: Bool, quarterLeftS: Double, now: Date) {
         let n = site.pointCount
         let t = tunables
@@ -92,7 +93,12 @@ extension ControlEngine {
                 if m.sliderShortSince == nil { m.sliderShortSince = now }
                 let graceLeft = t.sliderGraceS - now.timeIntervalSince(m.sliderShortSince!)
                 if graceLeft > 0 {
-                    let share = min(1, graceLeft / max(1, quarterLeftS))
+                    // Its share of the quarter's allowed power, seen from now (the quarter's
+                    // allowed power without the ramp: the grace and the ramp after it) and from
+                    // the ramp's end (with it: the grace alone); the larger one holds both.
+                    let r = min(tracker.rampS, quarterLeftS), after = quarterLeftS - r
+                    let share = min(1, max(min(graceLeft + r, quarterLeftS) / max(1, quarterLeftS),
+                                           min(graceLeft, after) / max(1, after)))
                     let cur = m.activePhases ?? 3
                     for o in 0..<options.count where !site.phaseSwitching[i] || options[o].phases == cur {
                         let opt = options[o]

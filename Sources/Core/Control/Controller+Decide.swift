@@ -13,9 +13,10 @@ extension ControlEngine {
         let gridFresh = site.gridRemote || (grid != nil && input.gridAgeS <= site.gridStaleAfterS)
         if gridFresh, let g = grid { tracker.ingest(g) }
         var quarter: QuarterStatus? = nil
+        var horizonS = 0.0
         var warnings = site.warnings
-        if let g = grid, let (q, note) = tracker.status(sliderKW: settings.sliderKW, importPowerW: g.meter.powerW) {
-            quarter = q
+        if let g = grid, let (q, note, h) = tracker.status(sliderKW: settings.sliderKW, importPowerW: g.meter.powerW) {
+            quarter = q; horizonS = h
             if let note { warnings.append(note) }
         }
         let powerActive = gridFresh && quarter != nil
@@ -83,6 +84,14 @@ extension ControlEngine {
                 scratch.base[b] += b0; scratch.base[b + 1] += b1; scratch.base[b + 2] += b2
             }
             lostW += site.budgetWatts(point: i, perLine: (b0, b1, b2))
+        }
+        // Lines the load Kwartier cannot shed holds over (or within the hysteresis of) their limit.
+        var overloads: [LimitOverload] = []
+        for l in 0..<L where !scratch.levelBlind[l] && !scratch.levelStale[l] && !(site.levelVirtual[l] && l > 0) {
+            for p in 0..<3 where scratch.base[l * 3 + p] > site.levelLimitA[l] - LimitOverload.hysteresisA {
+                overloads.append(LimitOverload(level: site.levelIds[l], phase: "L\(p + 1)", amps: scratch.base[l * 3 + p],
+                                               limitA: site.levelLimitA[l]))
+            }
         }
         holdSafe = site.gridRemote && input.allowanceA == nil
         if site.gridRemote {
@@ -197,12 +206,13 @@ extension ControlEngine {
                                        headroomAfterCarsW: powerActive ? allowedW - (nonManagedW + claimW + plannedW) : 0)
         var uncontrollable: UncontrollableForecast? = nil
         if powerActive, let q = quarter {
-            uncontrollable = uncontrollableForecast(q, leftS: quarterLeftS, nonManagedW: nonManagedW, claims: input.beforeCars)
+            uncontrollable = uncontrollableForecast(q, leftS: horizonS, nonManagedW: nonManagedW, claims: input.beforeCars)
         }
         lastDecisionAt = now
         var decision = Decision(time: now, points: points, quarter: quarter, levels: levels,
                                 safeState: site.gridRemote ? input.allowanceA == nil : !gridFresh,
                                 consumers: consumers, warnings: warnings, uncontrollable: uncontrollable)
+        decision.limitOverloads = overloads
         remoteOutputs(input, into: &decision)
         return decision
     }

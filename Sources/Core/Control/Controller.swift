@@ -85,7 +85,8 @@ struct ControlEngine {
         mode = Array(repeating: .auto, count: n); priority = Array(repeating: 0, count: n)
         manualA = Array(repeating: nil, count: n)
         mem = Array(repeating: PointMemory(), count: n)
-        tracker = QuarterTracker(clock: QuarterClock(identifier: t.timeZone), tunables: t)
+        tracker = QuarterTracker(clock: QuarterClock(identifier: t.timeZone), tunables: t,
+                                 rampS: config.chargepoints.map(\.rampS).max() ?? 0)
         lastLevelCurrents = Array(repeating: nil, count: site.levelCount)
         fill = ProgressiveFill(site: site)
         scratch = Scratch(points: n, constraints: site.constraintCount, levels: site.levelCount)

@@ -44,9 +44,12 @@ public struct QuarterTracker: Sendable {
     public var state: QuarterState
     public let clock: QuarterClock
     public var tunables: ControlTunables
+    /// Seconds a lower setpoint takes to show in the import (the longest `ramp_s` of the site's
+    /// points): a decision governs the quarter only from then on.
+    public var rampS: Double
 
-    public init(state: QuarterState = QuarterState(), clock: QuarterClock, tunables: ControlTunables) {
-        self.state = state; self.clock = clock; self.tunables = tunables
+    public init(state: QuarterState = QuarterState(), clock: QuarterClock, tunables: ControlTunables, rampS: Double = 0) {
+        self.state = state; self.clock = clock; self.tunables = tunables; self.rampS = max(0, rampS)
     }
 
     /// Feeds one main-meter sample (once per telegram; a repeated meter time is ignored).
@@ -115,7 +118,7 @@ public struct QuarterTracker: Sendable {
 
     private mutating func setLast(_ t: Date, _ imp: Double?, _ p: Double) {
         state.lastTime = t; state.lastImportKWh = imp; state.lastPowerW = p
-        if state.floorEntryLeftS == nil, let end = state.end, end.timeIntervalSince(t) <= tunables.quarterHorizonFloorS {
+        if state.floorEntryLeftS == nil, let end = state.end, end.timeIntervalSince(t) <= tunables.quarterHorizonFloorS + rampS {
             state.floorEntryLeftS = max(0, end.timeIntervalSince(t))
             state.floorEntryKWh = state.energyKWh
             state.floorEntryUnknownS = state.unknownS
@@ -160,8 +163,9 @@ public struct QuarterTracker: Sendable {
         tunables.followMonthPeak ? max(sliderKW, state.monthPeakKW, tunables.billedFloorKW) : sliderKW
     }
 
-    /// The quarter as seen at the last sample, with the power allowed for the rest of it.
-    public func status(sliderKW: Double, importPowerW: Double) -> (QuarterStatus, crossCheck: String?)? {
+    /// The quarter as seen at the last sample, with the power allowed for the rest of it and the
+    /// seconds that power holds for (the time left, or what is left after the ramp).
+    public func status(sliderKW: Double, importPowerW: Double) -> (QuarterStatus, crossCheck: String?, horizonS: Double)? {
         guard let start = state.start, let end = state.end, let t = state.lastTime else { return nil }
         let target = target(sliderKW: sliderKW)
         let elapsed = max(0, t.timeIntervalSince(start))
@@ -192,6 +196,13 @@ public struct QuarterTracker: Sendable {
         // pace does not spend more than it has left (counting the lost seconds at the target
         // did: up to 3 Wh over), and the value stays smooth (no division by the few seconds
         // left, where the energy register's 1 Wh steps would make it jump).
+        //
+        // A lower setpoint shows in the import only `rampS` later (charger and car): until then
+        // the site keeps drawing what it draws now, so the allowed power is that of the time
+        // after the ramp, with the energy drawn during the ramp spent first. At a steady import
+        // this is the same figure; when the import runs over the pace it is lower, so a car that
+        // must stop before the quarter ends is stopped (or held back) a ramp earlier. Never above
+        // the figure without the ramp: a car ramping up would draw more than the import shows.
         let floor = tunables.quarterHorizonFloorS
         let remaining = target * 0.25 - assumed
         var pace = target
@@ -199,13 +210,20 @@ public struct QuarterTracker: Sendable {
            state.unknownS <= 1 || meterEnergy == nil {
             pace = min(target, max(0, (target * 0.25 - (e0 + target * u0 / 3600)) * 3600 / l0))
         }
-        let allowed = left >= floor ? remaining * 3600 / left
-                                    : (remaining + pace * (floor - left) / 3600) * 3600 / floor
+        func allowedKW(remaining: Double, left: Double) -> Double {
+            left >= floor ? remaining * 3600 / left : (remaining + pace * (floor - left) / 3600) * 3600 / floor
+        }
+        let ramp = min(rampS, left)
+        let duringRamp = max(0, importPowerW) / 1000 * ramp / 3600
+        let plain = allowedKW(remaining: remaining, left: left)
+        let afterRamp = allowedKW(remaining: remaining - duringRamp, left: left - ramp)
+        let allowed = min(plain, afterRamp)
+        let horizon = afterRamp < plain ? left - ramp : left
         let average = elapsed > 0 ? assumed * 3600 / elapsed : max(0, importPowerW) / 1000
         let forecast = (assumed + max(0, importPowerW) / 1000 * left / 3600) / 0.25
         let q = QuarterStatus(start: start, end: end, importedKWh: energy, averageKW: average, forecastKW: forecast,
                               allowedKW: allowed, targetKW: target, monthPeakKW: state.monthPeakKW,
                               monthPeakTime: state.monthPeakTime, meterAverageKW: state.meterAverageKW, unknownS: unknown)
-        return (q, note)
+        return (q, note, horizon)
     }
 }

@@ -95,6 +95,8 @@ public struct Decision: Sendable, Equatable, Codable {
     public var allowances: [String: PhaseValues] = [:]
     /// A child hub: what its points draw per line (measured, or set when more) for its parent.
     public var hubDrawA: PhaseValues? = nil
+    /// Lines the uncontrollable load alone holds over (or near) their limit.
+    public var limitOverloads: [LimitOverload] = []
     public init(time: Date, points: [PointDecision], quarter: QuarterStatus? = nil, levels: [LevelLoad] = [], safeState: Bool = false,
                 consumers: ConsumerBudget? = nil, warnings: [String] = [], uncontrollable: UncontrollableForecast? = nil) {
         self.time = time; self.points = points; self.quarter = quarter; self.levels = levels; self.safeState = safeState

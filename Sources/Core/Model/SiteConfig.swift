@@ -89,15 +89,22 @@ public struct ChargePointConfig: Sendable, Equatable, Codable {
     public var manualA: Double?
     /// The charger can switch between 1 and 3 phases (from its profile or the config).
     public var phaseSwitching: Bool = false
+    /// Seconds from a lower setpoint (or a stop) being sent until the car draws it: the charger's
+    /// apply delay plus the car's ramp. The quarter budget counts what the car still draws
+    /// meanwhile, so a car that must stop before a quarter ends is told that much earlier.
+    public var rampS: Double = ChargePointConfig.defaultRampS
     public var line: Int = 0
+    /// A charger takes a few seconds to apply a new setpoint (Alfen: "processing takes a few
+    /// seconds"), and IEC 61851-1 gives the car up to 5 s to follow a lower duty cycle: 10 s.
+    public static let defaultRampS: Double = 10
     public init(id: String, name: String? = nil, board: String, driver: String, transport: Transport,
                 phases: PhaseMap = .standard, minA: Double = 6, maxA: Double = 16, safeA: Double = 6,
                 priority: Int = 0, mode: ChargeMode = .auto, manualA: Double? = nil,
-                phaseSwitching: Bool = false, line: Int = 0) {
+                phaseSwitching: Bool = false, rampS: Double = ChargePointConfig.defaultRampS, line: Int = 0) {
         self.id = id; self.name = name ?? id; self.board = board; self.driver = driver
         self.transport = transport; self.phases = phases; self.minA = minA; self.maxA = maxA
         self.safeA = safeA; self.priority = priority; self.mode = mode; self.manualA = manualA
-        self.phaseSwitching = phaseSwitching; self.line = line
+        self.phaseSwitching = phaseSwitching; self.rampS = rampS; self.line = line
     }
 }
 

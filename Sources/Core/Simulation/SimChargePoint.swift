@@ -1,8 +1,9 @@
 import Foundation
 
 /// A simulated charger with its car: answers the same protocol as a real driver.
-/// It follows the setpoint after a ramp, falls back to its safe current when the hub stops
-/// writing for longer than its watchdog, and charges the car's battery.
+/// It applies a new setpoint after a delay (a charger processes a write for a few seconds), the
+/// car then follows it with a ramp; it falls back to its safe current when the hub stops writing
+/// for longer than its watchdog, and charges the car's battery.
 public final class SimChargePoint: ChargePointDevice {
     public let config: ChargePointConfig
     public let capabilities: ChargePointCapabilities
@@ -13,6 +14,9 @@ public final class SimChargePoint: ChargePointDevice {
     struct Live {
         var car: SimCar?
         var setpointA: Double
+        /// Written setpoints not applied yet, oldest first, each with when it will be (a few at
+        /// most: room for them is reserved once).
+        var pending: [(amps: Double, at: Date)] = []
         var lastWrite: Date?
         var drawA: Double = 0
         var sessionKWh: Double = 0
@@ -20,6 +24,7 @@ public final class SimChargePoint: ChargePointDevice {
         var activePhases: Int
         var rampUpS: Double = 3
         var rampDownS: Double = 1
+        var applyDelayS: Double = SimChargePoint.defaultApplyDelayS
         var reachable = true
         var now: Date
         var starts = 0
@@ -52,6 +57,7 @@ public final class SimChargePoint: ChargePointDevice {
         self.watchdogS = watchdogS
         live = .allocate(capacity: 1)
         live.initialize(to: Live(setpointA: config.safeA, activePhases: config.phases.chargerPhases, now: start))
+        live.pointee.pending.reserveCapacity(8)
     }
 
     deinit {
@@ -62,7 +68,7 @@ public final class SimChargePoint: ChargePointDevice {
     public var car: SimCar? { live.pointee.car }
     /// When the plugged-in car leaves (nil = no car).
     public var carDeparture: Date? { live.pointee.car?.departure }
-    /// Setpoint written by the hub (A).
+    /// Setpoint in force (A): the hub's last write once the charger has applied it.
     public var setpointA: Double { live.pointee.setpointA }
     /// Actual per-phase current the car draws (A, same on each of its phases).
     public var drawA: Double { live.pointee.drawA }
@@ -72,6 +78,10 @@ public final class SimChargePoint: ChargePointDevice {
     /// Seconds to reach a higher setpoint; decreases take `rampDownS`.
     public var rampUpS: Double { get { live.pointee.rampUpS } set { live.pointee.rampUpS = newValue } }
     public var rampDownS: Double { get { live.pointee.rampDownS } set { live.pointee.rampDownS = newValue } }
+    /// A charger processes a write for a few seconds before it applies it.
+    public static let defaultApplyDelayS: Double = 2
+    /// Seconds from a write to the charger applying it.
+    public var applyDelayS: Double { get { live.pointee.applyDelayS } set { live.pointee.applyDelayS = newValue } }
     public var reachable: Bool { get { live.pointee.reachable } set { live.pointee.reachable = newValue } }
     public var now: Date { live.pointee.now }
     public var starts: Int { live.pointee.starts }
@@ -119,6 +129,7 @@ public final class SimChargePoint: ChargePointDevice {
         let dt = t.timeIntervalSince(x.now)
         x.now = t
         guard dt > 0 else { return }
+        while let first = x.pending.first, t >= first.at { x.setpointA = first.amps; x.pending.removeFirst() }
         // Move the car out and back (no copy of its name each second).
         guard var c = x.car.take() else {
             x.drawA = 0
@@ -172,8 +183,16 @@ public final class SimChargePoint: ChargePointDevice {
 
     public func writeCurrent(_ amps: Double) throws {
         guard live.pointee.reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
-        live.pointee.setpointA = amps
-        live.pointee.lastWrite = live.pointee.now
+        let x = live
+        if x.pointee.applyDelayS <= 0 {
+            x.pointee.setpointA = amps; x.pointee.pending.removeAll(keepingCapacity: true)
+        } else if amps != (x.pointee.pending.last?.amps ?? x.pointee.setpointA) {
+            // The charger works through its writes in order, each after its delay (a stop and a
+            // start a second apart still stop the car for a second); a rewrite of the value
+            // last written is no new write.
+            x.pointee.pending.append((amps, x.pointee.now.addingTimeInterval(x.pointee.applyDelayS)))
+        }
+        x.pointee.lastWrite = x.pointee.now
     }
 
     public func switchPhases(_ phases: Int) throws {

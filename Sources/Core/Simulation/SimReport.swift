@@ -4,8 +4,10 @@ import Foundation
 /// (not from what the controller believes).
 public struct SimRecorder {
     /// An overload shorter than this is a transient a breaker tolerates (its trip curve);
-    /// longer is a violation. Cars need a second or two to follow a lower setpoint.
-    public var toleranceS: Double = 5
+    /// longer is a violation. A car needs a second or two to follow a lower setpoint once its
+    /// charger has applied it, and the charger applies a write a few seconds after it (its
+    /// apply delay): 5 s plus that delay.
+    public var toleranceS: Double = 5 + SimChargePoint.defaultApplyDelayS
     public let config: SiteConfig
     // Per level and phase (index level * 3 + phase): since when it is over its limit, and
     // whether that overload was counted already.
@@ -14,6 +16,11 @@ public struct SimRecorder {
     private let limits: [Double]
     public private(set) var violations: [String: Int] = [:]
     public private(set) var overloadSeconds: Double = 0
+    /// Violations (and overload seconds) of a grid line the uncontrollable load alone held over
+    /// its limit: no control could have avoided them, so they are not counted in `violations`.
+    public private(set) var violationsUncontrollable: [String: Int] = [:]
+    public private(set) var overloadSecondsUncontrollable: Double = 0
+    private let voltage: Double
     public private(set) var maxLoadRatio: Double = 0
     private var elapsed: Double = 0
     public private(set) var pvKWh: Double = 0
@@ -46,6 +53,7 @@ public struct SimRecorder {
     public init(config: SiteConfig) {
         self.config = config
         limits = config.levels.map(\.limitA)
+        voltage = config.site.voltage > 0 ? config.site.voltage : 230
         overSince = Array(repeating: nil, count: limits.count * 3)
         counted = Array(repeating: false, count: limits.count * 3)
     }
@@ -55,6 +63,11 @@ public struct SimRecorder {
     public mutating func record(flows: SimFlows, dt: Double, heatPump: SGState?) {
         elapsed += dt
         steps += 1
+        // The grid's current from the uncontrollable load alone (the heat pump in Normal is its
+        // own state, not Kwartier's), as for the quarters below.
+        var uLineW = flows.uncontrollableLineW
+        if heatPump == .normal { uLineW += PhaseValues.all(flows.heatPumpW / 3) }
+        let uA = uLineW * (1 / voltage)
         for (l, limit) in limits.enumerated() {
             let i = l < flows.levels.count ? flows.levels[l] : .zero
             for p in Phase.allCases {
@@ -63,10 +76,13 @@ public struct SimRecorder {
                 maxLoadRatio = max(maxLoadRatio, a / limit)
                 if a > limit + 0.05 {
                     overloadSeconds += dt
+                    let alone = l == 0 && abs(uA[p]) > limit + 0.05
+                    if alone { overloadSecondsUncontrollable += dt }
                     let since = overSince[k] ?? (elapsed - dt)
                     overSince[k] = since
                     if elapsed - since > toleranceS && !counted[k] {
-                        violations["\(config.levels[l].id) \(p)", default: 0] += 1
+                        if alone { violationsUncontrollable["\(config.levels[l].id) \(p)", default: 0] += 1 }
+                        else { violations["\(config.levels[l].id) \(p)", default: 0] += 1 }
                         counted[k] = true
                     }
                 } else {
@@ -149,6 +165,9 @@ public struct SimRecorder {
             violations: violations.values.reduce(0, +),
             violations_by_level: violations,
             overload_seconds: round3(overloadSeconds),
+            violations_uncontrollable: violationsUncontrollable.values.reduce(0, +),
+            violations_uncontrollable_by_level: violationsUncontrollable,
+            overload_seconds_uncontrollable: round3(overloadSecondsUncontrollable),
             max_load_ratio: round3(maxLoadRatio),
             max_quarter_kw: round3(maxQ),
             slider_kw: sliderKW,
@@ -205,9 +224,15 @@ public struct SimReport: Sendable, Codable, Equatable {
         /// The point the car used (the part of its name after "@").
         public var point: String { name.split(separator: "@").last.map(String.init) ?? "" }
     }
+    /// Limit (fuse) violations Kwartier caused (must be 0), by level and line.
     public var violations: Int
     public var violations_by_level: [String: Int]
     public var overload_seconds: Double
+    /// Violations of a grid line the uncontrollable load alone held over its limit (the house with
+    /// every car stopped), by line, and the seconds of such overload.
+    public var violations_uncontrollable: Int = 0
+    public var violations_uncontrollable_by_level: [String: Int] = [:]
+    public var overload_seconds_uncontrollable: Double = 0
     public var max_load_ratio: Double
     public var max_quarter_kw: Double
     public var slider_kw: Double

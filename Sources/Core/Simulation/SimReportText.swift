@@ -18,6 +18,7 @@ public enum SimReportText {
         }
         out.append("".padding(toLength: 34, withPad: " ", startingAt: 0) + cols.map { $0.leftPad(14) }.joined())
         out.append(row("limit violations (must be 0)") { "\($0.violations)" })
+        out.append(row("  by uncontrollable load") { "\($0.violations_uncontrollable) (" + TextFormat.fixed($0.overload_seconds_uncontrollable, 0) + " s)" })
         out.append(row("  overload seconds (any level)") { TextFormat.fixed($0.overload_seconds, 0) })
         out.append(row("  highest level load / limit") { TextFormat.fixed($0.max_load_ratio * 100, 0) + " %" })
         out.append(row("max quarter-hour peak (kW)") { TextFormat.fixed($0.max_quarter_kw, 2) })
@@ -45,6 +46,10 @@ public enum SimReportText {
         for (name, rep) in zip(cols, reps) where !rep.violations_by_level.isEmpty {
             out.append("violations (\(name)) by level and phase: "
                        + rep.violations_by_level.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        for (name, rep) in zip(cols, reps) where !rep.violations_uncontrollable_by_level.isEmpty {
+            out.append("violations by uncontrollable load (\(name)): "
+                       + rep.violations_uncontrollable_by_level.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if let byPoint = r.setpoint_changes_by_point, r.hours > 0 {
             let ids = byPoint.keys.sorted { $0.localizedStandardCompare($1) == .orderedAscending }

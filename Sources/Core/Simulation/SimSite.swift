@@ -103,12 +103,14 @@ public final class SimSite {
         f.heatPumpW = dt > 0 ? (heatPump?.power(dt: dt) ?? 0) : 0
         f.boilerW = dt > 0 ? (boiler?.power(dt: dt) ?? 0) : 0
         var otherW = houseW + PhaseValues.all(f.heatPumpW / 3) - PhaseValues.all(f.pvW / 3)
+        f.uncontrollableLineW = houseW - PhaseValues.all(f.pvW / 3)
         otherW.l1 += f.boilerW
         let netBefore = otherW.sum + f.chargeParkW
         if var b = battery {
             f.batteryW = b.step(netW: netBefore, coverW: f.houseW + f.heatPumpW + f.boilerW, dt: max(dt, 0))
             battery = b
             otherW += PhaseValues.all(f.batteryW / 3)
+            f.uncontrollableLineW += PhaseValues.all(f.batteryW / 3)
         }
         let gridCurrents = sums[0] + otherW * (1 / voltage)
         sums[0] = gridCurrents
@@ -161,6 +163,9 @@ public struct SimFlows: Sendable, Equatable {
     public var heatPumpW: Double = 0
     public var boilerW: Double = 0
     public var chargeParkW: Double = 0
+    /// Per line at the grid (W): the house less PV plus the battery, the part of the load that is
+    /// not Kwartier's whatever it does (the heat pump's share is added by who knows its state).
+    public var uncontrollableLineW: PhaseValues = .zero
     /// Per-level signed per-phase current (A), in `config.levels` order (grid first), and the
     /// level ids: arrays, not a dictionary built every simulated second.
     public var levels: [PhaseValues] = []
