@@ -10,7 +10,8 @@ import threading
 import time
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from http_peer import QuietHandler, serve_on_loopback
 
 
 class Cloud:
@@ -31,10 +32,7 @@ class Cloud:
         self.charging = False
         self.available = [32.0, 32.0, 32.0]    # what the cloud lets the charger use now
         self.pending = []                     # (applies at, per-phase limit)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.port, self.url = serve_on_loopback(self._handler())
 
     def close(self):
         self.server.shutdown()
@@ -66,19 +64,9 @@ class Cloud:
     def _handler(self):
         cloud = self
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
+        class H(QuietHandler):
             def _reply(self, status, body=None, headers=None):
-                data = b"" if body is None else json.dumps(body).encode()
-                self.send_response(status)
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(status, b"" if body is None else json.dumps(body).encode(), "application/json", headers)
 
             def _body(self):
                 n = int(self.headers.get("Content-Length") or 0)

@@ -5,10 +5,10 @@ the answer is a Publication_MarketDocument of the 451-3 publication schema: Time
 with a UTC timeInterval, a resolution, and Points with position from 1 and price.amount in
 EUR/MWh; curve type A03 leaves out a point that repeats the price before it; no data gives an
 Acknowledgement_MarketDocument with a Reason). Faults on demand: `down` (every call 503)."""
-import threading
 import urllib.parse
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from http_peer import QuietHandler, serve_on_loopback
 
 NS = "urn:iec62325.351:tc57wg16:451-3:publicationdocument:7:3"
 ACK_NS = "urn:iec62325.351:tc57wg16:451-1:acknowledgementdocument:7:0"
@@ -26,10 +26,7 @@ class Entsoe:
         self.token, self.zone, self.prices = token, zone, dict(prices)
         self.requests = []
         self.down = False
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/api"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.port, self.url = serve_on_loopback(self._handler(), "/api")
 
     def close(self):
         self.server.shutdown()
@@ -68,17 +65,9 @@ class Entsoe:
     def _handler(self):
         emu = self
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
+        class H(QuietHandler):
             def send(self, status, body):
-                data = body.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/xml" if body.startswith("<?xml") else "text/html")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(status, body.encode(), "text/xml" if body.startswith("<?xml") else "text/html")
 
             def do_GET(self):
                 u = urllib.parse.urlparse(self.path)

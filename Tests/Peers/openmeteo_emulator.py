@@ -8,10 +8,10 @@ timezone_abbreviation, elevation, `hourly_units` and `hourly` (`time` plus one a
 variable, null where there is no value). A bad parameter answers HTTP 400 with
 {"error": true, "reason": "..."}. Faults on demand: `down` (every call 503)."""
 import json
-import threading
 import urllib.parse
 from datetime import date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from http_peer import QuietHandler, serve_on_loopback
 
 VARIABLES = {"cloud_cover": "%"}
 
@@ -23,10 +23,7 @@ class OpenMeteo:
         self.cover = dict(cover)
         self.requests = []
         self.down = False
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/v1/forecast"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.port, self.url = serve_on_loopback(self._handler(), "/v1/forecast")
 
     def close(self):
         self.server.shutdown()
@@ -75,17 +72,9 @@ class OpenMeteo:
     def _handler(self):
         emu = self
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
+        class H(QuietHandler):
             def send(self, status, obj):
-                data = json.dumps(obj).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(status, json.dumps(obj).encode(), "application/json")
 
             def do_GET(self):
                 u = urllib.parse.urlparse(self.path)
