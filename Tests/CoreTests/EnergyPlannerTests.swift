@@ -169,6 +169,36 @@ final class EnergyPricingTests: XCTestCase {
     }
 }
 
+/// Grid charging spends what the quarter has left, not the slider's power: a quarter that ran
+/// over its pace at its start (a car stopped late) closed over the slider with the battery
+/// filling the grid up to the slider for the rest of it.
+final class BatteryQuarterBudgetTests: XCTestCase {
+    func testGridChargingKeepsTheQuarterUnderTheSlider() throws {
+        let tz = try XCTUnwrap(TimeZone(identifier: "Europe/Brussels"))
+        var meter = VirtualMeterState(timeZone: tz)
+        let q0 = Date(timeIntervalSince1970: 1_688_522_400)   // 2023-07-05 04:00 local, a quarter start
+        // 100 s at 7.2 kW: 0.2 kWh of the slider's 1.25 kWh, 1.05 kWh left for 800 s.
+        for k in 1...100 { meter.integrate(gridW: 7200, dt: 1, at: q0.addingTimeInterval(Double(k))) }
+        let allowed = try XCTUnwrap(meter.allowedKW(sliderKW: 5, at: q0.addingTimeInterval(100)))
+        XCTAssertEqual(allowed, 4.725, accuracy: 1e-9)
+
+        let b = HomeBattery(capacityKWh: 10, maxChargeKW: 5, minSoCPercent: 10)
+        let site = BatteryDispatch.Input(gridW: 2500, batteryW: 0, carW: 0, socPercent: 50, sliderKW: 5, quarterAllowedKW: allowed)
+        let w = BatteryDispatch.setpoint(site, plannedKW: 5, battery: b)
+        XCTAssertEqual(w, 2225, accuracy: 1e-6)
+        // The quarter closes on the slider: 0.2 kWh + (2.5 + 2.225) kW × 800 s.
+        XCTAssertEqual((0.2 + (2500 + w) / 1000 * 800 / 3600) / 0.25, 5, accuracy: 1e-6)
+        // The slider alone (the old rule) charged 2.5 kW: the quarter closed at 5.244 kW.
+        var old = site; old.quarterAllowedKW = nil
+        let wOld = BatteryDispatch.setpoint(old, plannedKW: 5, battery: b)
+        XCTAssertEqual(wOld, 2500)
+        XCTAssertEqual((0.2 + (2500 + wOld) / 1000 * 800 / 3600) / 0.25, 5.244, accuracy: 0.001)
+        // A quarter already spent: no grid charging (a surplus would still charge).
+        var spent = site; spent.quarterAllowedKW = 0
+        XCTAssertEqual(BatteryDispatch.setpoint(spent, plannedKW: 5, battery: b), 0)
+    }
+}
+
 /// The energy manager's decisions from its readings (no plan: the battery absent or reactive).
 final class HomeEnergyControllerTests: XCTestCase {
     let t0 = Date(timeIntervalSince1970: 1_690_704_000)  // 2023-07-30 08:00 UTC

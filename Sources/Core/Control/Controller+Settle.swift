@@ -9,6 +9,12 @@ extension ControlEngine {
     /// jumps straight to its share. Updates the point's memory (running since, stopped at, last sent) and whether
     /// the setpoint must be written now (changed, phases switched, or the watchdog is due).
     /// Returns true when the decision switches the charger's phases.
+    /// A fresh main-meter reading shows a line above the grid fuse (not its margin: the limit).
+    func gridOverLimit() -> Bool {
+        guard site.levelLimitA.count > 0, !scratch.levelStale[0], let g = scratch.levelCurrents[0] else { return false }
+        return max(abs(g.l1), abs(g.l2), abs(g.l3)) > site.levelLimitA[0] + 0.05
+    }
+
     mutating func settle(_ i: Int, _ r: PointReading, now: Date) -> Bool {
         let t = tunables
         if scratch.role[i] == .lost { scratch.final[i] = 0; return false }
@@ -32,6 +38,13 @@ extension ControlEngine {
                 new = max(lo, min(target, last - t.minChangeA))
                 if new > target { new = target }
                 m.increaseSince = nil
+            } else if gridOverLimit() {
+                // The meter shows a grid line over its fuse: the model the room was found in does
+                // not explain the measurement (a point wired otherwise than configured moves
+                // current between lines), so no point rises until the line is back under.
+                new = last
+                m.increaseSince = nil
+                if target - last > 1e-9 { scratch.hold[i] = 2 }
             } else if target - last >= t.increaseHysteresisA - 1e-9
                         || (target > last + 1e-9 && mode[i] == .manual) {
                 // Ramp from the later of the last change and the moment the room appeared: a room

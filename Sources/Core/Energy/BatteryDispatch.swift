@@ -12,8 +12,13 @@ public enum BatteryDispatch {
         public var carW: Double
         public var socPercent: Double
         public var sliderKW: Double
-        public init(gridW: Double, batteryW: Double, carW: Double, socPercent: Double, sliderKW: Double) {
+        /// What the site may still draw for the rest of the quarter without its average going
+        /// over the slider (kW); nil = unknown.
+        public var quarterAllowedKW: Double?
+        public init(gridW: Double, batteryW: Double, carW: Double, socPercent: Double, sliderKW: Double,
+                    quarterAllowedKW: Double? = nil) {
             self.gridW = gridW; self.batteryW = batteryW; self.carW = carW; self.socPercent = socPercent; self.sliderKW = sliderKW
+            self.quarterAllowedKW = quarterAllowedKW
         }
     }
 
@@ -60,8 +65,11 @@ public enum BatteryDispatch {
         case let p? where p > 1e-6:
             // Grid charging: up to the slider's headroom (never above it), the surplus at least,
             // and not while a car charges: the cars' share of the slider comes first (the loop
-            // would see the battery as load it cannot move and hold the car back).
-            let headroomW = i.carW > 50 ? 0 : max(0, i.sliderKW * 1000 - siteW)
+            // would see the battery as load it cannot move and hold the car back). The slider
+            // bounds the quarter's average, not the present power: a quarter that already ran
+            // over its pace (a car stopping late) leaves less than the slider for the rest.
+            let capKW = min(i.sliderKW, i.quarterAllowedKW ?? i.sliderKW)
+            let headroomW = i.carW > 50 ? 0 : max(0, capKW * 1000 - siteW)
             w = max(surplusW, min(p * 1000, headroomW))
         case let p? where p < -1e-6:
             w = surplusW > 0 ? surplusW : -coverW

@@ -19,9 +19,13 @@ public struct HomeEnergyController: Sendable {
         public var pvW: Double
         public var socPercent: Double
         public var monthPeakKW: Double
-        public init(gridW: Double, batteryW: Double, carW: Double, pvW: Double, socPercent: Double, monthPeakKW: Double) {
+        /// The power the site may still draw for the rest of the running quarter without its
+        /// average going over the slider (kW); nil = unknown (the slider alone bounds).
+        public var quarterAllowedKW: Double?
+        public init(gridW: Double, batteryW: Double, carW: Double, pvW: Double, socPercent: Double, monthPeakKW: Double,
+                    quarterAllowedKW: Double? = nil) {
             self.gridW = gridW; self.batteryW = batteryW; self.carW = carW; self.pvW = pvW
-            self.socPercent = socPercent; self.monthPeakKW = monthPeakKW
+            self.socPercent = socPercent; self.monthPeakKW = monthPeakKW; self.quarterAllowedKW = quarterAllowedKW
         }
     }
     public struct Command: Sendable, Equatable {
@@ -87,7 +91,8 @@ public struct HomeEnergyController: Sendable {
         case .plan: intent = plan?.step(at: now).map(BatteryDispatch.intent)
         case .reactive: intent = market.map(formula.takePrice).flatMap { $0 < 0 && fresh ? .charge(b.maxChargeKW) : nil }
         }
-        let input = BatteryDispatch.Input(gridW: r.gridW, batteryW: r.batteryW, carW: r.carW, socPercent: r.socPercent, sliderKW: sliderKW)
+        let input = BatteryDispatch.Input(gridW: r.gridW, batteryW: r.batteryW, carW: r.carW, socPercent: r.socPercent, sliderKW: sliderKW,
+                                          quarterAllowedKW: r.quarterAllowedKW)
         return Command(batteryW: BatteryDispatch.setpoint(input, intent: intent, battery: b), pvLimitW: limit)
     }
 

@@ -117,7 +117,8 @@ public final class SimEnergyManager {
         let f = site.flows
         let r = HomeEnergyController.Reading(gridW: f.gridW, batteryW: f.batteryW, carW: f.chargeParkW, pvW: f.pvW,
                                              socPercent: site.battery?.socPercent ?? 0,
-                                             monthPeakKW: max(meter.monthPeakKW, meter.completedQuarters.last?.kw ?? 0))
+                                             monthPeakKW: max(meter.monthPeakKW, meter.completedQuarters.last?.kw ?? 0),
+                                             quarterAllowedKW: meter.allowedKW(sliderKW: controller.sliderKW, at: site.now))
         let cmd = controller.step(now: site.now, dt: dt, r)
         if site.battery != nil { site.battery?.setpointW = cmd.batteryW }
         site.pv?.limitW = cmd.pvLimitW

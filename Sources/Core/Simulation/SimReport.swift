@@ -4,10 +4,9 @@ import Foundation
 /// (not from what the controller believes).
 public struct SimRecorder {
     /// An overload shorter than this is a transient a breaker tolerates (its trip curve);
-    /// longer is a violation. A car needs a second or two to follow a lower setpoint once its
-    /// charger has applied it, and the charger applies a write a few seconds after it (its
-    /// apply delay): 5 s plus that delay.
-    public var toleranceS: Double = 5 + SimChargePoint.defaultApplyDelayS
+    /// longer is a violation. A car follows a lower setpoint a few seconds after the write (the
+    /// simulated charger's apply delay and the car's ramp).
+    public var toleranceS: Double = 5
     public let config: SiteConfig
     // Per level and phase (index level * 3 + phase): since when it is over its limit, and
     // whether that overload was counted already.

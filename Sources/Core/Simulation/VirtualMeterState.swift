@@ -42,6 +42,15 @@ public struct VirtualMeterState: Sendable, Equatable {
     /// quarter (it climbs from 0 and ends at the quarter's average demand).
     public var currentAverageKW: Double { quarterImportKWh / 0.25 }
 
+    /// The power the site may still import for the rest of the running quarter without the
+    /// quarter's average going over `sliderKW` (kW); nil before the first sample.
+    public func allowedKW(sliderKW: Double, at t: Date) -> Double? {
+        guard let qs = quarterStart else { return nil }
+        let left = qs.timeIntervalSince(t) + 900
+        guard left > 0 else { return nil }
+        return max(0, sliderKW * 0.25 - quarterImportKWh) * 3600 / left
+    }
+
     var calendar: Calendar {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = timeZone
