@@ -57,6 +57,8 @@ extension SiteLoop {
         if e.controller.battery != nil && m.batterySoCPercent == nil { return nil }
         return HomeEnergyController.Reading(gridW: g.meter.powerW, batteryW: m.batteryPowerW ?? 0, carW: site.chargeParkW(),
                                            pvW: m.pvPowerW, socPercent: m.batterySoCPercent ?? 0,
-                                           monthPeakKW: d.quarter?.monthPeakKW ?? 0)
+                                           monthPeakKW: d.quarter?.monthPeakKW ?? 0,
+                                           // Grid charging spends what the running quarter has left, as in the simulation.
+                                           quarterAllowedKW: d.quarter?.allowedKW)
     }
 }
