@@ -8,7 +8,7 @@ extension ControlEngine {
     mutating func addRemoteLoads(_ input: ControlInput) -> Double {
         var addedW = 0.0
         for l in site.remoteLevels {
-            let r = input.remote[l] ?? RemoteLoad(drawA: .zero, budgetA: .zero, fresh: false, safeA: .zero)
+            let r = input.remote[l] ?? .unheard
             let b = r.budgetA.values, d = r.drawA.values
             for p in 0..<3 { scratch.base[l * 3 + p] = b[p] }
             var a = site.levelParent[l]
@@ -32,7 +32,7 @@ extension ControlEngine {
         var children = [Int](repeating: 0, count: site.levelCount)
         for l in site.remoteLevels { var a = l; while a >= 0 { children[a] += 1; a = site.levelParent[a] } }
         for l in site.remoteLevels {
-            let r = input.remote[l] ?? RemoteLoad(drawA: .zero, budgetA: .zero, fresh: false, safeA: .zero)
+            let r = input.remote[l] ?? .unheard
             // The room left on the board and every level above it after this decision…
             var room = [Double](repeating: .infinity, count: 3)
             var a = l

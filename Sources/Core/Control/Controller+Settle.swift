@@ -1,6 +1,12 @@
 import Foundation
 
 extension ControlEngine {
+    /// A fresh main-meter reading shows a line above the grid fuse (not its margin: the limit).
+    func gridOverLimit() -> Bool {
+        guard site.levelLimitA.count > 0, !scratch.levelStale[0], let g = scratch.levelCurrents[0] else { return false }
+        return max(abs(g.l1), abs(g.l2), abs(g.l3)) > site.levelLimitA[0] + 0.05
+    }
+
     /// Turns the shared-out current into the setpoint to send, with the stability rules:
     /// decreases at once (an overload is cut in the cycle it is seen), at least `minChangeA` at a
     /// time down to the minimum; increases only when at least `increaseHysteresisA` more is
@@ -9,12 +15,6 @@ extension ControlEngine {
     /// jumps straight to its share. Updates the point's memory (running since, stopped at, last sent) and whether
     /// the setpoint must be written now (changed, phases switched, or the watchdog is due).
     /// Returns true when the decision switches the charger's phases.
-    /// A fresh main-meter reading shows a line above the grid fuse (not its margin: the limit).
-    func gridOverLimit() -> Bool {
-        guard site.levelLimitA.count > 0, !scratch.levelStale[0], let g = scratch.levelCurrents[0] else { return false }
-        return max(abs(g.l1), abs(g.l2), abs(g.l3)) > site.levelLimitA[0] + 0.05
-    }
-
     mutating func settle(_ i: Int, _ r: PointReading, now: Date) -> Bool {
         let t = tunables
         if scratch.role[i] == .lost { scratch.final[i] = 0; return false }

@@ -70,4 +70,6 @@ public struct RemoteLoad: Sendable, Equatable {
     public init(drawA: PhaseValues, budgetA: PhaseValues, fresh: Bool, safeA: PhaseValues) {
         self.drawA = drawA; self.budgetA = budgetA; self.fresh = fresh; self.safeA = safeA
     }
+    /// A child not heard from since the start.
+    public static let unheard = RemoteLoad(drawA: .zero, budgetA: .zero, fresh: false, safeA: .zero)
 }
