@@ -7,7 +7,7 @@ struct LastGood<T: Codable> {
 
     /// `fresh()`, stored as the last good one; or, when it throws, the stored one and the problem.
     /// Throws only when there is nothing stored either.
-    func fetch(_ what: String, _ fresh: () throws -> T) throws -> (value: T, problem: Error?) {
+    func fetch(_ fresh: () throws -> T) throws -> (value: T, problem: Error?) {
         do {
             let v = try fresh()
             if let p = path, let data = try? JSONEncoder().encode(v) { try? data.write(to: URL(fileURLWithPath: p), options: .atomic) }

@@ -18,7 +18,7 @@ public struct PriceSource {
 
     /// Prices around `now` (from its UTC day for two days), or the last good ones with an alert.
     public func fetch(now: Date) throws -> Result {
-        let (s, problem) = try LastGood<PriceSeries>(path: cachePath).fetch("prices") { try fetchFresh(now: now) }
+        let (s, problem) = try LastGood<PriceSeries>(path: cachePath).fetch { try fetchFresh(now: now) }
         guard let problem else { return Result(series: s, alert: nil) }
         let when = s.fetchedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "an unknown time"
         return Result(series: s, alert: "prices: \(problem); using the last good prices (fetched \(when))")

@@ -23,7 +23,7 @@ public struct WeatherSource {
     /// Cloud cover per hour start (s since 1970, 0…1) around `now`, or the last good one with the problem.
     public func fetch(now: Date) throws -> WeatherUpdate {
         // JSON object keys are strings: the cache keeps the hours as text.
-        let (stored, problem) = try LastGood<[String: Double]>(path: cachePath).fetch("weather") {
+        let (stored, problem) = try LastGood<[String: Double]>(path: cachePath).fetch {
             Dictionary(uniqueKeysWithValues: try fetchFresh(now: now).map { (String(Int($0.key)), $0.value) })
         }
         let cover = Dictionary(uniqueKeysWithValues: stored.compactMap { k, v in Double(k).map { ($0, v) } })
