@@ -114,8 +114,7 @@ public struct CompiledSite: Sendable {
         var ltl = [Bool](repeating: false, count: cps.count)
         var wm = [UInt8](repeating: 0, count: cps.count)
         for (i, c) in cps.enumerated() {
-            // No wiring given (refused by the validator): assume all three lines, never fewer.
-            let terms = c.phases.terminals.isEmpty ? [Phase.l1, .l2, .l3].prefix(3) : c.phases.terminals.prefix(3)
+            let terms = c.phases.wiredTerminals
             for (t, p) in terms.enumerated() { tl[i * 3 + t] = Int8(p.rawValue) }
             ltl[i] = c.phases.lineToLine
             // A line-to-line point is one charger phase flowing in two lines.

@@ -11,9 +11,7 @@ public enum SafeBudget {
     public static func perLine(_ c: SiteConfig) -> PhaseValues {
         var b = PhaseValues.zero
         for cp in c.chargepoints {
-            let terms: [Phase] = cp.phases.lineToLine ? Array(cp.phases.terminals.prefix(2))
-                : (cp.phases.terminals.isEmpty ? [.l1, .l2, .l3] : Array(cp.phases.terminals.prefix(3)))
-            for p in Set(terms) { b[p] += Swift.max(0, cp.safeA) }
+            for p in cp.phases.linesReached { b[p] += Swift.max(0, cp.safeA) }
         }
         return b
     }

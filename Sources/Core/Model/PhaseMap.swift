@@ -35,6 +35,18 @@ public struct PhaseMap: Sendable, Equatable, Codable, CustomStringConvertible {
         self.lineToLine = phases.count == 2
     }
 
+    /// Grid line of each terminal as the controller counts it: at most three, and all three lines
+    /// when no wiring is given (refused by the validator, but never assume fewer lines).
+    public var wiredTerminals: ArraySlice<Phase> {
+        terminals.isEmpty ? [Phase.l1, .l2, .l3][...] : terminals.prefix(3)
+    }
+
+    /// Grid lines a load on this wiring can reach: both lines of a line-to-line point, every
+    /// wired line otherwise.
+    public var linesReached: Set<Phase> {
+        Set(lineToLine ? wiredTerminals.prefix(2) : wiredTerminals)
+    }
+
     /// Number of charger phases this wiring can carry (1 or 3).
     public var chargerPhases: Int { terminals.count == 3 ? 3 : 1 }
 
