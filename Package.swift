@@ -3,7 +3,6 @@ import PackageDescription
 
 // Layers: KwartierCore (pure domain + decisions) <- KwartierIO (P1, Modbus, serial, persistence)
 // <- KwartierTUI (ncursesw dashboard) <- kwartier (CLI). Core imports neither IO nor TUI.
-let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -39,7 +38,7 @@ let package = Package(
                                .product(name: "NIOPosix", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio"),
                                .product(name: "NIOWebSocket", package: "swift-nio")],
-                path: "Sources/IO", resources: [.copy("Profiles")], swiftSettings: swift5),
+                path: "Sources/IO", resources: [.copy("Profiles")], swiftSettings: swift6),
         .target(name: "KwartierTUI",
                 dependencies: ["KwartierCore", "CNcursesw"],
                 path: "Sources/TUI", swiftSettings: swift6),
@@ -47,22 +46,22 @@ let package = Package(
                 dependencies: ["KwartierCore", "KwartierIO", "KwartierTUI",
                                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                .product(name: "Logging", package: "swift-log")],
-                path: "Sources/kwartier", swiftSettings: swift5),
+                path: "Sources/kwartier", swiftSettings: swift6),
         // Development only (not installed): the dashboard over a deterministic fake site.
         .target(name: "KwartierPreview", dependencies: ["KwartierCore", "KwartierTUI"],
                 path: "Sources/Preview", swiftSettings: swift6),
         .executableTarget(name: "kwartier-preview",
                 dependencies: ["KwartierCore", "KwartierTUI", "KwartierPreview",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                path: "Sources/PreviewTool", swiftSettings: swift5),
+                path: "Sources/PreviewTool", swiftSettings: swift6),
         .executableTarget(name: "kwartier-bench",
                 dependencies: ["KwartierCore", "KwartierIO", "KwartierTUI"],
-                path: "Sources/Bench", swiftSettings: swift5),
+                path: "Sources/Bench", swiftSettings: swift6),
         .testTarget(name: "CoreTests", dependencies: ["KwartierCore"], path: "Tests/CoreTests",
-                    resources: [.copy("Fixtures")], swiftSettings: swift5),
+                    resources: [.copy("Fixtures")], swiftSettings: swift6),
         .testTarget(name: "IOTests", dependencies: ["KwartierIO", "KwartierCore", .product(name: "Logging", package: "swift-log")], path: "Tests/IOTests",
-                    swiftSettings: swift5),
+                    swiftSettings: swift6),
         .testTarget(name: "TUITests", dependencies: ["KwartierTUI", "KwartierCore", "KwartierPreview"], path: "Tests/TUITests",
-                    swiftSettings: swift5),
+                    swiftSettings: swift6),
     ]
 )

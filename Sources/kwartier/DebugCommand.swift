@@ -22,7 +22,7 @@ struct DebugCommand: ParsableCommand {
                 // A payload large enough that a torn write would be visible.
                 s.points = Dictionary(uniqueKeysWithValues: (1...40).map { ("cp\($0)", .init(mode: .manual, priority: i % 7, manualA: Double(i % 32))) })
                 try store.save(s)
-                if i == 1 { print("started"); fflush(stdout) }
+                if i == 1 { print("started"); flushStandardOutput() }
             }
         }
     }

@@ -69,7 +69,7 @@ struct DemoCommand: ParsableCommand {
                                    version: KwartierVersion.string, timeZone: tz.identifier)
         var printLine: (@Sendable (SiteStep, String) -> Void)? = nil
         let toDashboard = useDashboard
-        if !useDashboard { printLine = { _, line in print(line); fflush(stdout) } }
+        if !useDashboard { printLine = { _, line in print(line); flushStandardOutput() } }
         // `mqtt:` in the configuration: the demo publishes and takes commands as `run` does.
         let mqtt = siteConfig.mqtt.map { MQTTLink(config: siteConfig, mqtt: $0, version: KwartierVersion.string) }
         let host = try DemoHost(config: siteConfig, scenario: scenario, settings: settings, start: day0, speed: speed,

@@ -22,7 +22,8 @@ final class HubLink: @unchecked Sendable {
     /// Connects once now (to learn the hub's time zone before the dashboard opens); the thread
     /// takes over from there.
     func start(first: ControlConnection?) {
-        let t = Thread { [self] in run(first: first) }
+        let first = HandOver(first)
+        let t = Thread { [self] in run(first: first.value) }
         t.name = "kwartier-hub-link"
         t.start()
     }

@@ -285,7 +285,7 @@ struct DeviceWatchCommand: ParsableCommand {
                     print("  " + pad(id, 12) + pad(String(format: "%6.1f ms", r.ms), 11) + (r.error.map { "ERROR \($0)" } ?? r.summary ?? ""))
                 }
             }
-            fflush(stdout)
+            flushStandardOutput()
             if let c = cycles, n >= c { break }
             if let d = duration, Monotonic.now - start >= d { break }
             let wait = interval - (Monotonic.now - cycleStart)

@@ -127,8 +127,9 @@ enum P1TextTable {
     }
 }
 
-/// Set from the SIGINT/SIGTERM handler; the listen loop polls it.
-private var p1ListenInterrupted: sig_atomic_t = 0
+/// Set by the SIGINT/SIGTERM handler, read by the listen loop: the one kind of shared state a C
+/// signal handler may touch, hence unsafe to the compiler.
+nonisolated(unsafe) private var p1ListenInterrupted: sig_atomic_t = 0
 
 struct P1ListenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -8,8 +8,9 @@ import KwartierCore
 /// - `shutdown`: writes the configured safe state of every output.
 /// Within one relay the outputs are written in the decision's order, and a failure stops that
 /// relay's remaining writes: a pump must not be left on a half-written (e.g. lock) pattern.
-/// Writes block (Modbus timeout, command timeout): call from an I/O worker.
-public final class RelayDriver {
+/// Writes block (Modbus timeout, command timeout): call from an I/O worker. One queue owns a
+/// driver (the runtime's relay queue, or the CLI's own thread), hence unchecked Sendable.
+public final class RelayDriver: @unchecked Sendable {
     public struct Failure: Sendable, Equatable, CustomStringConvertible {
         public var output: String
         public var message: String

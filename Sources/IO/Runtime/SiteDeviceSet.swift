@@ -15,7 +15,9 @@ public final class QueueExecutor: DeviceExecutor {
     let queue: DispatchQueue
     public init(label: String) { queue = DispatchQueue(label: label) }
     public func submit<T>(timeout: Double, _ work: @escaping () throws -> T, completion: @escaping (Result<T, Error>) -> Void) {
-        queue.async { completion(Result { try work() }) }
+        // The device the job touches belongs to this queue: the job is handed over to it.
+        let job = HandOver { completion(Result { try work() }) }
+        queue.async { job.value() }
     }
 }
 

@@ -158,7 +158,7 @@ public final class SiteOutputs {
     }
 
     /// One history write on the file queue (never on the decision path); a failure is logged.
-    private func writeHistory(_ w: @escaping (HistoryStore) throws -> Void) {
+    private func writeHistory(_ w: @escaping @Sendable (HistoryStore) throws -> Void) {
         guard let h = history else { return }
         let log = log
         fileQueue.async {
