@@ -126,19 +126,16 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// Logs each setpoint change once, with its explanation (headless `run` shows what it does).
+/// Logs what each decision changed: one info line a decision (the first few changes named),
+/// every change with its reason at debug level.
 final class SetpointLog: Sendable {
     let log: Logger
-    let lastSent = Mutex<[String: Double]>([:])
+    let changes = Mutex(SetpointChanges())
     init(log: Logger) { self.log = log }
     func record(_ step: SiteStep) {
-        for p in step.decision.points where p.send {
-            let changed = lastSent.withLock { m -> Bool in
-                guard m[p.id] != p.setpointA else { return false }
-                m[p.id] = p.setpointA
-                return true
-            }
-            if changed { log.info("\(p.id) → \(String(format: "%.1f", p.setpointA)) A: \(p.explanation.text)") }
-        }
+        let (changed, unchanged) = changes.withLock { $0.record(step.decision) }
+        guard let line = SetpointChanges.summary(changed, unchanged: unchanged) else { return }
+        log.info("\(line)")
+        for c in changed { log.debug("\(c.text)") }
     }
 }

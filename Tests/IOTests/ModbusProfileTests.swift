@@ -77,6 +77,13 @@ final class ModbusProfileTests: XCTestCase {
                        "t.yaml:9: chargepoint.state.values: 'idle' is not a state (no-car, connected, charging, error)")
     }
 
+    func testDriverNamesAreLowerCaseLettersDigitsAndDashes() {
+        XCTAssertEqual(["abb-terra-ac", "e3dc", "0x", "a-"].map(ProfileParser.isDriverName), [true, true, true, true])
+        XCTAssertEqual(["", "-abb", "ABB", "abb_terra", "abb terra", "abé", "abb\n"].map(ProfileParser.isDriverName),
+                       [false, false, false, false, false, false, false])
+        XCTAssertEqual(error(minimal.replacingOccurrences(of: "driver: ", with: "driver: X")).contains("is not a driver name"), true)
+    }
+
     func testImpossibleProfilesAreRefused() {
         XCTAssertTrue(error(minimal.replacingOccurrences(of: "address: 30, type: float32", with: "address: 20, type: float32"))
             .contains("overlap"))

@@ -3,7 +3,8 @@
 pymodbus peers (two peer processes) and a P1 dongle on TCP sending one telegram a second. After a
 warm-up, measures the hub's CPU (share of one core, from /proc/PID/stat over the window) and its
 resident memory (now and peak, VmRSS/VmHWM). Goals (issue 18): under 1 % of a core, under 30 MB.
-Used by scripts/bench.d/20-headless.sh; HEADLESS_BENCH_S sets the window (default 60 s)."""
+Used by scripts/bench.d/20-headless.sh; HEADLESS_BENCH_S sets the window (default 60 s),
+HEADLESS_BENCH_MAPS=1 also prints the resident memory of each mapped file."""
 import os
 import pathlib
 import subprocess
@@ -34,6 +35,18 @@ def memory_kb(pid):
         if k in ("VmRSS", "VmHWM"):
             out[k] = int(v.split()[0])
     return out
+
+
+def rss_by_mapping(pid):
+    """Resident kB per mapped file (anonymous memory, heap and stacks together), largest first."""
+    rss, name = {}, "?"
+    for line in pathlib.Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split()
+        if head and "-" in head[0] and ":" not in head[0]:
+            name = os.path.basename(head[5]) if len(head) > 5 and head[5].startswith("/") else "[anonymous]"
+        elif head and head[0] == "Rss:":
+            rss[name] = rss.get(name, 0) + int(head[1])
+    return sorted(rss.items(), key=lambda kv: -kv[1])
 
 
 def main():
@@ -72,6 +85,10 @@ def main():
                 if os.environ.get("HEADLESS_BENCH_SMAPS"):
                     print(pathlib.Path(f"/proc/{proc.pid}/smaps_rollup").read_text())
                     print((d / "kwartier.log").read_text()[-1500:])
+                if os.environ.get("HEADLESS_BENCH_MAPS"):
+                    for name, kb in rss_by_mapping(proc.pid):
+                        if kb >= 100:
+                            print(f"headless.rss_kb {kb:7d} {name}")
             finally:
                 stop_process(proc)
                 p1.running = False

@@ -17,7 +17,9 @@ public struct ConfigLoader {
         let ctx = ConfigContext(file: file)
         let root: Node
         do {
-            guard let r = try Yams.compose(yaml: text) else {
+            // Every value is read as its text (YAMLMap/PNode type it themselves): the basic resolver
+            // spares Yams' tag regexes, which would load ICU's regex engine into every run.
+            guard let r = try Yams.compose(yaml: text, .basic) else {
                 throw ConfigErrors(problems: [ConfigProblem(file: file, line: 0, key: "(file)",
                     message: "the file is empty", fix: "start from the example in README.md (section Configuration)")])
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The JSON every public document of the hub uses — the control socket, `status.json`,
 /// `explain --json`: snake_case keys, ISO 8601 dates, non-finite numbers as strings (an
@@ -13,7 +14,7 @@ public enum WireJSON {
         e.keyEncodingStrategy = .custom { path in
             let key = path.last!
             if key.intValue != nil { return key }
-            return WireKey(snakeCase(key.stringValue))
+            return WireKey(snakeKeys.name(key.stringValue))
         }
         e.dateEncodingStrategy = .iso8601
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -41,6 +42,10 @@ public enum WireJSON {
 
     /// Words whose capitals are not word starts: kWh, kW, state of charge (longest first).
     static let words: [(camel: String, snake: String)] = [("KWh", "kwh"), ("KW", "kw"), ("SoC", "soc")]
+
+    /// Property names converted once: a 250-point status document has every key 250 times and is
+    /// encoded every second.
+    static let snakeKeys = SnakeKeys()
 
     /// `monthPeakKW` → `month_peak_kw`, `rttP50Ms` → `rtt_p50_ms`, `sessionKWh` → `session_kwh`,
     /// `batterySoC` → `battery_soc`.
@@ -81,4 +86,15 @@ struct WireKey: CodingKey {
     init(_ s: String) { stringValue = s }
     init?(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
+}
+
+/// `WireJSON.snakeCase` of each property name met so far (a few hundred names, one table).
+final class SnakeKeys: Sendable {
+    private let table = Mutex<[String: String]>([:])
+    func name(_ camel: String) -> String {
+        if let s = table.withLock({ $0[camel] }) { return s }
+        let s = WireJSON.snakeCase(camel)
+        table.withLock { $0[camel] = s }
+        return s
+    }
 }

@@ -7,10 +7,20 @@ import Yams
 public enum ProfileParser {
     static let registerKeys = ["fn", "address", "type", "word_order", "count", "scale", "unit", "shift", "mask", "nan", "writable", "write_only"]
 
+    /// `^[a-z0-9][a-z0-9-]*$`, checked by hand: a regular expression would load ICU's regex
+    /// engine into every run only for this.
+    static func isDriverName(_ s: String) -> Bool {
+        func ok(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
+        guard let first = s.utf8.first, ok(first) else { return false }
+        return s.utf8.allSatisfy { ok($0) || $0 == 45 }
+    }
+
     public static func parse(yaml text: String, file: String) throws -> DeviceProfile {
         let root: Node
         do {
-            guard let n = try Yams.compose(yaml: text) else {
+            // Every value is read as its text (YAMLMap/PNode type it themselves): the basic resolver
+            // spares Yams' tag regexes, which would load ICU's regex engine into every run.
+            guard let n = try Yams.compose(yaml: text, .basic) else {
                 throw ProfileError(file: file, line: 1, key: "", message: "the file is empty")
             }
             root = n
@@ -21,7 +31,7 @@ public enum ProfileParser {
         try top.allow(["driver", "aliases", "kind", "name", "vendor", "models", "transports", "tcp", "rtu", "verified",
                        "sources", "notes", "setup", "hints", "timing", "chargepoint", "meter", "inverter", "extras"])
         let driver = try top.required("driver")
-        guard driver.range(of: "^[a-z0-9][a-z0-9-]*$", options: .regularExpression) != nil else {
+        guard Self.isDriverName(driver) else {
             throw top.fail("driver", "'\(driver)' is not a driver name (lower-case letters, digits and '-')")
         }
         guard let kind = try top.oneOf("kind", Dictionary(uniqueKeysWithValues: DeviceProfile.Kind.allCases.map { ($0.rawValue, $0) })) else {
