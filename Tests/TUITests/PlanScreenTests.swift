@@ -33,8 +33,50 @@ final class PlanScreenTests: XCTestCase {
         return DashboardView.frame(width: w, height: h, glyphs: .ascii, snapshot: s, state: st)
     }
 
+    /// Each lane against the whole plan's scale (charging up, discharging below its line),
+    /// the hours under the first quarter of each, the first quarter selected and in figures.
     func testPlanScreenAt80x24() {
-        let t = frame(Self.plan()).text()
-        print(t)
+        let c = frame(Self.plan())
+        XCTAssertEqual(c.text(in: Rect(x: 0, y: 1, w: 80, h: 20)), """
+            +- Plan 03-12 14:00 to 03-13 10:00 ------------------------------- made 13:58 -+
+            |battery charging 2.5 kW until 16:00, next discharge 00:00-02:00, car 18:00-20~|
+            |Price   |       ..##        ..##        ..##        ..##        ..##        ..|
+            |  0.320      .######     .######     .######     .######     .######     .####|
+            |          .#########  .#########  .#########  .#########  .#########  .#######|
+            |        ######################################################################|
+            |        ######################################################################|
+            |Battery ########                                                              |
+            |    2.5 ########                                                              |
+            |                                                ########                      |
+            |   -2.0                                         ########                      |
+            |Car     |               ########                                              |
+            |PV      ######....                                                            |
+            |    3.0 ################....                                                  |
+            |Load    .##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.##.|
+            |    0.7 ######################################################################|
+            |SoC     |...##################################################################|
+            |     78 ######################################################################|
+            |        14  15  16  17  18  19  20  21  22  23  00  01  02  03  04  05  06  07|
+            |14:00 0.100 EUR/kWh; battery +2.5, car 0.0, PV 3.0, load 0.5 kW; SoC 36 %     |
+            """)
+        XCTAssertEqual(c.line(23).trimmingCharacters(in: .whitespaces), "? Help Tab Screen <-/-> 15 min Up/Dn Hour PgUp/Dn 6 h Home Now           q Quit")
+    }
+
+    /// End selects the last quarter and scrolls it into view; Left, Up and Home move back.
+    func testKeysMoveTheSelectedQuarterAndScroll() {
+        var t = frame(Self.plan(), keys: [.end]).text()
+        XCTAssertTrue(t.contains("|09:45 0.240 EUR/kWh; battery 0.0, car 0.0, PV 0.0, load 0.6 kW; SoC 78 %"), t)
+        // 70 quarters shown, the last one selected: from 16:30, 17:00 two columns in.
+        XCTAssertTrue(t.contains("|          17  18  19  20  21  22  23  00  01  02  03  04  05  06  07  08  09 ^|"), t)
+        t = frame(Self.plan(), keys: [.end, .left, .up]).text()
+        XCTAssertTrue(t.contains("|08:30 0.140 EUR/kWh; battery 0.0, car 0.0, PV 0.0, load 0.7 kW; SoC 78 %"), t)
+        t = frame(Self.plan(), keys: [.end, .pageUp, .home, .right, .down]).text()
+        XCTAssertTrue(t.contains("|15:15 0.200 EUR/kWh; battery +2.5, car 0.0, PV 2.2, load 0.7 kW; SoC 66 %"), t)
+    }
+
+    func testNoPlanSaysWhy() {
+        XCTAssertTrue(frame(nil).text().contains("|no plan: no prices yet (energy.prices not configured)"))
+        let waiting = PlanView(generatedAt: nil, mode: "plan", steps: [], reason: "waiting for the battery's first reading")
+        XCTAssertTrue(frame(waiting).text().contains("|no plan: waiting for the battery's first reading"))
     }
 }

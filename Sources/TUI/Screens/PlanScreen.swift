@@ -31,7 +31,7 @@ enum PlanScreen {
         Lane(label: "Car", unit: "kW", weight: 1, decimals: 1, value: { $0.carKW }, role: { _, _ in .flowLoad }),
         Lane(label: "PV", unit: "kW", weight: 2, decimals: 1, value: { $0.pvForecastKW }, role: { _, _ in .flowSource }),
         Lane(label: "Load", unit: "kW", weight: 2, decimals: 1, value: { $0.loadForecastKW }, role: { _, _ in .flowImport }),
-        Lane(label: "SoC", unit: "%", weight: 1, decimals: 0, value: { $0.socPercent }, role: { _, _ in .value }),
+        Lane(label: "SoC", unit: "%", weight: 2, decimals: 0, value: { $0.socPercent }, role: { _, _ in .value }),
     ]
 
     /// Columns left of the chart for the lanes' names and scales.
@@ -50,7 +50,8 @@ enum PlanScreen {
         let inner = Box.draw(&c, r, title: "Plan " + Fmt.dayHM(steps[0].start) + " to " + Fmt.dayHM(steps[steps.count - 1].start.addingTimeInterval(900)),
                              right: made)
         guard inner.h >= lanes.count + 3, inner.w > labelW + 4 else { return }
-        c.textFit(inner, plan.summary(now: s.time, timeZone: Fmt.timeZone), .value)
+        let summary = plan.summary(now: s.time, timeZone: Fmt.timeZone)
+        c.textFit(inner, summary.hasPrefix("plan: ") ? String(summary.dropFirst(6)) : summary, .value)
         // The quarters shown: the selected one always among them.
         let cols = inner.w - labelW
         mem.planLeft = max(0, min(mem.planLeft, cursor, steps.count - 1))
@@ -120,17 +121,22 @@ enum PlanScreen {
             guard t.minute == 0, x + k >= free else { continue }
             free = c.text(x + k, y, String(format: "%02d", t.hour ?? 0), .dim, clip: clip) + 1
         }
-        if selected >= 0 && selected < shown.count { c.put(x + selected, y, c.glyphs.arrowU, .selected) }
+        // The selected quarter: a mark, or its hour label in the selection's role.
+        if selected >= 0 && selected < shown.count {
+            let cell = c[x + selected, y]
+            if cell.ch == " " { c.put(x + selected, y, c.glyphs.arrowU, .selected) } else { c[x + selected, y] = Cell(cell.ch, .selected) }
+        }
     }
 
     /// The selected quarter's figures, lane by lane, the unit once after the lanes that share
-    /// it: "13:15 price 0.213 €/kWh; battery +2.5, car 0.0, PV 3.1, load 0.5 kW; SoC 45 %".
+    /// it (the price needs no name): "13:15 0.213 €/kWh; battery +2.5, car 0.0, PV 3.1, load 0.5 kW; SoC 45 %".
     static func detail(_ step: PlanView.Step) -> String {
         var groups: [(unit: String, parts: [String])] = []
         for lane in lanes {
             guard let v = lane.value(step) else { continue }
             let num = (lane.signedDetail && v > 0 ? "+" : "") + Fmt.fixed(v, lane.decimals)
-            let part = (lane.label == "PV" || lane.label == "SoC" ? lane.label : lane.label.lowercased()) + " " + num
+            let name = lane.label == "Price" ? "" : (lane.label == "PV" || lane.label == "SoC" ? lane.label : lane.label.lowercased()) + " "
+            let part = name + num
             if groups.last?.unit == lane.unit { groups[groups.count - 1].parts.append(part) } else { groups.append((lane.unit, [part])) }
         }
         return Fmt.hm(step.start) + " " + groups.map { $0.parts.joined(separator: ", ") + " " + $0.unit }.joined(separator: "; ")
