@@ -75,3 +75,15 @@ extension SiteLoopEnergyTests {
         XCTAssertEqual(l.planView(now: clock.now)?.steps.count, 103)
     }
 }
+
+extension SiteLoopEnergyTests {
+    /// The weather source fails, then answers: the snapshot's alerts say `weather` was raised
+    /// and is no longer active (the raised entry is ended by its clearing).
+    func testAClearedWeatherAlertIsNotActiveInTheSnapshot() throws {
+        let (l, clock) = try loop("  curtail: true")
+        _ = l.handle(.weather(WeatherUpdate(cloudCover: [:], problem: "weather: Open-Meteo answered HTTP 503; using the last good forecast")))
+        XCTAssertEqual(l.site.snapshot(now: clock.now, mono: clock.mono).alerts.map { "\($0.key) \($0.active)" }, ["weather true"])
+        _ = l.handle(.weather(WeatherUpdate(cloudCover: [:], problem: nil)))
+        XCTAssertEqual(l.site.snapshot(now: clock.now, mono: clock.mono).alerts.map { "\($0.key) \($0.active)" }, ["weather false", "weather false"])
+    }
+}
