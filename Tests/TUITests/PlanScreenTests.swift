@@ -22,7 +22,7 @@ final class PlanScreenTests: XCTestCase {
         return PlanView(generatedAt: q0.addingTimeInterval(-62), mode: "plan", steps: steps)
     }
 
-    func frame(_ plan: PlanView?, w: Int = 80, h: Int = 24, keys: [Key] = []) -> Canvas {
+    func frame(_ plan: PlanView?, w: Int = 80, h: Int = 24, glyphs: Glyphs = .ascii, keys: [Key] = []) -> Canvas {
         Fmt.useTimeZone(Self.tz)
         var s = Fixture.snapshot()
         s.plan = plan
@@ -30,7 +30,7 @@ final class PlanScreenTests: XCTestCase {
         st.observe(s, now: s.time)
         for k in [.char("7")] + keys { _ = st.handle(k, snapshot: s, now: s.time, drivingHardware: false) }
         XCTAssertEqual(st.screen, .plan)
-        return DashboardView.frame(width: w, height: h, glyphs: .ascii, snapshot: s, state: st)
+        return DashboardView.frame(width: w, height: h, glyphs: glyphs, snapshot: s, state: st)
     }
 
     /// Each lane against the whole plan's scale (charging up, discharging below its line),
@@ -72,6 +72,17 @@ final class PlanScreenTests: XCTestCase {
         XCTAssertTrue(t.contains("|08:30 0.140 EUR/kWh; battery 0.0, car 0.0, PV 0.0, load 0.7 kW; SoC 78 %"), t)
         t = frame(Self.plan(), keys: [.end, .pageUp, .home, .right, .down]).text()
         XCTAssertTrue(t.contains("|15:15 0.200 EUR/kWh; battery +2.5, car 0.0, PV 2.2, load 0.7 kW; SoC 66 %"), t)
+    }
+
+    /// A big UTF-8 terminal: all 80 quarters fit, the lanes get more rows, the summary and the
+    /// figures are whole, eighth blocks top the bars.
+    func testPlanScreenAt160x50InUTF8() {
+        let c = frame(Self.plan(), w: 160, h: 50, glyphs: .utf8)
+        let t = c.text(in: Rect(x: 0, y: 0, w: 160, h: 49))
+        XCTAssertFalse(t.contains("?"), t)
+        XCTAssertTrue(t.contains("│battery charging 2.5 kW until 16:00, next discharge 00:00–02:00, car 18:00–20:00, price now 0.10 €/kWh"), t)
+        XCTAssertTrue(t.contains("│14:00 0.100 €/kWh; battery +2.5, car 0.0, PV 3.0, load 0.5 kW; SoC 36 %"), t)
+        XCTAssertTrue(t.contains("14  15  16  17  18  19  20  21  22  23  00  01  02  03  04  05  06  07  08  09  "), t)
     }
 
     func testNoPlanSaysWhy() {
