@@ -25,7 +25,7 @@ struct KwartierPreview: ParsableCommand {
     @Option(help: "Seed of the fake site.") var seed: UInt64 = 42
     @Option(help: "Simulated seconds per real second.") var speed: Double = 1
     @Option(name: .customLong("state-file"), help: "Write the fake site's state (JSON) here after every step.") var stateFile: String?
-    @Option(help: "Screen shown first (1-5: overview, points, boards, devices, log).") var screen: Int = 1
+    @Option(help: "Screen shown first (1-7: overview, points, boards, devices, log, history, plan).") var screen: Int = 1
     @Flag(help: "Worst case for bandwidth: every charging car's current changes every second.") var busy = false
     @Option(name: .customLong("slider"), help: "Initial energy slider (kW).") var sliderKW: Double = 22
     @Flag(help: "Act as if a real site were driven (quitting asks for confirmation).") var driving = false
@@ -38,7 +38,7 @@ struct KwartierPreview: ParsableCommand {
     func validate() throws {
         guard (0...500).contains(points) else { throw ValidationError("--points must be 0-500") }
         if let r = refreshHz, !(0.1...20).contains(r) { throw ValidationError("--refresh-hz must be 0.1-20") }
-        guard ScreenID(rawValue: screen) != nil else { throw ValidationError("--screen must be 1-5") }
+        guard ScreenID(rawValue: screen) != nil else { throw ValidationError("--screen must be 1-\(ScreenID.allCases.count)") }
         guard sliderKW >= 0 && sliderKW <= 1000 else { throw ValidationError("--slider must be 0-1000 kW") }
         guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be above 0 and at most 1000") }
     }

@@ -60,6 +60,7 @@ enum StatusText {
         for r in s.relays {
             out.append("relay \(r.id) \(r.state), override \(r.override.rawValue): \(r.reason)")
         }
+        if let p = s.plan { out.append(p.summary(now: s.time, timeZone: timeZone)) }
         for a in s.alerts where a.active { out.append("alert \(a.level.rawValue): \(a.text)") }
         return out
     }

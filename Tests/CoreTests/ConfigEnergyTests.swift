@@ -40,7 +40,7 @@ final class ConfigEnergyTests: XCTestCase {
           pv:
             - { kwp: 5, tilt: 30, azimuth: 135 }
             - { kwp: 3 }
-          forecast: { weather: open-meteo, api: "http://127.0.0.1:8998/v1/forecast", latitude: 50.9, longitude: 4.7 }
+          forecast: { weather: open-meteo, api: "http://127.0.0.1:8998/v1/forecast", latitude: 50.9, longitude: 4.7, refresh_s: 900 }
           horizon_h: 24
         """)
         let e = try XCTUnwrap(c.energy)
@@ -57,6 +57,8 @@ final class ConfigEnergyTests: XCTestCase {
         XCTAssertEqual(e.weather, .openMeteo(api: "http://127.0.0.1:8998/v1/forecast"))
         XCTAssertEqual(e.latitude, 50.9)
         XCTAssertEqual(e.longitude, 4.7)
+        XCTAssertEqual(e.weatherRefreshS, 900)
+        XCTAssertEqual(EnergyConfig().weatherRefreshS, 3600)
         XCTAssertEqual(e.horizonH, 24)
     }
 
@@ -81,6 +83,8 @@ final class ConfigEnergyTests: XCTestCase {
             "k.yaml:4: energy.capacity_tariff.eur_per_kw_year: give the tariff per month or per year, not both — keep one of eur_per_kw_month and eur_per_kw_year"])
         XCTAssertEqual(problems("energy: { forecast: { weather: open-meteo, api: ftp://x } }"), [
             "k.yaml:4: energy.forecast.api: 'ftp://x' is not an http(s) URL — leave `api` out to use https://api.open-meteo.com/v1/forecast"])
+        XCTAssertEqual(problems("energy: { forecast: { weather: open-meteo, refresh_s: 0 } }"), [
+            "k.yaml:4: energy.forecast.refresh_s: 0 s is below the minimum of 1 s — set refresh_s to 1 or more"])
         XCTAssertEqual(problems("energy: { pv: [ { tilt: 30 } ] }"), [
             "k.yaml:4: energy.pv[1].kwp: required key 'kwp' is missing — give the array's peak power, e.g. `kwp: 5`"])
     }

@@ -6,7 +6,8 @@ documentation: `latitude` and `longitude` are required (decimal degrees, within 
 JSON object with latitude, longitude, generationtime_ms, utc_offset_seconds, timezone,
 timezone_abbreviation, elevation, `hourly_units` and `hourly` (`time` plus one array per
 variable, null where there is no value). A bad parameter answers HTTP 400 with
-{"error": true, "reason": "..."}. Faults on demand: `down` (every call 503)."""
+{"error": true, "reason": "..."}. Faults on demand: `down` (every call 503), `garbage` (every
+call 200 with a body that is not JSON)."""
 import json
 import urllib.parse
 from datetime import date, datetime, timedelta, timezone
@@ -23,6 +24,7 @@ class OpenMeteo:
         self.cover = dict(cover)
         self.requests = []
         self.down = False
+        self.garbage = False
         self.server, self.port, self.url = serve_on_loopback(self._handler(), "/v1/forecast")
 
     def close(self):
@@ -82,6 +84,8 @@ class OpenMeteo:
                 emu.requests.append(q)
                 if emu.down:
                     return self.send(503, {"error": True, "reason": "Service unavailable"})
+                if emu.garbage:
+                    return self.reply(200, b"<html>upstream proxy error</html>", "text/html")
                 if u.path != "/v1/forecast":
                     return self.send(404, {"error": True, "reason": "Not found"})
                 self.send(*emu.answer(q))

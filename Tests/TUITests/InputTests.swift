@@ -83,8 +83,8 @@ final class InputTests: XCTestCase {
         var st = UIState()
         let s = Fixture.snapshot()
         _ = press(&st, [.tab], s); XCTAssertEqual(st.screen, .points)
-        _ = press(&st, [.backTab, .backTab], s); XCTAssertEqual(st.screen, .history)
-        _ = press(&st, [.backTab], s); XCTAssertEqual(st.screen, .log)
+        _ = press(&st, [.backTab, .backTab], s); XCTAssertEqual(st.screen, .plan)
+        _ = press(&st, [.backTab], s); XCTAssertEqual(st.screen, .history)
         _ = press(&st, [.char("3")], s); XCTAssertEqual(st.screen, .boards)
         _ = press(&st, [.char("?")], s); XCTAssertTrue(st.showHelp)
         XCTAssertEqual(press(&st, [.char("+")], s), [])                         // closes help, nothing else

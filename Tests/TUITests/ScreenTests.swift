@@ -17,7 +17,8 @@ final class ScreenTests: XCTestCase {
     func testOverviewAt80x24ShowsSliderQuarterFlowsPointsAndStatus() {
         let c = frame(Fixture.snapshot())
         let t = c.text()
-        XCTAssertEqual(c.line(0), " Test site    1 Overview  2 Points 3 Boards 4 Devices 5 Log 6 History  \(Fmt.clock(Fixture.t0)) ")
+        // Seven named tabs leave the site's name six columns at 80.
+        XCTAssertEqual(c.line(0), " Test~ 1 Overview  2 Points 3 Boards 4 Devices 5 Log 6 History 7 Plan  \(Fmt.clock(Fixture.t0)) ")
         XCTAssertTrue(t.contains("|Grid import     5.1 kW ----->-----+- site -+          - Heat pump       n/a   |"), t)
         XCTAssertTrue(t.contains("+- Quarter \(Fmt.hm(Fixture.t0.addingTimeInterval(-180)))-\(Fmt.hm(Fixture.t0.addingTimeInterval(720))) "), t)
         XCTAssertTrue(t.contains(" 720 s left -+"))

@@ -31,13 +31,14 @@ extension ConfigLoader {
         if let c = m.bool("curtail") { e.curtail = c }
         if m.has("pv") { e.pv = parsePVArrays(m) }
         if let f = m.map("forecast") {
-            f.rejectUnknown(["weather", "api", "latitude", "longitude"])
+            f.rejectUnknown(["weather", "api", "latitude", "longitude", "refresh_s"])
             let w = f.oneOf("weather", [("none", 0), ("open-meteo", 1)]) ?? 0
             let api = f.string("api") ?? EnergyConfig.openMeteoAPI
             checkURL(f, "api", api, fallback: EnergyConfig.openMeteoAPI)
             e.weather = w == 1 ? .openMeteo(api: trimSlash(api)) : .none
             if let v = f.double("latitude", unit: "°", min: -90, max: 90) { e.latitude = v }
             if let v = f.double("longitude", unit: "°", min: -180, max: 180) { e.longitude = v }
+            if let r = f.double("refresh_s", unit: "s", min: 1, max: 86_400) { e.weatherRefreshS = r }
         }
         if let h = m.double("horizon_h", unit: "h", min: 1, max: 72) { e.horizonH = h }
         return e

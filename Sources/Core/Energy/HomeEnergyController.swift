@@ -53,7 +53,11 @@ public struct HomeEnergyController: Sendable {
     }
     public private(set) var plan: EnergyPlan?
     public private(set) var plans = 0
-    private var plannedAt: Date?
+    /// When the plan was last made.
+    public private(set) var plannedAt: Date?
+    /// The load and PV forecast (kW) each quarter of the plan was made with, by quarter start
+    /// (the plan itself keeps only their difference).
+    public private(set) var plannedForecast: [Date: (loadKW: Double, pvKW: Double)] = [:]
     private var plannedPrices: PriceSeries?
     private var curtailer = CurtailmentDecider()
     private var quarter: Date?
@@ -111,10 +115,12 @@ public struct HomeEnergyController: Sendable {
         guard let b = battery, let series = prices else { plan = nil; return }
         let q0 = PriceSeries.quarterStart(now)
         var quarters: [QuarterForecast] = []
+        plannedForecast = [:]
         for (k, m) in series.quarters(from: q0, count: horizonQuarters).enumerated() {
             guard let m else { break }
             let start = q0.addingTimeInterval(Double(k) * 900)
             let f = forecaster.forecast(start, fallbackLoadKW: max(0, r.gridW - r.batteryW - r.carW + r.pvW) / 1000)
+            plannedForecast[start] = f
             quarters.append(QuarterForecast(start: start, takePrice: formula.takePrice(m), injectPrice: formula.injectPrice(m),
                                             baseKW: f.loadKW - f.pvKW))
         }

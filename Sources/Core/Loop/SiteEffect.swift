@@ -36,6 +36,8 @@ public struct StatusReport: Sendable {
     public var sliderKW: Double
     public var meterAgeS: Double?
     public var decision: Decision
+    /// The energy plan (nil when no energy manager runs).
+    public var plan: PlanView? = nil
 }
 
 /// Everything the loop asks its shell to do. The shell carries them out in order; device effects

@@ -36,6 +36,11 @@ extension SiteLoop {
         out.append(.controlInverter(e.inverter, s))
     }
 
+    /// The plan as the snapshot and status.json show it; nil without an energy manager.
+    public func planView(now: Date) -> PlanView? {
+        energy.map { PlanView.of($0.controller, now: now) }
+    }
+
     /// Connected cars whose point has a ready-by time, with what is left to charge this session.
     func readyCars(now: Date) -> [CarDemand] {
         var cars: [CarDemand] = []

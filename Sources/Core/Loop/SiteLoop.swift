@@ -351,7 +351,8 @@ public final class SiteLoop {
         if mono - lastStatusMono >= options.statusEveryS {
             lastStatusMono = mono
             out.append(.writeStatus(StatusReport(site: site.config.site.name, sliderKW: site.settings.sliderKW,
-                                                 meterAgeS: site.gridAgeS(mono: mono), decision: step.decision)))
+                                                 meterAgeS: site.gridAgeS(mono: mono), decision: step.decision,
+                                                 plan: planView(now: now))))
         }
         if mono - lastStateMono >= options.stateEveryS {
             lastStateMono = mono

@@ -43,6 +43,8 @@ public struct EnergyConfig: Sendable, Equatable, Codable {
     public var curtail: Bool = true
     public var pv: [PVArray] = []
     public var weather: WeatherSource = .none
+    /// Re-fetch interval of the weather forecast (s).
+    public var weatherRefreshS: Double = 3600
     public var latitude: Double = 51.0
     public var longitude: Double = 4.4
     /// How far ahead to plan (h).

@@ -31,6 +31,8 @@ public struct SiteSnapshot: Sendable, Equatable, Codable {
     public var quarterHistory: [Double] = []
     /// The recorded history for the History screen (nil when the shell records none).
     public var history: HistoryView?
+    /// The energy plan from the running quarter on (nil when no energy manager runs).
+    public var plan: PlanView?
     public var safeState: Bool = false
 
     public init(time: Date, siteName: String, sliderKW: Double, grid: GridView, houseW: Double, chargeParkW: Double,

@@ -135,6 +135,8 @@ public final class SiteController {
     /// An alert raised outside the decision's own evaluator (the loop's wiring watch), kept with
     /// the others for the dashboard.
     public func record(alert e: AlertEvent) {
+        // A clearing ends the raised entries of its key: the snapshot's `active` is the state now.
+        if !e.active { for i in alertLog.indices where alertLog[i].key == e.key { alertLog[i].active = false } }
         alertLog.append(e.view)
         if alertLog.count > 100 { alertLog.removeFirst(alertLog.count - 100) }
     }
@@ -272,10 +274,7 @@ public final class SiteController {
         let ai = AlertInput.from(decision: d, gridPowerW: grid.map { $0.meter.powerW }, pvW: pv, mainMeterId: mainMeterId,
                                  gridAgeS: input.gridAgeS, otherLost: lostOther, sliderKW: settings.sliderKW)
         let events = alerts.evaluate(ai, now: now)
-        for e in events {
-            alertLog.append(e.view)
-            if alertLog.count > 100 { alertLog.removeFirst(alertLog.count - 100) }
-        }
+        for e in events { record(alert: e) }
         var fresh: [String] = []
         for w in d.warnings where !warningsSeen.contains(w) { warningsSeen.insert(w); fresh.append(w) }
         return SiteStep(decision: d, relays: rd, alerts: events, newWarnings: fresh, hubOut: hubOut, hubNotes: hubNotes)

@@ -40,7 +40,7 @@ public final class SourceFeed: @unchecked Sendable {
     /// Open-Meteo's cloud cover for `energy.forecast`, hourly, the last good one in `DATA_DIR/weather.json`.
     public static func weather(_ config: SiteConfig, deliver: @escaping @Sendable (SiteEvent) -> Void) -> SourceFeed? {
         guard let source = WeatherSource.make(config) else { return nil }
-        return SourceFeed(label: "weather", refreshS: 3600, fetch: {
+        return SourceFeed(label: "weather", refreshS: config.energy?.weatherRefreshS ?? 3600, fetch: {
             do { return .weather(try source.fetch(now: Date())) } catch {
                 return .weather(WeatherUpdate(cloudCover: nil, problem: "weather: \(error); no earlier forecast to fall back on"))
             }

@@ -11,9 +11,11 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var sliderKW: Double
     public var meterAgeS: Double?
     public var decision: Decision
-    public init(pid: Int32, written: Date, site: String, sliderKW: Double, meterAgeS: Double?, decision: Decision) {
+    /// The energy plan (absent when no energy manager runs).
+    public var plan: PlanView?
+    public init(pid: Int32, written: Date, site: String, sliderKW: Double, meterAgeS: Double?, decision: Decision, plan: PlanView? = nil) {
         self.pid = pid; self.written = written; self.site = site; self.sliderKW = sliderKW
-        self.meterAgeS = meterAgeS; self.decision = decision
+        self.meterAgeS = meterAgeS; self.decision = decision; self.plan = plan
     }
 }
 

@@ -153,6 +153,7 @@ public final class DemoHost: @unchecked Sendable {
         // boiler has no flow of its own on the dashboard: it counts with the house.
         snap.houseW = site.flows.houseW + site.flows.boilerW
         snap.history = outputs.historyView
+        snap.plan = runner.energy.map { PlanView.of($0.controller, now: runner.now) }
         return snap
     }
 

@@ -185,7 +185,7 @@ public final class SiteOutputs {
     }
 
     static func document(_ r: StatusReport) -> StatusDocument {
-        StatusDocument(pid: getpid(), written: Date(), site: r.site, sliderKW: r.sliderKW, meterAgeS: r.meterAgeS, decision: r.decision)
+        StatusDocument(pid: getpid(), written: Date(), site: r.site, sliderKW: r.sliderKW, meterAgeS: r.meterAgeS, decision: r.decision, plan: r.plan)
     }
 
     static var wallNow: Double { Monotonic.now }

@@ -336,6 +336,7 @@ final class RealSiteShell {
         extras.log = LogRing.shared.snapshot()
         var snap = site.snapshot(now: now, mono: mono, extras: extras)
         snap.history = outputs.historyView
+        snap.plan = loop.planView(now: now)
         return snap
     }
 

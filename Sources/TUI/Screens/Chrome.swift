@@ -15,7 +15,7 @@ enum Chrome {
         let rightW = clock.count + safe.count
         // Narrow: number-only tabs for the inactive screens, when not even a short name fits
         // beside the named tabs (at 80 columns the names stay and the site's name is shortened).
-        if r.w - tabsW - rightW < 12 {
+        if r.w - tabsW - rightW < 7 {
             tabs = ScreenID.allCases.map { ($0 == st.screen ? "\($0.rawValue) \($0.title)" : "\($0.rawValue)", $0 == st.screen) }
             tabsW = width(tabs)
         }

@@ -20,6 +20,7 @@ public enum DashboardView {
             case .devices: DevicesScreen.draw(&c, l.body, s, st, &mem)
             case .log: LogScreen.draw(&c, l.body, s, st)
             case .history: HistoryScreen.draw(&c, l.body, s, st)
+            case .plan: PlanScreen.draw(&c, l.body, s, st, &mem)
             }
         } else {
             let t = "Waiting for the first snapshot from the core..."

@@ -54,7 +54,7 @@ enum HistoryScreen {
             guard x < inner.maxX else { break }
             let v = d.peakKW ?? 0
             let role: Role = d.day == selected.day ? .selected : v > sliderKW + 0.005 ? .barCrit : .barOK
-            drawColumn(&c, x: x, bottom: inner.y + rows - 1, rows: rows, value: v / scale, role: role, glyphs: g)
+            Columns.up(&c, x: x, bottom: inner.y + rows - 1, rows: rows, value: v / scale, role: role)
         }
         // The slider as a line across the empty cells.
         if sliderRow >= 0 && sliderRow < rows {
@@ -75,18 +75,6 @@ enum HistoryScreen {
         c.text(inner.x, labelY, "day", .dim, clip: inner)
     }
 
-    /// One vertical bar filling `value` (0…1) of `rows` rows, with a partial top cell in UTF-8.
-    static func drawColumn(_ c: inout Canvas, x: Int, bottom: Int, rows: Int, value: Double, role: Role, glyphs g: Glyphs) {
-        let eighths = Int((max(0, min(1, value)) * Double(rows * 8)).rounded())
-        guard eighths > 0 else { return }
-        for i in 0..<rows {
-            let left = eighths - i * 8
-            if left <= 0 { break }
-            let ch: Character = left >= 8 ? g.barFull : (g.unicode ? g.sparks[left - 1] : (left >= 4 ? g.barFull : g.sparks[1]))
-            c.put(x, bottom - i, ch, role)
-        }
-    }
-
     static func drawDay(_ c: inout Canvas, _ r: Rect, _ day: HistoryView.Day, slider: Double) {
         let right = day.peakKW.map { "highest \(Fmt.fixed($0, 2)) kW" + (day.peakStart.map { " at " + Fmt.hm($0) } ?? "") } ?? "no quarters"
         let inner = Box.draw(&c, r, title: "Quarters \(day.day)", right: right)
@@ -100,8 +88,8 @@ enum HistoryScreen {
         let scale = max(slider, q.max() ?? 0, 0.1) * 1.15
         for k in 0..<cols {
             let v = q[(k * per)..<min(q.count, (k + 1) * per)].max() ?? 0
-            drawColumn(&c, x: inner.x + k, bottom: inner.y + rows - 1, rows: rows, value: v / scale,
-                       role: v > slider + 0.005 ? .barCrit : .barOK, glyphs: c.glyphs)
+            Columns.up(&c, x: inner.x + k, bottom: inner.y + rows - 1, rows: rows, value: v / scale,
+                       role: v > slider + 0.005 ? .barCrit : .barOK)
         }
         // Hour labels every 3 hours (a DST day has 23 or 25 of them).
         let labelY = inner.y + rows

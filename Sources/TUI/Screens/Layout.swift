@@ -20,5 +20,7 @@ public struct ViewMemory: Equatable, Sendable {
     public var pointsTop = 0
     public var overviewTop = 0
     public var devicesTop = 0
+    /// Plan screen: the first quarter shown.
+    public var planLeft = 0
     public init() {}
 }

@@ -11,6 +11,7 @@ extension UIState {
         }
         if showHelp { showHelp = false; return [] }
         if screen == .history, historyKey(key, s) { return [] }
+        if screen == .plan, planKey(key, s) { return [] }
         if screen == .points, filterKey(key, s) { return [] }
 
         switch key {
@@ -20,7 +21,7 @@ extension UIState {
         case .ctrl("l"): repaintRequested = true
         case .tab: screen = screen.next
         case .backTab: screen = screen.previous
-        case .char(let c) where ("1"..."6").contains(c): screen = ScreenID(rawValue: Int(String(c))!)!
+        case .char(let c) where ("1"..."7").contains(c): screen = ScreenID(rawValue: Int(String(c))!)!
         case .up, .char("k"): move(-1, s)
         case .down, .char("j"): move(1, s)
         case .pageUp: move(-10, s)
@@ -68,7 +69,7 @@ extension UIState {
         case .boards: boardsTop = clamp(boardsTop + d, s.levels.count)
         case .devices: selectedDevice = clamp(selectedDevice + d, s.devices.count)
         case .log: logBack = max(0, min(logBack - d, max(0, s.log.count - 1)))
-        case .history: break
+        case .history, .plan: break
         }
     }
 

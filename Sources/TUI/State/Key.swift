@@ -11,7 +11,7 @@ public enum Key: Equatable, Sendable {
 
 /// The screens, in tab order; the number is the key that selects it.
 public enum ScreenID: Int, CaseIterable, Sendable {
-    case overview = 1, points, boards, devices, log, history
+    case overview = 1, points, boards, devices, log, history, plan
 
     public var title: String {
         switch self {
@@ -21,6 +21,7 @@ public enum ScreenID: Int, CaseIterable, Sendable {
         case .devices: return "Devices"
         case .log: return "Log"
         case .history: return "History"
+        case .plan: return "Plan"
         }
     }
     public var next: ScreenID { ScreenID(rawValue: rawValue % ScreenID.allCases.count + 1)! }

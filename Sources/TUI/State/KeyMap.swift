@@ -11,8 +11,8 @@ public enum KeyMap {
     public static let sections: [Section] = [
         Section(title: "Screens", entries: [
             Entry(keys: "Tab / S-Tab", action: "next / previous screen"),
-            Entry(keys: "1 2 3 4 5 6", action: "Overview, Points, Boards, Devices, Log, History"),
-            Entry(keys: "Up Down j k", action: "move the selection (PgUp PgDn Home End)"),
+            Entry(keys: "1-7", action: "Overview, Points, Boards, Devices, Log, History, Plan"),
+            Entry(keys: "Up Down j k", action: "move the selection or scroll (PgUp PgDn Home End)"),
             Entry(keys: "/ Esc", action: "points: filter by id, name, board, state / clear"),
             Entry(keys: "? h F1", action: "this help (any key closes it)"),
             Entry(keys: "Ctrl-L", action: "redraw the whole screen"),
@@ -27,12 +27,12 @@ public enum KeyMap {
             Entry(keys: "] [", action: "manual current up / down 1 A"),
             Entry(keys: "u d", action: "priority up / down"),
         ]),
-        Section(title: "Relays, log and history", entries: [
+        Section(title: "Relays, log, history and plan", entries: [
             // One line for both: the help has to fit 80x24.
             Entry(keys: "r R / N F A", action: "relay: next / previous; override on / off / auto"),
             Entry(keys: "l", action: "log: cycle the minimum level shown"),
             // One line: the help has to fit 80x24 (Up Down and Home End move through days too).
-            Entry(keys: "Left Right", action: "history: day back / on; PgUp PgDn month; v kWh day/month"),
+            Entry(keys: "Left Right", action: "history: day back/on, PgUp PgDn month, v kWh; plan: 15 min"),
         ]),
     ]
 
@@ -51,6 +51,8 @@ public enum KeyMap {
             return common + [("l", "Level"), ("Up/Dn", "Scroll"), ("End", "Follow")]
         case .history:
             return common + [("<-/->", "Day"), ("PgUp/Dn", "Month"), ("End", "Today"), ("v", "Day/Month")]
+        case .plan:
+            return common + [("<-/->", "15 min"), ("Up/Dn", "Hour"), ("PgUp/Dn", "6 h"), ("Home", "Now")]
         }
     }
     public static let footerQuit = ("q", "Quit")

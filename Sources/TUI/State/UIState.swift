@@ -33,6 +33,8 @@ public struct UIState: Equatable, Sendable {
     /// History screen: days back from the latest day held, and kWh for the month instead of the day.
     public var historyBack = 0
     public var historyMonthly = false
+    /// Plan screen: the quarter selected, counted from the plan's first (the running) quarter.
+    public var planCursor = 0
     public var showHelp = false
     public var confirmQuit = false
     public var quit = false

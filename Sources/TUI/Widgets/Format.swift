@@ -40,6 +40,7 @@ public enum Fmt {
     }()
     /// Shows times on the site's clock (the meter's time zone) rather than the host's.
     public static func useTimeZone(_ tz: TimeZone) { calendarCache.timeZone = tz }
+    public static var timeZone: TimeZone { calendarCache.timeZone }
 
     /// "14:03:27" in local time.
     public static func clock(_ d: Date) -> String {
