@@ -60,7 +60,9 @@ final class CarPlanFollowerTests: XCTestCase {
         XCTAssertEqual(gate(&f, 25.75, at: brussels(2023, 7, 31, 4, 0)).action, .charge(maxW: 9000))
         // 0.05 kWh short of the plan (within 0.1 kWh) is not planned again: 04:15 at 8 kW (it was 3 kW before).
         XCTAssertEqual(gate(&f, 27.95, at: brussels(2023, 7, 31, 4, 15)).action, .charge(maxW: 8000))
-        XCTAssertEqual(gate(&f, 29.95, at: brussels(2023, 7, 31, 4, 30)).action, .done)
+        // Its planned quarters are over 0.05 kWh short: the last Wh at once, then done.
+        XCTAssertEqual(gate(&f, 29.95, at: brussels(2023, 7, 31, 4, 30)).action, .free)
+        XCTAssertEqual(gate(&f, 29.995, at: brussels(2023, 7, 31, 4, 31)).action, .done)
     }
 
     func testNoPricesOrStalePricesChargeAsUsual() {

@@ -73,8 +73,11 @@ public struct CarPlanFollower: Sendable {
     public var priceProblem: String?
     var quarter: Date?
 
-    /// Energy (kWh) a car may be behind its plan, or short of its target, before it counts.
+    /// Energy (kWh) a car may be behind its plan before its quarters are picked again (a start
+    /// or the last 0.1 A step costs a few Wh: not worth a new quarter).
     public static let toleranceKWh = 0.1
+    /// Energy (kWh) a car may be short of its target and count as ready (a meter step).
+    public static let doneToleranceKWh = 0.01
 
     public init(formula: SupplierFormula = SupplierFormula(), sliderKW: Double, timeZone: TimeZone, staleAfterH: Double = 36) {
         self.formula = formula; self.sliderKW = sliderKW; self.timeZone = timeZone; self.staleAfterS = staleAfterH * 3600
@@ -112,12 +115,12 @@ public struct CarPlanFollower: Sendable {
             defer { tracks[car.pointId] = t }
             let left = car.readyBy.energyKWh - car.deliveredKWh
             if now >= t.deadline { out[car.pointId] = .free; continue }
-            if left <= Self.toleranceKWh {
+            guard fresh else { t.dirty = true; out[car.pointId] = .free; continue }
+            if left <= Self.doneToleranceKWh {
                 if t.alerted { alerts.append(clear(car.pointId, t, now: now, why: "energy delivered")); t.alerted = false }
                 out[car.pointId] = CarPlanGate(.done, String(format: "%.1f kWh in, ready by %@", car.deliveredKWh, clock(t.deadline)))
                 continue
             }
-            guard fresh else { t.dirty = true; out[car.pointId] = .free; continue }
             if t.dirty || (newQuarter && (!t.reachable || behind(t, car.deliveredKWh, now: now))) {
                 plan(&t, car: car, left: left, now: now)
                 if !t.reachable && !t.alerted {
