@@ -7,6 +7,11 @@ import Foundation
 extension SiteLoop {
     func planCars(now: Date) {
         let s = site.settings
+        // Most sites have no target: no per-point look-ups then.
+        guard carPlans.planning || s.points.values.contains(where: { $0.readyBy != nil }) else {
+            if !site.carPlan.isEmpty { site.carPlan = [] }
+            return
+        }
         var cars: [CarPlanFollower.Car] = []
         for (i, cp) in site.config.chargepoints.enumerated() {
             guard let r = s.points[cp.id]?.readyBy, let track = book.sessions[cp.id] else { continue }
