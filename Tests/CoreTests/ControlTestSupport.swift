@@ -122,6 +122,8 @@ final class Sim {
     var remote: [String: RemoteLoad] = [:]
     var allowanceA: PhaseValues?
     var noGrid = false
+    /// Per point id: its ready-by gate (`ControlInput.carPlan`).
+    var carPlan: [String: CarPlanGate] = [:]
     private(set) var last: Decision?
 
     init(_ b: SiteBuilder, tunables: ControlTunables? = nil, at t: Date = brussels(2025, 4, 8, 9, 0)) {
@@ -152,6 +154,7 @@ final class Sim {
         for id in lost { input.points[c.site.pointIndex[id]!].reachable = false }
         for (board, r) in remote { input.remote[c.site.levelIndex[board]!] = r }
         input.allowanceA = allowanceA
+        if !carPlan.isEmpty { input.carPlan = c.site.pointIds.map { carPlan[$0] ?? .free } }
         if noGrid { input.grid = nil; input.gridAgeS = .infinity }
         for (board, a) in boardHouseA {
             input.meters[c.site.levelIndex[board]!] = MeterReading(boardReading(site: c.site, board: board, nonManagedA: a, points: pts),

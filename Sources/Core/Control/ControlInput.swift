@@ -68,6 +68,8 @@ public struct ControlInput: Sendable, Equatable {
     public var remote: [Int: RemoteLoad] = [:]
     /// A child hub: the allowance in force per line; nil = none, its safe budget applies.
     public var allowanceA: PhaseValues?
+    /// Per point index: its car's ready-by plan now (`CarPlanFollower`); empty = none.
+    public var carPlan: [CarPlanGate] = []
 
     public init(grid: GridMeasurement?, gridAgeS: Double, meters: [MeterReading], points: [PointReading],
                 beforeCars: [ConsumerClaim] = []) {

@@ -43,6 +43,8 @@ extension ControlEngine {
 
         for k in 0..<site.constraintCount { scratch.adm[k] = scratch.base[k] }
         for i in scratch.order {
+            planHeld[i] = !planGates.isEmpty && planHolds(i)
+            if planHeld[i] { continue }
             var m = self.mem[i]
             let minA = self.minA(i)
             let isManual = mode[i] == .manual
@@ -131,6 +133,7 @@ extension ControlEngine {
             var hi = ceiling
             scratch.hiReason[i] = isManual ? 1 : 0
             if !isManual, let cap = m.carMaxA, cap < hi { hi = max(minA, cap); scratch.hiReason[i] = 3 }
+            if let cap = planCapA(i, coef: coef, minA: minA), cap < hi { hi = cap; scratch.hiReason[i] = 4 }
             if holdSafe { hi = max(minA, min(hi, site.safeA[i])) }
             if safe || graced { hi = minA }
             if scratch.notDrawing[i] && !isManual { hi = minA; scratch.hiReason[i] = 2 }

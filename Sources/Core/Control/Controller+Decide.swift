@@ -107,6 +107,8 @@ extension ControlEngine {
         fill.cap[P] = allowedW
 
         // 5. Admission: who may charge, in order of service.
+        planGates = input.carPlan
+        if planHeld.count != n { planHeld = Array(repeating: false, count: n) }
         let quarterLeftS = quarter.map { max(0, $0.end.timeIntervalSince(tracker.state.lastTime ?? now)) } ?? 900
         admit(powerActive: powerActive, quarterLeftS: quarterLeftS, now: now)
 

@@ -56,6 +56,10 @@ extension ControlEngine {
             if v > 0 { k.s |= ExplainKey.heldAtMinimum }
             return k
         }
+        if !scratch.admitted[i] && i < planHeld.count && planHeld[i] {
+            k.t = .planHold; k.str = planGates[i].text
+            return k
+        }
         if !scratch.admitted[i] || v == 0 {
             waitingKey(i, &k)
             if let left = rotationLeft[priority[i]], mode[i] == .auto {
@@ -101,6 +105,7 @@ extension ControlEngine {
         case 1: k.t = .manual; k.setTenths(0, fill.hi[i])
         case 2: k.t = .notDrawing
         case 3: k.t = .carMax; k.setTenths(0, fill.hi[i])
+        case 4: k.t = .planCap; k.str = planGates[i].text
         default: k.t = .pointMax
         }
     }
@@ -177,6 +182,7 @@ extension ControlEngine {
         case .notDrawing: ex = Explanation(.other, "car not drawing: minimum kept offered")
         case .carMax: ex = Explanation(.pointMax, "the car takes at most \(k.tenths(0)) A")
         case .pointMax: ex = Explanation(.pointMax, "point max \(fmtLimit(site.maxA[i])) A")
+        case .planHold, .planCap: ex = Explanation(.plan, k.str ?? "")
         }
         if k.s & ExplainKey.heldAtMinimum != 0 { ex.text += ": held at minimum" }
         if k.s & ExplainKey.nextTurn != 0 {
@@ -199,6 +205,7 @@ struct ExplainKey: Equatable {
         case staleGrid, staleGridNone, staleLevel, staleLevelNone, stale
         case waiting, waitingSlider, waitingBlind, waitingLevel
         case sliderShort, ramp, slider, level, levelManual, manual, notDrawing, carMax, pointMax
+        case planHold, planCap
     }
     static let heldAtMinimum: UInt8 = 1, nextTurn: UInt8 = 2, switched1: UInt8 = 4, switched3: UInt8 = 8
     /// n5 holds the car's own start current in tenths (waiting texts).
@@ -250,7 +257,7 @@ extension PointDecision {
     public var line: String {
         if setpointA > 0 { return "\(id) \(fmt1(setpointA)) A: \(explanation.text)" }
         switch explanation.kind {
-        case .waiting, .rotation: return "\(id) waiting: \(explanation.text)"
+        case .waiting, .rotation, .plan: return "\(id) waiting: \(explanation.text)"
         default: return "\(id) 0 A: \(explanation.text)"
         }
     }

@@ -74,6 +74,9 @@ struct ControlEngine {
     /// A child hub without a valid allowance: every point at its safe current at most (what its
     /// charger would fall back to by itself, so what its parent may count on).
     var holdSafe = false
+    /// The cars' ready-by plans of this decision (`ControlInput.carPlan`), and who they hold.
+    var planGates: [CarPlanGate] = []
+    var planHeld: [Bool] = []
 
     init(config: SiteConfig, tunables: ControlTunables?, settings: RuntimeSettings?) {
         let t = tunables ?? ControlTunables(site: config.site)

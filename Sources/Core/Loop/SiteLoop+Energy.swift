@@ -5,7 +5,11 @@ import Foundation
 /// and the battery's dispatch yields to it (never above the slider, never while a car charges).
 extension SiteLoop {
     func pricesArrived(_ u: PriceUpdate) {
-        guard energy != nil else { return }
+        if let p = u.series { carPlans.prices = p }
+        guard energy != nil else {
+            raise(LoopEnergy.sourceAlert("prices", u.problem, &carPlans.priceProblem, now: clock.now))
+            return
+        }
         raise(energy!.pricesArrived(u, now: clock.now))
     }
 

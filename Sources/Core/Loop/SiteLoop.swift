@@ -87,6 +87,8 @@ public final class SiteLoop {
     /// The home energy manager (SiteLoop+Energy.swift), when `options.manageEnergy` and the
     /// configuration has one.
     public internal(set) var energy: LoopEnergy?
+    /// Cars with a ready-by target (SiteLoop+CarPlan.swift): their planned quarters.
+    public internal(set) var carPlans: CarPlanFollower
 
     public init(site: SiteController, devices: SiteDevices, clock: SiteClock, options: LoopOptions = LoopOptions(),
                 pulseStates: [String: PulseMeterState] = [:]) {
@@ -126,6 +128,8 @@ public final class SiteLoop {
         lastStateMono = clock.mono
         lastPulsesSaveMono = clock.mono
         if options.manageEnergy { energy = LoopEnergy.make(config: site.config, devices: devices) }
+        carPlans = CarPlanFollower(formula: site.config.energy?.formula ?? SupplierFormula(), sliderKW: site.settings.sliderKW,
+                                   timeZone: cal.timeZone, staleAfterH: site.config.energy?.staleAfterH ?? 36)
     }
 
     /// Handles one event and returns what the shell must do, in order.
@@ -331,6 +335,7 @@ public final class SiteLoop {
     func decideAndAct() {
         let now = clock.now, mono = clock.mono
         lastDecisionMono = mono
+        planCars(now: now)
         let step = site.step(now: now, mono: mono)
         for (k, p) in step.decision.points.enumerated() {
             guard k < deviceOfDecision.count, let i = deviceOfDecision[k] else { continue }

@@ -15,6 +15,7 @@ public struct Explanation: Sendable, Equatable, Codable, CustomStringConvertible
         case lost                           // point unreachable
         case pause                          // minimum pause after a stop
         case rateLimit = "rate-limit"       // increases are rate-limited
+        case plan                           // a car's ready-by plan: held, or its planned power
         case other
     }
     public var kind: Kind

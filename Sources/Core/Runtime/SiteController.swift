@@ -24,6 +24,8 @@ public final class SiteController {
     public private(set) var relays: RelayController
     public private(set) var alerts: AlertEvaluator
     public private(set) var lastDecision: Decision?
+    /// The cars' ready-by plans for the next decision, per point index (`CarPlanFollower`); empty = none.
+    public var carPlan: [CarPlanGate] = []
     public private(set) var lastRelays: [RelayDecision] = []
     public private(set) var alertLog: [AlertView] = []
     private var warningsSeen = Set<String>()
@@ -252,6 +254,7 @@ public final class SiteController {
                 input.meters[l] = .none
             }
         }
+        input.carPlan = carPlan
         input.beforeCars = lastRelays.filter { $0.order == .beforeCars }.map { ConsumerClaim(id: $0.id, claimW: $0.claimW, drawW: $0.powerW) }
         hubs.fill(&input, at: mono)
         let d = controller.decide(input, now: now)

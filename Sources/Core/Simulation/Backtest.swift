@@ -23,7 +23,21 @@ public struct Backtest: Sendable {
         let brain = KwartierBrain(config: config, settings: settings, start: start, outbox: outbox)
         let runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker,
                                           energy: energy)
+        brain.prices = runner.recorder.pricing?.series
+        try scheduleReadyBy(brain)
         return (runner, brain)
+    }
+
+    /// Each visit's ready-by target: set on its point as the car arrives, removed as it leaves.
+    func scheduleReadyBy(_ brain: KwartierBrain) throws {
+        let tz = SimSiteBuilder.timeZone(config)
+        let day0 = try SimSiteBuilder.firstDay(scenario, tz)
+        for c in scenario.cars ?? [] {
+            guard let r = c.ready_by.flatMap(ReadyBy.minute), let kwh = c.energy_kwh,
+                  let a = SimSiteBuilder.time(c.arrive, day0: day0, tz: tz), let l = SimSiteBuilder.time(c.leave, day0: day0, tz: tz) else { continue }
+            brain.schedule(.setReadyBy(point: c.point, ReadyBy(minuteOfDay: r, energyKWh: kwh)), at: a)
+            brain.schedule(.setReadyBy(point: c.point, nil), at: l)
+        }
     }
 
     public func baselineRunner(_ b: SimBaseline) throws -> SimulationRunner {

@@ -56,6 +56,18 @@ public final class KwartierBrain: SimBrain {
     @exclusivity(unchecked) private var timers: [(due: Double, timer: SiteTimer)] = []
     @exclusivity(unchecked) private var written: [String: Double] = [:]
 
+    /// The prices the loop gets as it starts (the simulated price source): cars with a ready-by
+    /// target are planned on them.
+    public var prices: PriceSeries?
+    /// Commands the scenario gives at a time (a visit's ready-by target), in time order.
+    private var due: [(at: Date, cmd: UserCommand)] = []
+
+    /// Gives `cmd` to the loop at the first step at or after `at`.
+    public func schedule(_ cmd: UserCommand, at: Date) {
+        due.append((at, cmd))
+        due.sort { $0.at < $1.at }
+    }
+
     public init(config: SiteConfig, settings: RuntimeSettings? = nil, state: ControllerState? = nil, start: Date,
                 options: LoopOptions = LoopOptions(), outbox: ((SiteEffect) -> Void)? = nil) {
         controller = SiteController(config: config, settings: settings, state: state, start: start)
@@ -90,6 +102,11 @@ public final class KwartierBrain: SimBrain {
             self.loop = loop
             self.site = site
             run(.start, loop, site)
+            if let p = prices { run(.prices(PriceUpdate(series: p, problem: nil)), loop, site) }
+        }
+        while let d = due.first, d.at <= now {
+            commands.post(d.cmd)
+            due.removeFirst()
         }
         // Commands go in right after the telegram, while its round waits for the chargers: the
         // round's decision applies them (one decision a step, as on a real site).

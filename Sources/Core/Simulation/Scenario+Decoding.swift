@@ -33,7 +33,7 @@ extension SimScenario.BoilerSpec {
 }
 
 extension SimScenario.CarSpec {
-    enum CodingKeys: String, CodingKey { case point, arrive, leave, battery_kwh, soc, target, phases, min_a, max_a }
+    enum CodingKeys: String, CodingKey { case point, arrive, leave, battery_kwh, soc, target, phases, min_a, max_a, ready_by, energy_kwh }
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
         point = try c.decode(String.self, forKey: .point)
@@ -45,6 +45,8 @@ extension SimScenario.CarSpec {
         phases = try c.value(.phases, or: 3)
         min_a = try c.value(.min_a, or: 6)
         max_a = try c.value(.max_a, or: 16)
+        ready_by = try c.decodeIfPresent(String.self, forKey: .ready_by)
+        energy_kwh = try c.decodeIfPresent(Double.self, forKey: .energy_kwh)
     }
 }
 

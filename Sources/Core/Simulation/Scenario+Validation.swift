@@ -17,7 +17,7 @@ extension SimScenario {
         "battery": ["kwh", "kw", "soc"],
         "energy": ["prices", "formula", "capacity_tariff", "feed_cars", "curtail", "mode"],
         "boiler": ["kw", "daily_kwh"],
-        "cars": ["point", "arrive", "leave", "battery_kwh", "soc", "target", "phases", "min_a", "max_a"],
+        "cars": ["point", "arrive", "leave", "battery_kwh", "soc", "target", "phases", "min_a", "max_a", "ready_by", "energy_kwh"],
         "generate": ["per_point_per_day", "arrive", "stay_h", "battery_kwh", "soc", "one_phase", "two_phase", "min_8a", "max_a"],
     ]
 
@@ -81,6 +81,9 @@ extension SimScenario {
             if !(0...100).contains(c.soc) || !(0...100).contains(c.target) { throw bad("\(k).soc", "soc and target are percentages (0 to 100)") }
             if !(1...3).contains(c.phases) { throw bad("\(k).phases", "\(c.phases): a car charges on 1, 2 or 3 phases") }
             if !(c.min_a > 0 && c.min_a <= c.max_a && c.max_a <= 80) { throw bad("\(k).min_a", "need 0 < min_a ≤ max_a ≤ 80 A") }
+            if let r = c.ready_by, ReadyBy.minute(r) == nil { throw bad("\(k).ready_by", "'\(r)' is not a time of day HH:MM") }
+            if (c.ready_by == nil) != (c.energy_kwh == nil) { throw bad("\(k).ready_by", "ready_by and energy_kwh go together") }
+            if let e = c.energy_kwh, !(e > 0 && e <= 200) { throw bad("\(k).energy_kwh", "\(e) is out of range (above 0, at most 200)") }
         }
         if let g = generate {
             guard let w = TimeWindow(parse: g.arrive), w.startMinute < w.endMinute else {

@@ -36,6 +36,10 @@ public struct SimScenario: Sendable, Codable, Equatable {
         public var phases: Int = 3
         public var min_a: Double = 6
         public var max_a: Double = 16
+        /// "Ready by" for this visit (HH:MM) with `energy_kwh`: set on the point as the car
+        /// arrives, removed as it leaves.
+        public var ready_by: String? = nil
+        public var energy_kwh: Double? = nil
     }
     public struct CarGenerator: Sendable, Codable, Equatable {
         /// Visits per point per day.

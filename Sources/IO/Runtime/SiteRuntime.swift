@@ -154,11 +154,13 @@ final class RealSiteShell {
         options.manageEnergy = true
         loop = SiteLoop(site: site, devices: devices.loopDevices, clock: SystemClock(), options: options,
                         pulseStates: SiteOutputs.loadPulses(dataDir: dataDir, log: log))
+        let deliver: @Sendable (SiteEvent) -> Void = { [channel] e in channel.yield(e) }
         if loop.energy != nil {
-            let deliver: @Sendable (SiteEvent) -> Void = { [channel] e in channel.yield(e) }
             feeds = [SourceFeed.prices(config, deliver: deliver), SourceFeed.weather(config, deliver: deliver)].compactMap { $0 }
         } else if config.energy != nil {
-            log.warning("energy: no battery or curtailment to steer (or its inverter is not polled): prices are not fetched")
+            // The prices still plan the cars with a ready-by target.
+            feeds = [SourceFeed.prices(config, deliver: deliver)].compactMap { $0 }
+            log.notice("energy: no battery or curtailment to steer (or its inverter is not polled): prices only plan the cars' ready-by targets")
         }
         loop.resumeSessions(outputs.openSessions())
     }
