@@ -2,13 +2,14 @@ import Foundation
 import Yams
 
 extension ConfigLoader {
-    static let energyKeys = ["prices", "formula", "capacity_tariff", "battery", "curtail", "pv", "forecast", "horizon_h"]
+    static let energyKeys = ["mode", "prices", "formula", "capacity_tariff", "battery", "curtail", "pv", "forecast", "horizon_h", "heat_pump", "boiler"]
 
     /// `energy:` — prices, the supplier's formula, the capacity tariff, the battery, PV and forecasts.
-    func parseEnergy(_ m: YAMLMap, inverters: [String]) -> EnergyConfig {
+    func parseEnergy(_ m: YAMLMap, inverters: [String], relays: [RelayConfig] = []) -> EnergyConfig {
         m.rejectUnknown(Self.energyKeys)
         var e = EnergyConfig()
         e.line = m.line
+        if m.has("mode"), let mode = m.oneOf("mode", HomeEnergyController.Mode.allCases.map { ($0.rawValue, $0) }) { e.mode = mode }
         if let p = m.map("prices") { parsePrices(p, into: &e) }
         if let f = m.map("formula") { e.formula = parseFormula(f) }
         if let t = m.map("capacity_tariff") {
@@ -40,7 +41,40 @@ extension ConfigLoader {
             if let v = f.double("longitude", unit: "°", min: -180, max: 180) { e.longitude = v }
         }
         if let h = m.double("horizon_h", unit: "h", min: 1, max: 72) { e.horizonH = h }
+        if let hp = m.map("heat_pump") {
+            hp.rejectUnknown(["relay"])
+            if case .sgReady? = planRelay(hp, relays, kind: "an sg-ready relay")?.kind { e.heatPumpRelay = hp.string("relay") }
+        }
+        if let b = m.map("boiler") {
+            b.rejectUnknown(["relay", "kw", "kwh_per_day"])
+            let relay = planRelay(b, relays, kind: "a switch relay")
+            let kw = b.double("kw", unit: "kW", min: 0.1, max: 1000)
+            let kwh = b.double("kwh_per_day", unit: "kWh", min: 0.1, max: 10_000)
+            if kwh == nil && !b.has("kwh_per_day") { b.missing("kwh_per_day", fix: "give the energy the boiler needs a day, e.g. `kwh_per_day: 5`") }
+            if let r = relay, case .switched(let sw) = r.kind, let k = kwh {
+                e.boiler = .init(relay: r.id, kw: kw ?? sw.powerKW, kwhPerDay: k)
+            }
+        }
         return e
+    }
+
+    /// The relay a heat_pump/boiler entry names, when it exists and is of the kind the plan drives.
+    func planRelay(_ m: YAMLMap, _ relays: [RelayConfig], kind: String) -> RelayConfig? {
+        guard let id = m.requiredString("relay", fix: "name its relay under `relays:`, e.g. `relay: \(kind == "a switch relay" ? "boiler" : "heatpump")`") else { return nil }
+        let fitting = relays.filter {
+            switch $0.kind { case .sgReady: return kind == "an sg-ready relay"; case .switched: return kind == "a switch relay" }
+        }
+        guard let r = relays.first(where: { $0.id == id }) else {
+            m.ctx.error(m.lineOf("relay"), m.keyPath("relay"), "unknown relay '\(id)'",
+                        fix: fitting.isEmpty ? "define \(kind) under `relays:` first" : "use one of \(fitting.map(\.id).joined(separator: ", "))")
+            return nil
+        }
+        guard fitting.contains(where: { $0.id == id }) else {
+            m.ctx.error(m.lineOf("relay"), m.keyPath("relay"), "relay '\(id)' is not \(kind)",
+                        fix: fitting.isEmpty ? "define \(kind) under `relays:` first" : "use one of \(fitting.map(\.id).joined(separator: ", "))")
+            return nil
+        }
+        return r
     }
 
     func trimSlash(_ s: String) -> String { s.hasSuffix("/") ? String(s.dropLast()) : s }

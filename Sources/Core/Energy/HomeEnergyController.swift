@@ -11,6 +11,9 @@ public struct HomeEnergyController: Sendable {
         /// No look-ahead: curtail at a negative injection price, charge from the grid while
         /// taking is paid for (a negative take price), otherwise self-consumption.
         case reactive
+        /// Hands-off: the battery and the inverter follow their own control; Kwartier only
+        /// watches (and never writes their registers).
+        case off
     }
     public struct Reading: Sendable, Equatable {
         public var gridW: Double
@@ -75,6 +78,7 @@ public struct HomeEnergyController: Sendable {
     /// One second (or `dt`) of control.
     public mutating func step(now: Date, dt: Double, _ r: Reading) -> Command {
         observe(now: now, dt: dt, r)
+        if mode == .off { return Command(batteryW: nil, pvLimitW: nil) }
         if mode == .plan, battery != nil, needsPlan(now) { replan(now: now, r) }
         let market = prices?.price(at: now)
         let fresh = pricesFresh(at: now)
@@ -90,6 +94,7 @@ public struct HomeEnergyController: Sendable {
         switch mode {
         case .plan: intent = plan?.step(at: now).map(BatteryDispatch.intent)
         case .reactive: intent = market.map(formula.takePrice).flatMap { $0 < 0 && fresh ? .charge(b.maxChargeKW) : nil }
+        case .off: intent = nil
         }
         let input = BatteryDispatch.Input(gridW: r.gridW, batteryW: r.batteryW, carW: r.carW, socPercent: r.socPercent, sliderKW: sliderKW,
                                           quarterAllowedKW: r.quarterAllowedKW)
@@ -115,14 +120,18 @@ public struct HomeEnergyController: Sendable {
             guard let m else { break }
             let start = q0.addingTimeInterval(Double(k) * 900)
             let f = forecaster.forecast(start, fallbackLoadKW: max(0, r.gridW - r.batteryW - r.carW + r.pvW) / 1000)
+            let margin = Double(ProcessInfo.processInfo.environment["KW_MARGIN"] ?? "0")!
             quarters.append(QuarterForecast(start: start, takePrice: formula.takePrice(m), injectPrice: formula.injectPrice(m),
-                                            baseKW: f.loadKW - f.pvKW))
+                                            baseKW: f.loadKW - (f.pvKW + margin * (f.pvHighKW - f.pvKW))))
         }
         plannedAt = now
         plannedPrices = prices
         guard !quarters.isEmpty else { plan = nil; return }
         quarters = CarScheduler.apply(cars, to: quarters, sliderKW: sliderKW)
-        let planner = EnergyPlanner(battery: b, sliderKW: sliderKW, tariff: tariff, canCurtail: canCurtail)
+        var planner = EnergyPlanner(battery: b, sliderKW: sliderKW, tariff: tariff, canCurtail: canCurtail)
+        if let ev = ProcessInfo.processInfo.environment["KW_ENDV"].flatMap(Double.init) {
+            planner.endValueEURPerKWh = ev < 0 ? nil : quarters.map(\.takePrice).min()! + ev * (quarters.map(\.takePrice).reduce(0, +) / Double(quarters.count) - quarters.map(\.takePrice).min()!)
+        }
         plan = planner.plan(quarters: quarters, socKWh: r.socPercent / 100 * b.capacityKWh, monthPeakKW: r.monthPeakKW)
         plans += 1
     }
