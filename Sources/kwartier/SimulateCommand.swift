@@ -99,14 +99,14 @@ struct SimulateCommand: ParsableCommand {
         // The baselines need no telegrams and no control: they run beside Kwartier on the second core.
         let results = BaselineResults()
         let group = DispatchGroup()
-        if ProcessInfo.processInfo.environment["KW_ONLY"] == nil { DispatchQueue.global().async(group: group) {
+        DispatchQueue.global().async(group: group) {
             for b in SimBaseline.allCases {
                 do { results.set(b, try backtest.baselineRunner(b).run()) } catch { results.fail(error) }
             }
             for b in backtest.energyBaselines {
                 do { results.setEnergy(b, try backtest.energyBaselineRunner(b).0.run()) } catch { results.fail(error) }
             }
-        } }
+        }
         _ = runner.run { bar.update($0) }
         if let sink {
             // The quarter in progress and the open sessions, as a stopping hub leaves them.

@@ -17,7 +17,7 @@ final class SiteLoopEnergyTests: XCTestCase {
         energy:
           prices: { source: file, file: /tmp/prices.csv }
           formula: { take: { a: 1, b: 0.12 }, inject: { a: 1, b: -0.01 } }
-        \(energy)
+        \(energy.contains("mode:") ? "" : "  mode: plan\n")\(energy)
         """
         let config = try ConfigLoader().load(yaml: yaml, file: "k.yaml").0
         let clock = ManualClock(now: t0)
@@ -113,7 +113,7 @@ final class SiteLoopEnergyTests: XCTestCase {
         XCTAssertEqual(controls(l.handle(grid(6105.26, clock))), [InverterSetting(batteryW: 1000, pvLimitW: nil)])
     }
 
-    /// `energy.mode: plan` said out loud is the default's plan: the cheap hour charges (2105.26 W).
+    /// `energy.mode: plan`: the cheap hour charges (2105.26 W); without the key the hub is `off`.
     func testModePlanChargesInTheCheapHour() throws {
         let (l, clock) = try loop("  mode: plan\n  battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }\n  curtail: false")
         XCTAssertEqual(l.energy?.controller.mode, .plan)

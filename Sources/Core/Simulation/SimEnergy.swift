@@ -113,7 +113,7 @@ public final class SimEnergyManager {
         let arrays = scenario.pv.map { [EnergyConfig.PVArray(kwp: $0.kwp, tilt: 35, azimuth: 180)] } ?? []
         let slider = scenario.slider_kw ?? config.site.sliderKW
         var forecaster = HomeForecaster(arrays: arrays, latitude: 51, longitude: 4.4, timeZone: tz)
-        if spec.forecast == .weather, scenario.pv != nil, ProcessInfo.processInfo.environment["KW_NOWX"] == nil {
+        if spec.forecast == .weather, scenario.pv != nil {
             // The forecast of every simulated day at once: the planner looks 36 h ahead at most,
             // which a weather service covers; it never sees the day's passing clouds.
             for d in 0..<days {
