@@ -140,7 +140,7 @@ final class SiteLoopEnergyTests: XCTestCase {
         XCTAssertEqual(controls(l.handle(grid(0, clock))), [InverterSetting(batteryW: 3000, pvLimitW: nil)])
     }
 
-    /// `off`: Kwartier never writes the inverter — not at a negative price, not a release.
+    /// `off`: Kwartier never writes the inverter — not at a negative price, not a release — but plans.
     func testModeOffNeverWrites() throws {
         let (l, clock) = try loop("  mode: off\n  battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }\n  curtail: true")
         _ = l.handle(prices(Array(repeating: -200, count: 26)))
@@ -151,6 +151,8 @@ final class SiteLoopEnergyTests: XCTestCase {
             XCTAssertEqual(controls(l.handle(grid(-2000, clock))), [])
         }
         XCTAssertNil(l.energy?.sent)
+        // The plan is still made (for the dashboard and `status`): shown, never written.
+        XCTAssertNotNil(l.energy?.controller.plan)
     }
 
     /// No fresh inverter reading: everything goes back to the inverter's own control.

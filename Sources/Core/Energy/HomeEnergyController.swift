@@ -86,8 +86,9 @@ public struct HomeEnergyController: Sendable {
     /// One second (or `dt`) of control.
     public mutating func step(now: Date, dt: Double, _ r: Reading) -> Command {
         observe(now: now, dt: dt, r)
+        // `off` still plans: what the plan would do is shown, never written.
+        if mode != .reactive, battery != nil, needsPlan(now) { replan(now: now, r) }
         if mode == .off { return Command(batteryW: nil, pvLimitW: nil) }
-        if mode == .plan, battery != nil, needsPlan(now) { replan(now: now, r) }
         let market = prices?.price(at: now)
         let fresh = pricesFresh(at: now)
         var limit: Double? = nil
