@@ -43,11 +43,11 @@ extension ConfigLoader {
         if let h = m.double("horizon_h", unit: "h", min: 1, max: 72) { e.horizonH = h }
         if let hp = m.map("heat_pump") {
             hp.rejectUnknown(["relay"])
-            if case .sgReady? = planRelay(hp, relays, kind: "an sg-ready relay")?.kind { e.heatPumpRelay = hp.string("relay") }
+            e.heatPumpRelay = planRelay(hp, relays, sgReady: true)?.id
         }
         if let b = m.map("boiler") {
             b.rejectUnknown(["relay", "kw", "kwh_per_day"])
-            let relay = planRelay(b, relays, kind: "a switch relay")
+            let relay = planRelay(b, relays, sgReady: false)
             let kw = b.double("kw", unit: "kW", min: 0.1, max: 1000)
             let kwh = b.double("kwh_per_day", unit: "kWh", min: 0.1, max: 10_000)
             if kwh == nil && !b.has("kwh_per_day") { b.missing("kwh_per_day", fix: "give the energy the boiler needs a day, e.g. `kwh_per_day: 5`") }
@@ -58,20 +58,19 @@ extension ConfigLoader {
         return e
     }
 
-    /// The relay a heat_pump/boiler entry names, when it exists and is of the kind the plan drives.
-    func planRelay(_ m: YAMLMap, _ relays: [RelayConfig], kind: String) -> RelayConfig? {
-        guard let id = m.requiredString("relay", fix: "name its relay under `relays:`, e.g. `relay: \(kind == "a switch relay" ? "boiler" : "heatpump")`") else { return nil }
-        let fitting = relays.filter {
-            switch $0.kind { case .sgReady: return kind == "an sg-ready relay"; case .switched: return kind == "a switch relay" }
-        }
+    /// The relay a heat_pump (SG-Ready) or boiler (switch) entry names, when it exists and is of
+    /// the kind the plan drives.
+    func planRelay(_ m: YAMLMap, _ relays: [RelayConfig], sgReady: Bool) -> RelayConfig? {
+        let kind = sgReady ? "an sg-ready relay" : "a switch relay"
+        guard let id = m.requiredString("relay", fix: "name its relay under `relays:`, e.g. `relay: \(sgReady ? "heatpump" : "boiler")`") else { return nil }
+        let fitting = relays.filter { if case .sgReady = $0.kind { return sgReady } else { return !sgReady } }
+        let fix = fitting.isEmpty ? "define \(kind) under `relays:` first" : "use one of \(fitting.map(\.id).joined(separator: ", "))"
         guard let r = relays.first(where: { $0.id == id }) else {
-            m.ctx.error(m.lineOf("relay"), m.keyPath("relay"), "unknown relay '\(id)'",
-                        fix: fitting.isEmpty ? "define \(kind) under `relays:` first" : "use one of \(fitting.map(\.id).joined(separator: ", "))")
+            m.ctx.error(m.lineOf("relay"), m.keyPath("relay"), "unknown relay '\(id)'", fix: fix)
             return nil
         }
         guard fitting.contains(where: { $0.id == id }) else {
-            m.ctx.error(m.lineOf("relay"), m.keyPath("relay"), "relay '\(id)' is not \(kind)",
-                        fix: fitting.isEmpty ? "define \(kind) under `relays:` first" : "use one of \(fitting.map(\.id).joined(separator: ", "))")
+            m.ctx.error(m.lineOf("relay"), m.keyPath("relay"), "relay '\(id)' is not \(kind)", fix: fix)
             return nil
         }
         return r
