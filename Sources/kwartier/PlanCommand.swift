@@ -93,16 +93,20 @@ struct PlanCommand: ParsableCommand {
         quarters = CarScheduler.apply(cars, to: quarters, sliderKW: cfg.site.sliderKW)
         let planner = EnergyPlanner(battery: battery, sliderKW: cfg.site.sliderKW, tariff: e.capacityTariff, canCurtail: e.curtail && e.inverter != nil)
         let plan = planner.plan(quarters: quarters, socKWh: soc / 100 * battery.capacityKWh, monthPeakKW: monthPeakKw)
-        if json { print(try Self.jsonLine(plan, alerts: alerts)) } else { print(Self.text(plan, tz: tz)) }
+        let heating = HeatingPlanner(cfg, timeZone: tz)?.plan(quarters)
+        if json { print(try Self.jsonLine(plan, heating: heating, alerts: alerts)) } else { print(Self.text(plan, heating: heating, tz: tz)) }
     }
 
     static func r(_ v: Double, _ d: Double = 1000) -> Double { (v * d).rounded() / d }
 
-    static func jsonLine(_ p: EnergyPlan, alerts: [String]) throws -> String {
+    static func jsonLine(_ p: EnergyPlan, heating: [HeatingStep]? = nil, alerts: [String]) throws -> String {
         let iso = ISO8601DateFormatter()
-        let steps: [[String: Any]] = p.steps.map {
-            ["start": iso.string(from: $0.start), "take_eur_per_kwh": r($0.takePrice, 1e5), "inject_eur_per_kwh": r($0.injectPrice, 1e5),
-             "base_kw": r($0.baseKW), "car_kw": r($0.carKW), "battery_kw": r($0.batteryKW), "grid_kw": r($0.gridKW), "soc_kwh": r($0.socKWh), "curtail": $0.curtail]
+        let steps: [[String: Any]] = p.steps.enumerated().map { k, s in
+            let h = heating.flatMap { k < $0.count ? $0[k] : nil }
+            return ["start": iso.string(from: s.start), "take_eur_per_kwh": r(s.takePrice, 1e5), "inject_eur_per_kwh": r(s.injectPrice, 1e5),
+                    "base_kw": r(s.baseKW), "car_kw": r(s.carKW), "battery_kw": r(s.batteryKW), "grid_kw": r(s.gridKW), "soc_kwh": r(s.socKWh),
+                    "curtail": s.curtail, "heat_pump_sg": h?.heatPumpSG.map { $0.rawValue as Any } ?? NSNull(),
+                    "boiler_on": h?.boilerOn.map { $0 as Any } ?? NSNull()]
         }
         let obj: [String: Any] = ["steps": steps, "energy_cost_eur": r(p.energyCostEUR), "capacity_cost_eur": r(p.capacityCostEUR),
                                   "cost_eur": r(p.totalCostEUR), "peak_kw": r(p.peakKW), "cap_kw": r(p.capKW), "alerts": alerts]
@@ -110,16 +114,21 @@ struct PlanCommand: ParsableCommand {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func text(_ p: EnergyPlan, tz: TimeZone) -> String {
+    static func text(_ p: EnergyPlan, heating: [HeatingStep]? = nil, tz: TimeZone) -> String {
         let f = DateFormatter()
         f.timeZone = tz
         f.dateFormat = "EEE HH:mm"
-        var out = ["time         take €/kWh  inject €/kWh  load-PV kW  car kW  battery kW  grid kW  SoC kWh"]
-        for s in p.steps {
+        let pump = heating?.first?.heatPumpSG != nil, boiler = heating?.first?.boilerOn != nil
+        var out = ["time         take €/kWh  inject €/kWh  load-PV kW  car kW  battery kW  grid kW  SoC kWh"
+                   + (pump ? "  heat pump" : "") + (boiler ? "  boiler" : "")]
+        for (k, s) in p.steps.enumerated() {
+            let h = heating.flatMap { k < $0.count ? $0[k] : nil }
             out.append(f.string(from: s.start).padding(toLength: 11, withPad: " ", startingAt: 0)
                 + TextFormat.fixed(s.takePrice, 4).padLeft(12) + TextFormat.fixed(s.injectPrice, 4).padLeft(14)
                 + TextFormat.fixed(s.baseKW, 2).padLeft(12) + TextFormat.fixed(s.carKW, 2).padLeft(8) + TextFormat.fixed(s.batteryKW, 2).padLeft(12)
-                + TextFormat.fixed(s.gridKW, 2).padLeft(9) + TextFormat.fixed(s.socKWh, 2).padLeft(9) + (s.curtail ? "  curtail" : ""))
+                + TextFormat.fixed(s.gridKW, 2).padLeft(9) + TextFormat.fixed(s.socKWh, 2).padLeft(9)
+                + (pump ? (h?.heatPumpSG?.rawValue ?? "").padLeft(11) : "") + (boiler ? ((h?.boilerOn ?? false) ? "on" : "-").padLeft(8) : "")
+                + (s.curtail ? "  curtail" : ""))
         }
         out.append("")
         out.append("energy \(TextFormat.fixed(p.energyCostEUR, 2)) €, capacity tariff \(TextFormat.fixed(p.capacityCostEUR, 2)) € (peak \(TextFormat.fixed(p.peakKW, 2)) kW)")

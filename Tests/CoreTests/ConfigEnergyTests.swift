@@ -88,4 +88,41 @@ final class ConfigEnergyTests: XCTestCase {
         XCTAssertEqual(problems("energy: { pv: [ { tilt: 30 } ] }"), [
             "k.yaml:4: energy.pv[1].kwp: required key 'kwp' is missing — give the array's peak power, e.g. `kwp: 5`"])
     }
+
+    func testMode() throws {
+        // The default: the July 2023 month backtest found the battery's own mode cheapest (docs/ENERGY.md).
+        XCTAssertEqual(try load("energy: { prices: { source: file, file: p.csv } }").energy?.mode, .off)
+        for m in ["plan", "reactive", "off"] {
+            XCTAssertEqual(try load("energy: { mode: \(m), prices: { source: file, file: p.csv } }").energy?.mode.rawValue, m)
+        }
+        XCTAssertEqual(problems("energy:\n  prices: { source: file, file: p.csv }\n  mode: planned\n"), [
+            "k.yaml:6: energy.mode: 'planned' is not one of plan | reactive | off — did you mean 'plan'? use one of plan, reactive, off"])
+        let tree = SiteTreeReport.render(try load("energy: { mode: off, battery: { inverter: roof, kwh: 10, max_charge_kw: 5 } }"))
+        XCTAssertTrue(tree.contains("Energy: mode off (battery and inverter left to their own control, nothing written), battery 10 kWh behind roof\n"), tree)
+        XCTAssertTrue(SiteTreeReport.render(try load("energy: { mode: reactive, curtail: false }"))
+            .contains("Energy: mode reactive (real-time rules, no plan), never curtails\n"))
+    }
+
+    let relays = """
+    outputs:
+      r1: { simulated: true }
+      r2: { simulated: true }
+      r3: { simulated: true }
+    relays:
+      heatpump: { type: sg-ready, outputs: [r1, r2], comfort_above_kw: 1.5, boost_above_kw: 3 }
+      boiler: { type: switch, output: r3, on_above_kw: 2.5 }
+
+    """
+
+    func testHeatPumpAndBoiler() throws {
+        let e = try XCTUnwrap(try load(relays + "energy: { heat_pump: { relay: heatpump }, boiler: { relay: boiler, kw: 3, kwh_per_day: 6 } }").energy)
+        XCTAssertEqual(e.heatPumpRelay, "heatpump")
+        XCTAssertEqual(e.boiler, .init(relay: "boiler", kw: 3, kwhPerDay: 6))
+        XCTAssertEqual(problems(relays + "energy: { heat_pump: { relay: boiler } }"), [
+            "k.yaml:11: energy.heat_pump.relay: relay 'boiler' is not an sg-ready relay — use one of heatpump"])
+        XCTAssertEqual(problems(relays + "energy: { boiler: { relay: geyser, kwh_per_day: 5 } }"), [
+            "k.yaml:11: energy.boiler.relay: unknown relay 'geyser' — use one of boiler"])
+        XCTAssertEqual(problems(relays + "energy: { boiler: { relay: boiler } }"), [
+            "k.yaml:11: energy.boiler.kwh_per_day: required key 'kwh_per_day' is missing — give the energy the boiler needs a day, e.g. `kwh_per_day: 5`"])
+    }
 }

@@ -279,3 +279,50 @@ final class CarReadyPlanTests: XCTestCase {
         XCTAssertEqual(c.plan?.steps.map(\.carKW), [0, 4, 0, 4, 0, 0, 0, 0])
     }
 }
+
+/// The forecaster's PV under a weather forecast: the cloud cover's factor times what it has
+/// learnt the forecast gets wrong at this site.
+final class HomeForecasterTests: XCTestCase {
+    let day = Date(timeIntervalSince1970: 1_690_675_200)  // 2023-07-30 00:00 UTC
+
+    func testLearnsTheForecastsBiasWithinBounds() {
+        var f = HomeForecaster(arrays: [.init(kwp: 8)], latitude: 51, longitude: 4.4, timeZone: TimeZone(identifier: "UTC")!)
+        for h in 0..<48 { f.cloudCover[day.timeIntervalSince1970 + Double(h * 3600)] = 0.5 }
+        let noon = day.addingTimeInterval(12 * 3600)
+        let before = f.forecast(noon)
+        let clear = ClearSky.pvKW([.init(kwp: 8)], at: noon.addingTimeInterval(450), latitude: 51, longitude: 4.4)
+        XCTAssertEqual(before.pvKW, clear * (1 - 0.75 * pow(0.5, 3.4)), accuracy: 1e-9)
+        XCTAssertEqual(before.pvHighKW, clear, accuracy: 1e-9)
+        // The site makes 80 % of what the forecast said, every quarter of the day.
+        for q in 0..<96 {
+            let t = day.addingTimeInterval(Double(q) * 900)
+            f.observe(quarter: t, loadKW: 0.5, pvKW: 0.8 * f.clearKW(t) * ClearSky.cloudFactor(0.5))
+        }
+        XCTAssertEqual(f.forecastBias, 0.8, accuracy: 1e-9)
+        let after = f.forecast(noon.addingTimeInterval(86_400))
+        let clear2 = ClearSky.pvKW([.init(kwp: 8)], at: noon.addingTimeInterval(86_400 + 450), latitude: 51, longitude: 4.4)
+        XCTAssertEqual(after.pvKW, clear2 * (1 - 0.75 * pow(0.5, 3.4)) * 0.8, accuracy: 1e-9)
+        XCTAssertEqual(after.pvHighKW, clear2 * 0.8, accuracy: 1e-9)
+        // A site making a fifth of the forecast for a week: bounded at half.
+        for q in 96..<(96 * 8) {
+            let t = day.addingTimeInterval(Double(q) * 900)
+            f.cloudCover[(t.timeIntervalSince1970 / 3600).rounded(.down) * 3600] = 0.5
+            f.observe(quarter: t, loadKW: 0.5, pvKW: 0.2 * f.clearKW(t) * ClearSky.cloudFactor(0.5))
+        }
+        XCTAssertEqual(f.forecastBias, 0.5)
+    }
+
+    func testWithoutAForecastTheLastDaysRatio() {
+        var f = HomeForecaster(arrays: [.init(kwp: 8)], latitude: 51, longitude: 4.4, timeZone: TimeZone(identifier: "UTC")!)
+        for q in 0..<96 {
+            let t = day.addingTimeInterval(Double(q) * 900)
+            f.observe(quarter: t, loadKW: 0.5, pvKW: 0.6 * f.clearKW(t))
+        }
+        XCTAssertEqual(f.pvRatio, 0.6, accuracy: 1e-9)
+        XCTAssertEqual(f.forecastBias, 1)
+        let noon = day.addingTimeInterval(36 * 3600)
+        let clear = ClearSky.pvKW([.init(kwp: 8)], at: noon.addingTimeInterval(450), latitude: 51, longitude: 4.4)
+        XCTAssertEqual(f.forecast(noon).pvKW, 0.6 * clear, accuracy: 1e-9)
+        XCTAssertEqual(f.forecast(noon).pvHighKW, clear, accuracy: 1e-9)
+    }
+}

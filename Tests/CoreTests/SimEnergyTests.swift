@@ -86,4 +86,18 @@ final class SimEnergyTests: XCTestCase {
         XCTAssertEqual(kept.report.cost_eur, 26.778)
         XCTAssertEqual(fed.report.cost_eur, 26.037)
     }
+
+    /// `energy.forecast: weather` (the default): each day's weather is the planner's cloud-cover
+    /// forecast, hour by hour from the first day's local midnight; `none`: no forecast.
+    func testTheScenariosWeatherIsThePlannersForecast() throws {
+        var s = try SimTestSupport.scenario("home-energy")      // weather [clear, mixed]
+        let config = try home()
+        let day0 = try SimSiteBuilder.firstDay(s, SimSiteBuilder.timeZone(config)).timeIntervalSince1970
+        let cover = try SimEnergyManager.make(try XCTUnwrap(s.energy), mode: .plan, scenario: s, config: config).controller.forecaster.cloudCover
+        XCTAssertEqual(cover[day0 + 12 * 3600], 0)
+        XCTAssertEqual(cover[day0 + 86_400 + 12 * 3600], 0.83)
+        XCTAssertEqual(cover[day0 + 2 * 86_400], 0)                // the pattern repeats
+        s.energy?.forecast = .none
+        XCTAssertEqual(try SimEnergyManager.make(try XCTUnwrap(s.energy), mode: .plan, scenario: s, config: config).controller.forecaster.cloudCover, [:])
+    }
 }

@@ -17,7 +17,7 @@ final class SiteLoopEnergyTests: XCTestCase {
         energy:
           prices: { source: file, file: /tmp/prices.csv }
           formula: { take: { a: 1, b: 0.12 }, inject: { a: 1, b: -0.01 } }
-        \(energy)
+        \(energy.contains("mode:") ? "" : "  mode: plan\n")\(energy)
         """
         let config = try ConfigLoader().load(yaml: yaml, file: "k.yaml").0
         let clock = ManualClock(now: t0)
@@ -111,6 +111,48 @@ final class SiteLoopEnergyTests: XCTestCase {
         clock.advance(1)
         _ = l.handle(inverter(pv: 0, battery: 2105.26, soc: 20))
         XCTAssertEqual(controls(l.handle(grid(6105.26, clock))), [InverterSetting(batteryW: 1000, pvLimitW: nil)])
+    }
+
+    /// `energy.mode: plan`: the cheap hour charges (2105.26 W); without the key the hub is `off`.
+    func testModePlanChargesInTheCheapHour() throws {
+        let (l, clock) = try loop("  mode: plan\n  battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }\n  curtail: false")
+        XCTAssertEqual(l.energy?.controller.mode, .plan)
+        _ = l.handle(inverter(pv: 0, soc: 20))
+        _ = l.handle(prices([0] + Array(repeating: 500, count: 25)))
+        let w = controls(l.handle(grid(1500, clock)))
+        XCTAssertEqual(w.count, 1)
+        XCTAssertEqual(w.first?.batteryW ?? 0, 500 / 0.95 / 0.25, accuracy: 1e-9)
+    }
+
+    /// `reactive`: no look-ahead — the same cheap hour (0.12 €/kWh to take) does not charge, the
+    /// battery covers the house's 1.5 kW; only a negative take price charges from the grid, at
+    /// the battery's 3 kW (within the slider's 3.5 kW headroom).
+    func testModeReactiveFollowsTheRealTimeRules() throws {
+        let (l, clock) = try loop("  mode: reactive\n  battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }\n  curtail: false")
+        _ = l.handle(inverter(pv: 0, soc: 20))
+        _ = l.handle(prices([0] + Array(repeating: 500, count: 25)))
+        XCTAssertEqual(controls(l.handle(grid(1500, clock))), [InverterSetting(batteryW: -1500, pvLimitW: nil)])
+        XCTAssertNil(l.energy?.controller.plan)
+        _ = l.handle(.inverterControlled(0, .success(InverterSetting(batteryW: -1500, pvLimitW: nil))))
+        _ = l.handle(prices([-200] + Array(repeating: 500, count: 25)))
+        clock.advance(1)
+        _ = l.handle(inverter(pv: 0, battery: -1500, soc: 20))
+        XCTAssertEqual(controls(l.handle(grid(0, clock))), [InverterSetting(batteryW: 3000, pvLimitW: nil)])
+    }
+
+    /// `off`: Kwartier never writes the inverter — not at a negative price, not a release — but plans.
+    func testModeOffNeverWrites() throws {
+        let (l, clock) = try loop("  mode: off\n  battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }\n  curtail: true")
+        _ = l.handle(prices(Array(repeating: -200, count: 26)))
+        XCTAssertEqual(controls(l.handle(grid(1500, clock))), [])
+        for _ in 0..<70 {
+            clock.advance(1)
+            _ = l.handle(inverter(pv: 4000, soc: 20))
+            XCTAssertEqual(controls(l.handle(grid(-2000, clock))), [])
+        }
+        XCTAssertNil(l.energy?.sent)
+        // The plan is still made (for the dashboard and `status`): shown, never written.
+        XCTAssertNotNil(l.energy?.controller.plan)
     }
 
     /// No fresh inverter reading: everything goes back to the inverter's own control.

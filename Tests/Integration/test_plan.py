@@ -131,3 +131,55 @@ def test_plan_follows_open_meteo_cloud_cover(kwartier, tmp_path):
     finally:
         emu.close()
         om.close()
+
+
+def test_plan_heat_pump_and_boiler(kwartier, tmp_path):
+    """The heat pump's SG-Ready state and the boiler's quarters per step: 3 kWh a day at 2 kW is 6
+    quarters, 4 of them for the 16 hours left of the day (08:00 local); the cheapest are the four
+    of 14:00 local, where the PV surplus is injected at -0.096 €/kWh."""
+    emu = emulator()
+    try:
+        cfg = site(tmp_path, emu.url)
+        cfg.write_text(cfg.read_text().replace("energy:\n", """outputs:
+  r1: { simulated: true }
+  r2: { simulated: true }
+  r3: { simulated: true }
+relays:
+  heatpump: { type: sg-ready, outputs: [r1, r2], comfort_above_kw: 1.5, boost_above_kw: 3, power_kw: { normal: 1.2, comfort: 2, boost: 3.5 } }
+  boiler: { type: switch, output: r3, on_above_kw: 2 }
+energy:
+  heat_pump: { relay: heatpump }
+  boiler: { relay: boiler, kwh_per_day: 3 }
+"""))
+        r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z", "--json")
+        assert r.returncode == 0, r.stderr
+        steps = json.loads(r.stdout)["steps"]
+        assert [s["start"] for s in steps if s["boiler_on"]] == [
+            "2023-07-30T12:00:00Z", "2023-07-30T12:15:00Z", "2023-07-30T12:30:00Z", "2023-07-30T12:45:00Z"]
+        assert all(s["boiler_on"] is False for s in steps if not s["boiler_on"])
+        assert {s["heat_pump_sg"] for s in steps} <= {"normal", "comfort", "boost"}
+        evening = next(s for s in steps if s["start"] == "2023-07-30T19:00:00Z")   # 21:00, no sun, dear
+        assert evening["heat_pump_sg"] == "normal"
+        text = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z")
+        assert text.returncode == 0, text.stderr
+        lines = text.stdout.splitlines()
+        assert lines[0].endswith("  heat pump  boiler")
+        # 14:00: 5.72 kW of surplus, 3.72 left after the boiler covers Boost's 2.3 kW over Normal.
+        assert next(line for line in lines if line.startswith("Sun 14:00")).split()[-3:] == ["boost", "on", "curtail"]
+        assert next(line for line in lines if line.startswith("Sun 21:00")).split()[-2:] == ["normal", "-"]
+        # Without heat_pump and boiler the keys are there, null.
+        plain = json.loads(run(kwartier, "plan", "--config", str(site(tmp_path, emu.url)), "--at", "2023-07-30T06:00:00Z", "--json").stdout)
+        assert plain["steps"][0]["heat_pump_sg"] is None and plain["steps"][0]["boiler_on"] is None
+    finally:
+        emu.close()
+
+
+def test_check_reports_the_energy_mode(kwartier, tmp_path):
+    cfg = site(tmp_path, "http://127.0.0.1:9/api")
+    r = run(kwartier, "check", "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert "Energy: mode off (battery and inverter left to their own control, nothing written), battery 10 kWh behind roof" in r.stdout
+    cfg.write_text(cfg.read_text().replace("energy:\n", "energy:\n  mode: reactiv\n"))
+    r = run(kwartier, "check", "--config", str(cfg))
+    assert r.returncode == 2
+    assert f"{cfg}:7: energy.mode: 'reactiv' is not one of plan | reactive | off — did you mean 'reactive'? use one of plan, reactive, off" in r.stderr

@@ -69,6 +69,7 @@ meters:
 inverters:
   roof: {{ driver: sungrow-shx, tcp: 127.0.0.1:{peers.ports['roof']}, unit: 1 }}
 energy:
+  mode: plan
   prices: {{ source: file, file: {prices} }}
   formula: {{ take: {{ a: 1, b: 0.12 }}, inject: {{ a: 1, b: -0.01 }}, vat_percent: 6 }}
   battery: {{ inverter: roof, kwh: 10, max_charge_kw: 3 }}

@@ -2,13 +2,14 @@ import Foundation
 import Yams
 
 extension ConfigLoader {
-    static let energyKeys = ["prices", "formula", "capacity_tariff", "battery", "curtail", "pv", "forecast", "horizon_h"]
+    static let energyKeys = ["mode", "prices", "formula", "capacity_tariff", "battery", "curtail", "pv", "forecast", "horizon_h", "heat_pump", "boiler"]
 
     /// `energy:` — prices, the supplier's formula, the capacity tariff, the battery, PV and forecasts.
-    func parseEnergy(_ m: YAMLMap, inverters: [String]) -> EnergyConfig {
+    func parseEnergy(_ m: YAMLMap, inverters: [String], relays: [RelayConfig] = []) -> EnergyConfig {
         m.rejectUnknown(Self.energyKeys)
         var e = EnergyConfig()
         e.line = m.line
+        if m.has("mode"), let mode = m.oneOf("mode", HomeEnergyController.Mode.allCases.map { ($0.rawValue, $0) }) { e.mode = mode }
         if let p = m.map("prices") { parsePrices(p, into: &e) }
         if let f = m.map("formula") { e.formula = parseFormula(f) }
         if let t = m.map("capacity_tariff") {
@@ -41,7 +42,39 @@ extension ConfigLoader {
             if let r = f.double("refresh_s", unit: "s", min: 1, max: 86_400) { e.weatherRefreshS = r }
         }
         if let h = m.double("horizon_h", unit: "h", min: 1, max: 72) { e.horizonH = h }
+        if let hp = m.map("heat_pump") {
+            hp.rejectUnknown(["relay"])
+            e.heatPumpRelay = planRelay(hp, relays, sgReady: true)?.id
+        }
+        if let b = m.map("boiler") {
+            b.rejectUnknown(["relay", "kw", "kwh_per_day"])
+            let relay = planRelay(b, relays, sgReady: false)
+            let kw = b.double("kw", unit: "kW", min: 0.1, max: 1000)
+            let kwh = b.double("kwh_per_day", unit: "kWh", min: 0.1, max: 10_000)
+            if kwh == nil && !b.has("kwh_per_day") { b.missing("kwh_per_day", fix: "give the energy the boiler needs a day, e.g. `kwh_per_day: 5`") }
+            if let r = relay, case .switched(let sw) = r.kind, let k = kwh {
+                e.boiler = .init(relay: r.id, kw: kw ?? sw.powerKW, kwhPerDay: k)
+            }
+        }
         return e
+    }
+
+    /// The relay a heat_pump (SG-Ready) or boiler (switch) entry names, when it exists and is of
+    /// the kind the plan drives.
+    func planRelay(_ m: YAMLMap, _ relays: [RelayConfig], sgReady: Bool) -> RelayConfig? {
+        let kind = sgReady ? "an sg-ready relay" : "a switch relay"
+        guard let id = m.requiredString("relay", fix: "name its relay under `relays:`, e.g. `relay: \(sgReady ? "heatpump" : "boiler")`") else { return nil }
+        let fitting = relays.filter { if case .sgReady = $0.kind { return sgReady } else { return !sgReady } }
+        let fix = fitting.isEmpty ? "define \(kind) under `relays:` first" : "use one of \(fitting.map(\.id).joined(separator: ", "))"
+        guard let r = relays.first(where: { $0.id == id }) else {
+            m.ctx.error(m.lineOf("relay"), m.keyPath("relay"), "unknown relay '\(id)'", fix: fix)
+            return nil
+        }
+        guard fitting.contains(where: { $0.id == id }) else {
+            m.ctx.error(m.lineOf("relay"), m.keyPath("relay"), "relay '\(id)' is not \(kind)", fix: fix)
+            return nil
+        }
+        return r
     }
 
     func trimSlash(_ s: String) -> String { s.hasSuffix("/") ? String(s.dropLast()) : s }

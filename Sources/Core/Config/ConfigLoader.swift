@@ -71,7 +71,7 @@ public struct ConfigLoader {
             // In a fleet `topic` is the root every hub shares; each hub's own topics are below it.
             if config.inFleet { config.mqtt?.joinFleet(root: q.string("topic") ?? MQTTConfig.defaultFleetRoot) }
         }
-        if let e = top.map("energy") { config.energy = parseEnergy(e, inverters: config.inverters.map(\.id)) }
+        if let e = top.map("energy") { config.energy = parseEnergy(e, inverters: config.inverters.map(\.id), relays: config.relays) }
 
         if haveGrid {
             ConfigValidator(config: config, ctx: ctx, knownDrivers: knownDrivers).validate()

@@ -59,10 +59,25 @@ public enum SiteTreeReport {
                 }
             }
         }
+        if let e = c.energy { lines.append("Energy: \(energyText(e))") }
         let tcp = c.tcpEndpoints
         lines.append("")
         lines.append("\(c.chargepoints.count) charge points, \(tcp.count) of \(c.site.maxTCPConnections) Modbus TCP connections used.")
         return lines.joined(separator: "\n")
+    }
+
+    /// The energy manager's mode and what it steers.
+    static func energyText(_ e: EnergyConfig) -> String {
+        let what: String
+        switch e.mode {
+        case .plan: what = "the battery follows the plan"
+        case .reactive: what = "real-time rules, no plan"
+        case .off: what = "battery and inverter left to their own control, nothing written"
+        }
+        var parts = ["mode \(e.mode.rawValue) (\(what))"]
+        if let b = e.battery { parts.append("battery \(TextFormat.plain(b.capacityKWh)) kWh behind \(e.inverter ?? "the first inverter")") }
+        if e.mode != .off { parts.append(e.curtail ? "curtails at a negative price" : "never curtails") }
+        return parts.joined(separator: ", ")
     }
 
     static func meterText(_ l: LevelConfig, _ c: SiteConfig) -> String {

@@ -19,6 +19,11 @@ public struct HomeForecaster: Sendable {
     private var pvMeasuredKWh = 0.0, pvClearKWh = 0.0
     /// Cloud cover (0…1) per hour start (s since 1970) from a weather forecast.
     public var cloudCover: [Double: Double] = [:]
+    /// Measured PV over the cloud-cover forecast's PV, energy-weighted over about a week: what
+    /// the clear-sky model and the weather service get wrong at this site (the arrays' real
+    /// shading and losses, a forecast that is too hopeful), learnt where a forecast covered.
+    public private(set) var forecastBias: Double = 1
+    private var pvForecastMeasuredKWh = 0.0, pvForecastKWh = 0.0
 
     public init(arrays: [EnergyConfig.PVArray], latitude: Double, longitude: Double, timeZone: TimeZone) {
         self.arrays = arrays; self.latitude = latitude; self.longitude = longitude; self.timeZone = timeZone
@@ -46,15 +51,28 @@ public struct HomeForecaster: Sendable {
             pvMeasuredKWh = pvMeasuredKWh * decay + pv * 0.25
             pvClearKWh = pvClearKWh * decay + clearKW(start) * 0.25
             if pvClearKWh > 0.5 { pvRatio = pvMeasuredKWh / pvClearKWh }
+            if let cover = cloudCover[hourStart(start)] {
+                let decay = exp(-1.0 / (96 * 7))
+                pvForecastMeasuredKWh = pvForecastMeasuredKWh * decay + pv * 0.25
+                pvForecastKWh = pvForecastKWh * decay + clearKW(start) * ClearSky.cloudFactor(cover) * 0.25
+                // Bounded: one odd week must not make the forecast useless.
+                if pvForecastKWh > 2 { forecastBias = max(0.5, min(1.5, pvForecastMeasuredKWh / pvForecastKWh)) }
+            }
         }
     }
 
     /// The forecast load and PV (kW) of the quarter starting at `start`; before any quarter was
     /// seen, the load is `fallbackLoadKW` (what the house takes now).
-    public func forecast(_ start: Date, fallbackLoadKW: Double = 0) -> (loadKW: Double, pvKW: Double) {
+    /// `pvHighKW` is the most the sky may give: the clear-sky output (times the learnt bias where
+    /// a weather forecast covers the hour) — the forecast's uncertainty is the room up to it.
+    public func forecast(_ start: Date, fallbackLoadKW: Double = 0) -> (loadKW: Double, pvKW: Double, pvHighKW: Double) {
         let load = loadProfile[slot(start)] ?? meanLoadKW ?? fallbackLoadKW
-        let hour = (start.timeIntervalSince1970 / 3600).rounded(.down) * 3600
-        let factor = cloudCover[hour].map(ClearSky.cloudFactor) ?? pvRatio
-        return (load, clearKW(start) * factor)
+        let clear = clearKW(start)
+        if let cover = cloudCover[hourStart(start)] {
+            return (load, clear * ClearSky.cloudFactor(cover) * forecastBias, clear * forecastBias)
+        }
+        return (load, clear * pvRatio, max(clear * pvRatio, clear))
     }
+
+    func hourStart(_ t: Date) -> Double { (t.timeIntervalSince1970 / 3600).rounded(.down) * 3600 }
 }

@@ -38,7 +38,7 @@ public struct LoopEnergy: Sendable {
         guard let id = e.inverter ?? devices.inverters.first, let i = devices.inverters.firstIndex(of: id) else { return nil }
         let tz = TimeZone(identifier: config.site.timeZone) ?? TimeZone(identifier: "UTC")!
         let f = HomeForecaster(arrays: e.pv, latitude: e.latitude, longitude: e.longitude, timeZone: tz)
-        let c = HomeEnergyController(mode: .plan, battery: e.battery, formula: e.formula, tariff: e.capacityTariff,
+        let c = HomeEnergyController(mode: e.mode, battery: e.battery, formula: e.formula, tariff: e.capacityTariff,
                                      sliderKW: config.site.sliderKW, canCurtail: e.curtail, forecaster: f, prices: nil,
                                      horizonH: e.horizonH, staleAfterH: e.staleAfterH)
         return LoopEnergy(controller: c, inverter: i, inverterId: id)
@@ -54,6 +54,11 @@ public struct LoopEnergy: Sendable {
         let dt = lastMono.map { min(5, max(0, mono - $0)) } ?? 1
         lastMono = mono
         controller.sliderKW = sliderKW
+        // `off`: the inverter keeps its own control; not even a release is written.
+        guard controller.mode != .off else {
+            if let r = reading { _ = controller.step(now: now, dt: dt, r) }
+            return nil
+        }
         var want = Self.released
         if let r = reading {
             let cmd = controller.step(now: now, dt: dt, r)

@@ -29,6 +29,9 @@ public struct EnergyConfig: Sendable, Equatable, Codable {
     public static let entsoeAPI = "https://web-api.tp.entsoe.eu/api"
     public static let openMeteoAPI = "https://api.open-meteo.com/v1/forecast"
 
+    /// What the live hub does with the battery and the inverter (`energy.mode`).
+    public var mode: HomeEnergyController.Mode = EnergyConfig.defaultMode
+    public static let defaultMode: HomeEnergyController.Mode = .off
     public var prices: PriceSource?
     /// Re-fetch interval of the prices (s).
     public var refreshS: Double = 3600
@@ -49,6 +52,16 @@ public struct EnergyConfig: Sendable, Equatable, Codable {
     public var longitude: Double = 4.4
     /// How far ahead to plan (h).
     public var horizonH: Double = 36
+    /// The SG-Ready relay (under `relays:`) whose state the plan sets per quarter.
+    public var heatPumpRelay: String?
+    /// The boiler the plan gives on-quarters: its switched relay, power and daily energy.
+    public var boiler: BoilerPlan?
+    public struct BoilerPlan: Sendable, Equatable, Codable {
+        public var relay: String
+        public var kw: Double
+        public var kwhPerDay: Double
+        public init(relay: String, kw: Double, kwhPerDay: Double) { self.relay = relay; self.kw = kw; self.kwhPerDay = kwhPerDay }
+    }
     public var line: Int = 0
     public init() {}
 }

@@ -15,7 +15,7 @@ extension SimScenario {
         "pv": ["kwp", "weather"],
         "house": ["base_w", "scale"],
         "battery": ["kwh", "kw", "soc"],
-        "energy": ["prices", "formula", "capacity_tariff", "feed_cars", "curtail", "mode"],
+        "energy": ["prices", "formula", "capacity_tariff", "feed_cars", "curtail", "mode", "forecast"],
         "boiler": ["kw", "daily_kwh"],
         "cars": ["point", "arrive", "leave", "battery_kwh", "soc", "target", "phases", "min_a", "max_a", "ready_by", "energy_kwh"],
         "generate": ["per_point_per_day", "arrive", "stay_h", "battery_kwh", "soc", "one_phase", "two_phase", "min_8a", "max_a"],

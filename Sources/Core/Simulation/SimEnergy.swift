@@ -27,6 +27,11 @@ public struct SimEnergySpec: Sendable, Codable, Equatable {
     public var curtail = true
     /// What Kwartier's own run does: `plan` or `reactive`.
     public var mode: HomeEnergyController.Mode = .plan
+    /// The planner's weather forecast: `weather` = each day's weather (`pv.weather`) as the
+    /// cloud cover a weather service would forecast for it (the live hub's Open-Meteo source);
+    /// `none` = no forecast (the PV of the last day's sky, as a live hub without one).
+    public var forecast: Forecast = .weather
+    public enum Forecast: String, Sendable, Codable { case weather, none }
 
     public var supplierFormula: SupplierFormula {
         SupplierFormula(take: .init(a: formula.take.a, b: formula.take.b), inject: .init(a: formula.inject.a, b: formula.inject.b),
@@ -69,7 +74,7 @@ extension SimEnergySpec.Formula {
     }
 }
 extension SimEnergySpec {
-    enum CodingKeys: String, CodingKey { case prices, formula, capacity_tariff, feed_cars, curtail, mode }
+    enum CodingKeys: String, CodingKey { case prices, formula, capacity_tariff, feed_cars, curtail, mode, forecast }
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
         prices = try c.decode(Prices.self, forKey: .prices)
@@ -78,6 +83,7 @@ extension SimEnergySpec {
         feed_cars = try c.value(.feed_cars, or: false)
         curtail = try c.value(.curtail, or: true)
         mode = try c.value(.mode, or: .plan)
+        forecast = try c.value(.forecast, or: .weather)
     }
 }
 
@@ -106,9 +112,17 @@ public final class SimEnergyManager {
         // The planner knows the roof's size, not its weather: one south-facing array.
         let arrays = scenario.pv.map { [EnergyConfig.PVArray(kwp: $0.kwp, tilt: 35, azimuth: 180)] } ?? []
         let slider = scenario.slider_kw ?? config.site.sliderKW
+        var forecaster = HomeForecaster(arrays: arrays, latitude: 51, longitude: 4.4, timeZone: tz)
+        if spec.forecast == .weather, scenario.pv != nil {
+            // The forecast of every simulated day at once: the planner looks 36 h ahead at most,
+            // which a weather service covers; it never sees the day's passing clouds.
+            for d in 0..<days {
+                let cover = SimSiteBuilder.weather(scenario, day: d).forecastCloudCover
+                for h in 0..<24 { forecaster.cloudCover[day0.timeIntervalSince1970 + Double(d * 86_400 + h * 3600)] = cover }
+            }
+        }
         let c = HomeEnergyController(mode: mode, battery: battery, formula: spec.supplierFormula, tariff: spec.tariff, sliderKW: slider,
-                                     canCurtail: spec.curtail, forecaster: HomeForecaster(arrays: arrays, latitude: 51, longitude: 4.4, timeZone: tz),
-                                     prices: spec.series(day0: day0, days: days))
+                                     canCurtail: spec.curtail, forecaster: forecaster, prices: spec.series(day0: day0, days: days))
         return SimEnergyManager(controller: c)
     }
 

@@ -60,6 +60,20 @@ public struct SimPV: Sendable {
     }
 }
 
+extension SimPV.Weather {
+    /// The cloud cover (0…1) a weather service forecasts for such a day: the cover whose
+    /// Kasten–Czeplak factor is about the day's mean share of clear-sky output (clear 1, mixed
+    /// about 0.6, cloudy about 0.3; a dark day's 0.12 is below what the formula reaches).
+    public var forecastCloudCover: Double {
+        switch self {
+        case .clear: return 0
+        case .mixed: return 0.83
+        case .cloudy: return 0.98
+        case .dark: return 1
+        }
+    }
+}
+
 /// House (or building) consumption: a base load per phase plus appliances switched at random.
 public struct SimHouse: Sendable {
     public struct Appliance: Sendable { var name: String; var watts: Double; var phase: Phase; var minutes: Double; var perDay: Double }
