@@ -45,9 +45,7 @@ extension ControlEngine {
         let np = input.points.count
         scratch.resetPoints()
         fill.resetPoints()
-        for i in 0..<n {
-            if i < np { classify(i, input.points[i], now: now) } else { classify(i, PointReading.none, now: now) }
-        }
+        for i in 0..<n { classify(i, ReadingFields(input.points, i), now: now) }
 
         // 4. Fixed load per constraint: non-managed part of each level + lost points' budgets.
         let K = site.constraintCount, P = site.powerConstraint
@@ -151,8 +149,8 @@ extension ControlEngine {
         // The same for every point of this decision.
         let overLimit = gridOverLimit()
         for i in 0..<n {
-            scratch.switched[i] = i < np ? settle(i, input.points[i], gridOverLimit: overLimit, now: now)
-                : settle(i, PointReading.none, gridOverLimit: overLimit, now: now)
+            let refreshS = i < np ? input.points[i].refreshS : nil, watchdogS = i < np ? input.points[i].watchdogS : nil
+            scratch.switched[i] = settle(i, refreshS: refreshS, watchdogS: watchdogS, gridOverLimit: overLimit, now: now)
         }
 
         // 8. Final loads, explanations, outputs.

@@ -4,7 +4,7 @@ extension ControlEngine {
     /// Sorts a point into lost / inactive / candidate, maps its draw onto the grid lines, learns the
     /// phases its car draws on, and works out running, protected, paused and not-drawing.
     /// Expects the point's working values reset (`Scratch.resetPoints`, `ProgressiveFill.resetPoints`).
-    mutating func classify(_ i: Int, _ r: borrowing PointReading, now: Date) {
+    mutating func classify(_ i: Int, _ r: ReadingFields, now: Date) {
         var m = mem[i]
         let bad = r.status.map { !($0.currents.l1.isFinite && $0.currents.l2.isFinite && $0.currents.l3.isFinite) } ?? false
         scratch.badReading[i] = bad
@@ -146,6 +146,28 @@ extension ControlEngine {
         }
         scratch.role[i] = .candidate
         mem[i] = m
+    }
+
+    /// What `classify` reads of a point's reading, as a plain value: taken field by field from
+    /// the input, so the status (and its error text) is not copied for every point and decision.
+    struct ReadingFields {
+        struct Status { var state: ChargeState; var currents: PhaseValues; var powerW: Double?; var activePhases: Int? }
+        var status: Status?
+        var ageS: Double
+        var reachable: Bool
+
+        @inline(__always)
+        init(_ points: [PointReading], _ i: Int) {
+            guard i < points.count else { status = nil; ageS = PointReading.none.ageS; reachable = PointReading.none.reachable; return }
+            if points[i].status != nil {
+                status = Status(state: points[i].status!.state, currents: points[i].status!.currents,
+                                powerW: points[i].status!.powerW, activePhases: points[i].status!.activePhases)
+            } else {
+                status = nil
+            }
+            ageS = points[i].ageS
+            reachable = points[i].reachable
+        }
     }
 
     /// The next known start current above `a` within the point's maximum, if any.

@@ -14,9 +14,10 @@ extension ControlEngine {
     /// sees it waits one period: a one-telegram dip of the house load moves nothing); a start
     /// jumps straight to its share. Updates the point's memory (running since, stopped at, last sent) and whether
     /// the setpoint must be written now (changed, phases switched, or the watchdog is due).
-    /// Returns true when the decision switches the charger's phases. `overLimit`: `gridOverLimit()`,
+    /// Returns true when the decision switches the charger's phases. `refreshS`, `watchdogS`: the
+    /// point's reading's; `overLimit`: `gridOverLimit()`,
     /// the same for every point of a decision.
-    mutating func settle(_ i: Int, _ r: borrowing PointReading, gridOverLimit overLimit: Bool, now: Date) -> Bool {
+    mutating func settle(_ i: Int, refreshS: Double?, watchdogS: Double?, gridOverLimit overLimit: Bool, now: Date) -> Bool {
         if scratch.role[i] == .lost { scratch.final[i] = 0; return false }
         var m = mem[i]
         let lo = minA(i)
@@ -79,7 +80,7 @@ extension ControlEngine {
             if scratch.role[i] == .candidate, m.waitingSince == nil { m.waitingSince = now }
         }
         let changed = m.lastSentA == nil || abs(new - m.lastSentA!) > 1e-6 || switched
-        let refresh = r.refreshS.map { max(1, $0) } ?? r.watchdogS.map { max(1, $0 / 2) } ?? tunables.refreshS
+        let refresh = refreshS.map { max(1, $0) } ?? watchdogS.map { max(1, $0 / 2) } ?? tunables.refreshS
         let due = m.lastWriteAt.map { now.timeIntervalSince($0) >= refresh } ?? true
         scratch.send[i] = changed || due
         if scratch.send[i] { m.lastWriteAt = now }
