@@ -17,7 +17,6 @@ extension ControlEngine {
     /// A stopped car draws on for the ramp (`rampS`) after its grace: that counts too.
     mutating func admit(powerActive: Bool, quarterLeftS: Double, now: Date) {
         let n = site.pointCount
-        let t = tunables
         let P = site.powerConstraint
         scratch.keys.removeAll(keepingCapacity: true)
         for i in 0..<n where scratch.role[i] == .candidate {
@@ -50,7 +49,7 @@ extension ControlEngine {
             let isManual = mode[i] == .manual
             // The start buffer never asks for more than the point may take (its max, or the manual current).
             let ceiling = isManual ? min(site.maxA[i], max(minA, manualA[i] ?? site.maxA[i])) : site.maxA[i]
-            let startA = min(minA + t.startBufferA, ceiling)
+            let startA = min(minA + tunables.startBufferA, ceiling)
             let isRunning = scratch.running[i]
             let safe = scratch.safeOnly[i]
             if safe && !isRunning {
@@ -61,7 +60,7 @@ extension ControlEngine {
             let learned = m.carMask != 0 ? m.carMask : site.wiringMask[i]
             if site.phaseSwitching[i] && !safe {
                 let cur = m.activePhases ?? 3
-                let canSwitch = m.lastSwitchAt.map { now.timeIntervalSince($0) >= t.phaseSwitchDwellS } ?? true
+                let canSwitch = m.lastSwitchAt.map { now.timeIntervalSince($0) >= tunables.phaseSwitchDwellS } ?? true
                 let oneCarPhase = m.carMask != 0 && m.carMask.nonzeroBitCount == 1
                 if cur == 3 {
                     options.add((learned, 3, isRunning ? minA : startA))
@@ -93,7 +92,7 @@ extension ControlEngine {
             // on the phases it uses now (the fuses must still hold it).
             if chosen < 0 && shortOnPower && isRunning && !isManual {
                 if m.sliderShortSince == nil { m.sliderShortSince = now }
-                let graceLeft = t.sliderGraceS - now.timeIntervalSince(m.sliderShortSince!)
+                let graceLeft = tunables.sliderGraceS - now.timeIntervalSince(m.sliderShortSince!)
                 if graceLeft > 0 {
                     // Its share of the quarter's allowed power, seen from now (the quarter's
                     // allowed power without the ramp: the grace and the ramp after it) and from
@@ -106,7 +105,7 @@ extension ControlEngine {
                         let opt = options[o]
                         let coef = site.wattsPerAmp(point: i, carMask: opt.mask)
                         // The quarter may take one meter step (1 Wh) more from a grace, spread over its time left.
-                        let slackW = t.quarterToleranceKW * 900 / max(1, quarterLeftS) * 1000
+                        let slackW = tunables.quarterToleranceKW * 900 / max(1, quarterLeftS) * 1000
                         if check(i, lines: site.lineMask(point: i, carMask: opt.mask), amps: opt.thr,
                                  powerW: max(0, opt.thr * coef * share - slackW)).ok {
                             chosen = o; graced = true; graceShare = share

@@ -5,7 +5,6 @@ extension ControlEngine {
     mutating func decide(_ input: ControlInput, now: Date) -> Decision {
         let n = site.pointCount
         let L = site.levelCount
-        let t = tunables
 
         // 1. Main meter: fresh or stale; feed the quarter tracker.
         let grid = input.grid
@@ -21,8 +20,8 @@ extension ControlEngine {
         }
         let powerActive = gridFresh && quarter != nil
         let allowedW = powerActive ? quarter!.allowedKW * 1000 : Double.infinity
-        if settings.sliderKW < t.billedFloorKW {
-            warnings.append("slider \(fmt1(settings.sliderKW)) kW is below the \(fmt1(t.billedFloorKW)) kW Flanders bills at least")
+        if settings.sliderKW < tunables.billedFloorKW {
+            warnings.append("slider \(fmt1(settings.sliderKW)) kW is below the \(fmt1(tunables.billedFloorKW)) kW Flanders bills at least")
         }
 
         // 2. Levels: which board meters are stale or were never read.
@@ -44,7 +43,9 @@ extension ControlEngine {
 
         // 3. Points: role, draw, learned phases, running / protected / paused.
         let np = input.points.count
-        for i in 0..<n { classify(i, i < np ? input.points[i] : .none, now: now) }
+        scratch.resetPoints()
+        fill.resetPoints()
+        for i in 0..<n { classify(i, ReadingFields(input.points, i), now: now) }
 
         // 4. Fixed load per constraint: non-managed part of each level + lost points' budgets.
         let K = site.constraintCount, P = site.powerConstraint
@@ -147,7 +148,12 @@ extension ControlEngine {
         }
 
         // 7. Stability, memory, send flags.
-        for i in 0..<n { scratch.switched[i] = settle(i, i < np ? input.points[i] : .none, now: now) }
+        // The same for every point of this decision.
+        let overLimit = gridOverLimit()
+        for i in 0..<n {
+            let refreshS = i < np ? input.points[i].refreshS : nil, watchdogS = i < np ? input.points[i].watchdogS : nil
+            scratch.switched[i] = settle(i, refreshS: refreshS, watchdogS: watchdogS, gridOverLimit: overLimit, now: now)
+        }
 
         // 8. Final loads, explanations, outputs.
         for k in 0..<K { scratch.load[k] = scratch.base[k] }

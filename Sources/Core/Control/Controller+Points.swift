@@ -3,19 +3,9 @@ import Foundation
 extension ControlEngine {
     /// Sorts a point into lost / inactive / candidate, maps its draw onto the grid lines, learns the
     /// phases its car draws on, and works out running, protected, paused and not-drawing.
-    mutating func classify(_ i: Int, _ r: PointReading, now: Date) {
-        let t = tunables
+    /// Expects the point's working values reset (`Scratch.resetPoints`, `ProgressiveFill.resetPoints`).
+    mutating func classify(_ i: Int, _ r: ReadingFields, now: Date) {
         var m = mem[i]
-        scratch.draw[i * 3] = 0; scratch.draw[i * 3 + 1] = 0; scratch.draw[i * 3 + 2] = 0
-        scratch.budget[i * 3] = 0; scratch.budget[i * 3 + 1] = 0; scratch.budget[i * 3 + 2] = 0
-        scratch.drawW[i] = 0; scratch.carMask[i] = 0; scratch.phasesCmd[i] = 0
-        scratch.running[i] = false; scratch.protected[i] = false; scratch.notDrawing[i] = false
-        scratch.safeOnly[i] = false; scratch.staleLevel[i] = -1
-        scratch.admitted[i] = false; scratch.graced[i] = false
-        scratch.waitK[i] = -1; scratch.final[i] = 0; scratch.hiReason[i] = 0
-        scratch.send[i] = false; scratch.switched[i] = false; scratch.hold[i] = 0
-        fill.tier[i] = -1; fill.bind[i] = ProgressiveFill.bindNone; fill.value[i] = 0
-
         let bad = r.status.map { !($0.currents.l1.isFinite && $0.currents.l2.isFinite && $0.currents.l3.isFinite) } ?? false
         scratch.badReading[i] = bad
         if let st = r.status, !bad {
@@ -28,7 +18,7 @@ extension ControlEngine {
             }
         }
 
-        let lost = r.status == nil || !r.reachable || r.ageS > t.pointLostAfterS || bad
+        let lost = r.status == nil || !r.reachable || r.ageS > tunables.pointLostAfterS || bad
         if lost {
             scratch.role[i] = .lost
             // Budgeted at its safe current (or its last draw if higher) on every line of its wiring:
@@ -72,8 +62,8 @@ extension ControlEngine {
         // Learn the terminals the car draws on (per-phase currents while charging).
         let c = st.currents.map { max(0, $0) }
         let mx = max(c.l1, c.l2, c.l3)
-        if st.state == .charging && mx >= t.learnMinA {
-            let thr = max(t.learnMinA, t.learnShare * mx)
+        if st.state == .charging && mx >= tunables.learnMinA {
+            let thr = max(tunables.learnMinA, tunables.learnShare * mx)
             var mask: UInt8 = 0
             if c.l1 >= thr { mask |= 1 }
             if c.l2 >= thr { mask |= 2 }
@@ -100,10 +90,10 @@ extension ControlEngine {
         if !running { m.runningSince = nil }
         scratch.running[i] = running
         if running {
-            scratch.protected[i] = now.timeIntervalSince(m.runningSince!) < t.minRunTimeS
-            if st.state != .charging || mx < t.learnMinA {
+            scratch.protected[i] = now.timeIntervalSince(m.runningSince!) < tunables.minRunTimeS
+            if st.state != .charging || mx < tunables.learnMinA {
                 if m.notDrawingSince == nil { m.notDrawingSince = now }
-                var idle = now.timeIntervalSince(m.notDrawingSince!) >= t.idleAfterS
+                var idle = now.timeIntervalSince(m.notDrawingSince!) >= tunables.idleAfterS
                 if idle && m.startProbeAt != nil {
                     // It did not draw at the step up either: not a matter of current.
                     m.carStartA = nil; m.startProbeAt = nil; lo = site.minA[i]
@@ -125,12 +115,12 @@ extension ControlEngine {
                 m.startProbeAt = nil            // drawing: its start current is confirmed
                 // The car's own limit: it keeps drawing clearly less than it is offered.
                 let sent = m.lastSentA ?? 0
-                if let cap = m.carMaxA, mx >= cap - t.carLimitMarginA / 2 {
+                if let cap = m.carMaxA, mx >= cap - tunables.carLimitMarginA / 2 {
                     m.carMaxA = nil; m.belowSince = nil          // up at its cap: it may take more
-                } else if sent - mx >= t.carLimitGapA {
+                } else if sent - mx >= tunables.carLimitGapA {
                     if m.belowSince == nil { m.belowSince = now }
-                    if now.timeIntervalSince(m.belowSince!) >= t.carLimitAfterS {
-                        m.carMaxA = max(lo, mx + t.carLimitMarginA)
+                    if now.timeIntervalSince(m.belowSince!) >= tunables.carLimitAfterS {
+                        m.carMaxA = max(lo, mx + tunables.carLimitMarginA)
                     }
                 } else {
                     m.belowSince = nil
@@ -140,7 +130,7 @@ extension ControlEngine {
             m.notDrawingSince = nil
             m.sliderShortSince = nil
             m.belowSince = nil
-            if let s = m.stoppedAt, now.timeIntervalSince(s) < t.minPauseS {
+            if let s = m.stoppedAt, now.timeIntervalSince(s) < tunables.minPauseS {
                 scratch.role[i] = .inactive; scratch.inactive[i] = .paused
                 if m.waitingSince == nil { m.waitingSince = now }
                 mem[i] = m
@@ -156,6 +146,28 @@ extension ControlEngine {
         }
         scratch.role[i] = .candidate
         mem[i] = m
+    }
+
+    /// What `classify` reads of a point's reading, as a plain value: taken field by field from
+    /// the input, so the status (and its error text) is not copied for every point and decision.
+    struct ReadingFields {
+        struct Status { var state: ChargeState; var currents: PhaseValues; var powerW: Double?; var activePhases: Int? }
+        var status: Status?
+        var ageS: Double
+        var reachable: Bool
+
+        @inline(__always)
+        init(_ points: [PointReading], _ i: Int) {
+            guard i < points.count else { status = nil; ageS = PointReading.none.ageS; reachable = PointReading.none.reachable; return }
+            if points[i].status != nil {
+                status = Status(state: points[i].status!.state, currents: points[i].status!.currents,
+                                powerW: points[i].status!.powerW, activePhases: points[i].status!.activePhases)
+            } else {
+                status = nil
+            }
+            ageS = points[i].ageS
+            reachable = points[i].reachable
+        }
     }
 
     /// The next known start current above `a` within the point's maximum, if any.

@@ -14,9 +14,10 @@ extension ControlEngine {
     /// sees it waits one period: a one-telegram dip of the house load moves nothing); a start
     /// jumps straight to its share. Updates the point's memory (running since, stopped at, last sent) and whether
     /// the setpoint must be written now (changed, phases switched, or the watchdog is due).
-    /// Returns true when the decision switches the charger's phases.
-    mutating func settle(_ i: Int, _ r: PointReading, now: Date) -> Bool {
-        let t = tunables
+    /// Returns true when the decision switches the charger's phases. `refreshS`, `watchdogS`: the
+    /// point's reading's; `overLimit`: `gridOverLimit()`,
+    /// the same for every point of a decision.
+    mutating func settle(_ i: Int, refreshS: Double?, watchdogS: Double?, gridOverLimit overLimit: Bool, now: Date) -> Bool {
         if scratch.role[i] == .lost { scratch.final[i] = 0; return false }
         var m = mem[i]
         let lo = minA(i)
@@ -24,8 +25,8 @@ extension ControlEngine {
         var switched = false
         if scratch.admitted[i] {
             var target = fill.value[i]
-            if t.setpointStepA > 0 {
-                target = max(lo, floorStep(target, t.setpointStepA))
+            if tunables.setpointStepA > 0 {
+                target = max(lo, floorStep(target, tunables.setpointStepA))
             }
             let last = m.lastSentA ?? 0
             let cmd = scratch.phasesCmd[i]
@@ -35,17 +36,17 @@ extension ControlEngine {
                 new = target
                 m.increaseSince = nil
             } else if target < last - 1e-9 {
-                new = max(lo, min(target, last - t.minChangeA))
+                new = max(lo, min(target, last - tunables.minChangeA))
                 if new > target { new = target }
                 m.increaseSince = nil
-            } else if gridOverLimit() {
+            } else if overLimit {
                 // The meter shows a grid line over its fuse: the model the room was found in does
                 // not explain the measurement (a point wired otherwise than configured moves
                 // current between lines), so no point rises until the line is back under.
                 new = last
                 m.increaseSince = nil
                 if target - last > 1e-9 { scratch.hold[i] = 2 }
-            } else if target - last >= t.increaseHysteresisA - 1e-9
+            } else if target - last >= tunables.increaseHysteresisA - 1e-9
                         || (target > last + 1e-9 && mode[i] == .manual) {
                 // Ramp from the later of the last change and the moment the room appeared: a room
                 // seen for one telegram only (a spike) gives nothing. A manual point ramps all the
@@ -54,10 +55,10 @@ extension ControlEngine {
                 if m.increaseSince == nil { m.increaseSince = now }
                 var from = m.increaseSince!
                 if let c = m.lastChangeAt, c > from { from = c }
-                let reach = last + t.rampUpAPerS * max(0, now.timeIntervalSince(from))
+                let reach = last + tunables.rampUpAPerS * max(0, now.timeIntervalSince(from))
                 new = min(target, reach)
-                if t.setpointStepA > 0 { new = max(last, floorStep(new, t.setpointStepA)) }
-                if new - last < t.minChangeA - 1e-9 && new < target - 1e-9 { new = last }
+                if tunables.setpointStepA > 0 { new = max(last, floorStep(new, tunables.setpointStepA)) }
+                if new - last < tunables.minChangeA - 1e-9 && new < target - 1e-9 { new = last }
                 if new < target - 1e-9 { scratch.hold[i] = 1; scratch.rampTarget[i] = target } else { m.increaseSince = nil }
             } else {
                 new = last
@@ -79,7 +80,7 @@ extension ControlEngine {
             if scratch.role[i] == .candidate, m.waitingSince == nil { m.waitingSince = now }
         }
         let changed = m.lastSentA == nil || abs(new - m.lastSentA!) > 1e-6 || switched
-        let refresh = r.refreshS.map { max(1, $0) } ?? r.watchdogS.map { max(1, $0 / 2) } ?? t.refreshS
+        let refresh = refreshS.map { max(1, $0) } ?? watchdogS.map { max(1, $0 / 2) } ?? tunables.refreshS
         let due = m.lastWriteAt.map { now.timeIntervalSince($0) >= refresh } ?? true
         scratch.send[i] = changed || due
         if scratch.send[i] { m.lastWriteAt = now }

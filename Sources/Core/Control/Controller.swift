@@ -165,6 +165,18 @@ struct Scratch {
     var order: [Int]
     var keys: [AdmissionKey] = []
     var tierPoints: [Int]
+    /// Every point's working values back to "nothing decided" before `classify`: whole arrays at
+    /// once (one uniqueness check each, not one per point and value).
+    mutating func resetPoints() {
+        draw.resetAll(to: 0); budget.resetAll(to: 0); drawW.resetAll(to: 0); carMask.resetAll(to: 0)
+        phasesCmd.resetAll(to: 0)
+        running.resetAll(to: false); protected.resetAll(to: false); notDrawing.resetAll(to: false)
+        safeOnly.resetAll(to: false); staleLevel.resetAll(to: -1)
+        admitted.resetAll(to: false); graced.resetAll(to: false)
+        waitK.resetAll(to: -1); final.resetAll(to: 0); hiReason.resetAll(to: 0)
+        send.resetAll(to: false); switched.resetAll(to: false); hold.resetAll(to: 0)
+    }
+
     init(points n: Int, constraints k: Int, levels: Int) {
         levelStale = .init(repeating: false, count: levels); levelBlind = .init(repeating: false, count: levels)
         levelCurrents = .init(repeating: nil, count: levels)
@@ -185,5 +197,13 @@ struct Scratch {
         levelSub = .init(repeating: 0, count: k); base = .init(repeating: 0, count: k)
         adm = .init(repeating: 0, count: k); load = .init(repeating: 0, count: k)
         order = []; order.reserveCapacity(n); tierPoints = []; tierPoints.reserveCapacity(n)
+    }
+}
+
+extension Array {
+    /// Sets every element to `value` in place (no reallocation).
+    @inline(__always)
+    mutating func resetAll(to value: Element) {
+        withUnsafeMutableBufferPointer { $0.update(repeating: value) }
     }
 }

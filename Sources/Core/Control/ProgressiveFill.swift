@@ -67,6 +67,11 @@ struct ProgressiveFill {
         events.reserveCapacity(2 * n); heap.reserveCapacity(4 * K); dirty.reserveCapacity(K)
     }
 
+    /// Every point unfilled, before a decision classifies them.
+    mutating func resetPoints() {
+        tier.resetAll(to: -1); bind.resetAll(to: ProgressiveFill.bindNone); value.resetAll(to: 0)
+    }
+
     /// Clears the saturation flags before a decision's first tier.
     mutating func resetSaturation() {
         for k in 0..<K { saturated[k] = false; slope[k] = 0; lastC[k] = 0 }

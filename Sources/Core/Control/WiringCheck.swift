@@ -39,13 +39,17 @@ public enum WiringCheck {
         // wiring watch every minute for every point, so built in place, not appended.
         let all = Array(samples)
         let m = max(0, all.count - 1)
-        var t1 = [Double](repeating: 0, count: m), t2 = t1, t3 = t1, g1 = t1, g2 = t1, g3 = t1
-        for k in 0..<m {
-            let a = all[k], b = all[k + 1]
-            t1[k] = b.terminals.l1 - a.terminals.l1; t2[k] = b.terminals.l2 - a.terminals.l2; t3[k] = b.terminals.l3 - a.terminals.l3
-            g1[k] = b.grid.l1 - a.grid.l1; g2[k] = b.grid.l2 - a.grid.l2; g3[k] = b.grid.l3 - a.grid.l3
+        // Each series written straight into its new buffer (no per-element uniqueness check).
+        func steps(_ value: (Sample) -> Double) -> [Double] {
+            [Double](unsafeUninitializedCapacity: m) { buf, count in
+                all.withUnsafeBufferPointer { a in
+                    for k in 0..<m { buf[k] = value(a[k + 1]) - value(a[k]) }
+                }
+                count = m
+            }
         }
-        let dT = [t1, t2, t3], dG = [g1, g2, g3]
+        let dT = [steps { $0.terminals.l1 }, steps { $0.terminals.l2 }, steps { $0.terminals.l3 }]
+        let dG = [steps { $0.grid.l1 }, steps { $0.grid.l2 }, steps { $0.grid.l3 }]
         func corr(_ x: [Double], _ y: [Double]) -> Double {
             var xy = 0.0, xx = 0.0, yy = 0.0
             x.withUnsafeBufferPointer { x in

@@ -42,36 +42,38 @@ public struct StatusReport: Sendable {
 
 /// Everything the loop asks its shell to do. The shell carries them out in order; device effects
 /// answer with events (`read` → `.point`/`.meter`/…, `write` → `.point`).
+/// The large, rare payloads are `indirect` (boxed): an effect is as small as a read or a write,
+/// and a backtest moves tens of them a simulated second.
 public enum SiteEffect: Sendable {
     case read(DeviceRef)
     case write(SetpointWrite)
-    case safeCurrent(SafeCurrentJob)
+    indirect case safeCurrent(SafeCurrentJob)
     /// The battery setpoint and PV limit to the inverter (its index); answered by `.inverterControlled`.
-    case controlInverter(Int, InverterSetting)
+    indirect case controlInverter(Int, InverterSetting)
     /// Drive the relay contacts of these decisions (changed ones, or all at start).
     case driveRelays([RelayDecision])
     /// At stop: every relay output to its safe state.
     case relaysSafe([RelayOutputCommand])
     /// A decision was taken: publish the snapshot (dashboard, clients), print, trace.
-    case decided(SiteStep)
-    case writeStatus(StatusReport)
-    case saveSettings(RuntimeSettings)
-    case saveState(ControllerState)
+    indirect case decided(SiteStep)
+    indirect case writeStatus(StatusReport)
+    indirect case saveSettings(RuntimeSettings)
+    indirect case saveState(ControllerState)
     case savePulses([String: PulseMeterState])
-    case recordQuarter(ClosedQuarter)
+    indirect case recordQuarter(ClosedQuarter)
     /// Energy per measuring point in the quarter starting at `quarter` (local day `day`,
     /// yyyy-MM-dd), added to what was recorded for it before.
-    case recordEnergy(quarter: Date, day: String, kwh: [String: Double])
+    indirect case recordEnergy(quarter: Date, day: String, kwh: [String: Double])
     /// A charging session started, progressed (at each quarter's end) or ended.
-    case recordSession(ChargingSession)
+    indirect case recordSession(ChargingSession)
     /// A gas or water reading from P1 (the latest of a quarter).
-    case recordMeterReading(GasWaterReading)
-    case alert(AlertEvent)
+    indirect case recordMeterReading(GasWaterReading)
+    indirect case alert(AlertEvent)
     /// A commissioning run of `kwartier commission phases` finished.
-    case phasesFound(PhaseProbe.Report)
+    indirect case phasesFound(PhaseProbe.Report)
     case log(SiteLogLevel, String)
     case schedule(SiteTimer, afterS: Double)
-    case commandResult(ticket: UInt64, Result<String, SiteController.CommandError>)
+    indirect case commandResult(ticket: UInt64, Result<String, SiteController.CommandError>)
     /// The last effect of a stop: drain queues (alert hook, files) and release the site.
     case stopped
 }

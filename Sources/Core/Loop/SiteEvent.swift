@@ -16,31 +16,32 @@ public enum SiteTimer: Sendable, Hashable {
 }
 
 /// Everything that can happen to the site loop. Device results carry the device's index in
-/// `SiteDevices` (the order the loop asked for them in).
+/// `SiteDevices` (the order the loop asked for them in). Payloads larger than a charger's status
+/// are `indirect` (boxed), so the frequent events stay small to copy.
 public enum SiteEvent: Sendable {
     /// Start: first reads, relays to their defined state, the first tick.
     case start
     /// A main-meter reading (a P1 telegram or a polled Modbus main meter).
-    case grid(GridMeasurement)
+    indirect case grid(GridMeasurement)
     /// A charger's status: from a read, or read back after a write.
     case point(Int, Result<ChargePointStatus, DeviceFailure>)
-    case meter(Int, Result<MeterMeasurement, DeviceFailure>)
+    indirect case meter(Int, Result<MeterMeasurement, DeviceFailure>)
     /// A charger's own safe current as read back after a `SafeCurrentJob` (nil: it cannot be read).
-    case safeCurrent(Int, Result<Double?, DeviceFailure>)
-    case inverter(Int, Result<InverterMeasurement, DeviceFailure>)
+    indirect case safeCurrent(Int, Result<Double?, DeviceFailure>)
+    indirect case inverter(Int, Result<InverterMeasurement, DeviceFailure>)
     /// The inverter's answer to a `controlInverter` effect: the setting written, or why not.
-    case inverterControlled(Int, Result<InverterSetting, DeviceFailure>)
+    indirect case inverterControlled(Int, Result<InverterSetting, DeviceFailure>)
     /// Day-ahead prices fetched off the loop (or the source's failure).
-    case prices(PriceUpdate)
+    indirect case prices(PriceUpdate)
     /// The weather forecast (hourly cloud cover) fetched off the loop (or the source's failure).
-    case weather(WeatherUpdate)
+    indirect case weather(WeatherUpdate)
     /// A pulse counter's total.
     case pulse(Int, Result<UInt64, DeviceFailure>)
     case timer(SiteTimer)
     /// A message from another hub of the fleet (over MQTT): an allowance opens a decision round.
-    case hub(HubIncoming)
+    indirect case hub(HubIncoming)
     /// A user command (dashboard, control socket, CLI); answered with `commandResult(ticket:)`.
-    case command(UserCommand, ticket: UInt64)
+    indirect case command(UserCommand, ticket: UInt64)
     /// Stop: state saved, relays to their safe state, the alert queue drained.
     case stop
 }

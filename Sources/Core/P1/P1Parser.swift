@@ -72,8 +72,8 @@ public struct P1Parser: Sendable {
         var reading = P1Reading()
         for r in raws {
             let value = interpret(r.obis, p, r.first, r.count)
-            objects.append(P1Object(obis: r.obis, value: value))
             P1Parser.apply(r.obis, value, to: &reading)
+            objects.append(P1Object(obis: r.obis, value: value))     // its last use: moved, not copied
         }
         return P1Telegram(header: header, crc: crc, objects: objects, reading: reading, ignoredLines: ignored)
     }
