@@ -134,7 +134,7 @@ public struct HomeEnergyController: Sendable {
             guard let m else { break }
             let start = q0.addingTimeInterval(Double(k) * 900)
             let f = forecaster.forecast(start, fallbackLoadKW: max(0, r.gridW - r.batteryW - r.carW + r.pvW) / 1000)
-            plannedForecast[start] = f
+            plannedForecast[start] = (f.loadKW, f.pvKW)
             let pv = f.pvKW + pvOptimism * (f.pvHighKW - f.pvKW)
             quarters.append(QuarterForecast(start: start, takePrice: formula.takePrice(m), injectPrice: formula.injectPrice(m),
                                             baseKW: f.loadKW - pv))
