@@ -6,12 +6,12 @@ import Foundation
 /// slider. Without fresh prices every gate is free: the car charges as it would without a plan.
 extension SiteLoop {
     func planCars(now: Date) {
-        let s = site.settings
         // Most sites have no target: no per-point look-ups then.
-        guard carPlans.planning || s.points.values.contains(where: { $0.readyBy != nil }) else {
+        guard carPlans.planning || site.anyReadyBy else {
             if !site.carPlan.isEmpty { site.carPlan = [] }
             return
         }
+        let s = site.settings
         var cars: [CarPlanFollower.Car] = []
         for (i, cp) in site.config.chargepoints.enumerated() {
             guard let r = s.points[cp.id]?.readyBy, let track = book.sessions[cp.id] else { continue }

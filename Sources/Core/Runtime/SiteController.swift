@@ -19,7 +19,12 @@ public struct SiteStep: Sendable {
 /// says. Times are passed in: `now` is wall/meter time, `mono` a monotonic host clock (s).
 public final class SiteController {
     public let config: SiteConfig
-    public private(set) var settings: RuntimeSettings
+    public private(set) var settings: RuntimeSettings {
+        didSet { anyReadyBy = Self.hasReadyBy(settings) }
+    }
+    /// Whether some point has a ready-by target: the loop asks before every decision, so it is
+    /// worked out when the settings change, not by a look over every point each time.
+    public private(set) var anyReadyBy: Bool
     public let controller: Controller
     public private(set) var relays: RelayController
     public private(set) var alerts: AlertEvaluator
@@ -64,6 +69,7 @@ public final class SiteController {
         self.config = config
         let s = settings ?? RuntimeSettings.defaults(for: config)
         self.settings = s
+        anyReadyBy = Self.hasReadyBy(s)
         controller = Controller(config: config, settings: s)
         let site = controller.site
         slots = Array(repeating: nil, count: site.pointCount)
@@ -165,6 +171,8 @@ public final class SiteController {
     }
 
     // MARK: commands
+
+    static func hasReadyBy(_ s: RuntimeSettings) -> Bool { s.points.values.contains { $0.readyBy != nil } }
 
     /// Applies a user command to the settings (taken into account by the next step).
     /// Returns a line for the log, or an error text when the command is refused.
