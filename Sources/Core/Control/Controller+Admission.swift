@@ -44,7 +44,6 @@ extension ControlEngine {
         for i in scratch.order {
             planHeld[i] = !planGates.isEmpty && planHolds(i)
             if planHeld[i] { continue }
-            var m = self.mem[i]
             let minA = self.minA(i)
             let isManual = mode[i] == .manual
             // The start buffer never asks for more than the point may take (its max, or the manual current).
@@ -57,11 +56,11 @@ extension ControlEngine {
             }
             // Options: (phases, threshold). Non-switching points have one.
             var options = Options()
-            let learned = m.carMask != 0 ? m.carMask : site.wiringMask[i]
+            let learned = mem[i].carMask != 0 ? mem[i].carMask : site.wiringMask[i]
             if site.phaseSwitching[i] && !safe {
-                let cur = m.activePhases ?? 3
-                let canSwitch = m.lastSwitchAt.map { now.timeIntervalSince($0) >= tunables.phaseSwitchDwellS } ?? true
-                let oneCarPhase = m.carMask != 0 && m.carMask.nonzeroBitCount == 1
+                let cur = mem[i].activePhases ?? 3
+                let canSwitch = mem[i].lastSwitchAt.map { now.timeIntervalSince($0) >= tunables.phaseSwitchDwellS } ?? true
+                let oneCarPhase = mem[i].carMask != 0 && mem[i].carMask.nonzeroBitCount == 1
                 if cur == 3 {
                     options.add((learned, 3, isRunning ? minA : startA))
                     if canSwitch && !oneCarPhase { options.add((1, 1, isRunning ? minA : startA)) }
@@ -71,8 +70,8 @@ extension ControlEngine {
                 }
             } else {
                 var mask = learned
-                if site.phaseSwitching[i] && m.activePhases == 1 { mask = 1 }
-                options.add((mask, site.phaseSwitching[i] ? (m.activePhases ?? 3) : 0, (isRunning || safe) ? minA : startA))
+                if site.phaseSwitching[i] && mem[i].activePhases == 1 { mask = 1 }
+                options.add((mask, site.phaseSwitching[i] ? (mem[i].activePhases ?? 3) : 0, (isRunning || safe) ? minA : startA))
             }
             let usePower = powerActive && !isManual && !safe
             var chosen = -1
@@ -91,8 +90,8 @@ extension ControlEngine {
             // A running car that only the slider cannot hold keeps its minimum for a grace time,
             // on the phases it uses now (the fuses must still hold it).
             if chosen < 0 && shortOnPower && isRunning && !isManual {
-                if m.sliderShortSince == nil { m.sliderShortSince = now }
-                let graceLeft = tunables.sliderGraceS - now.timeIntervalSince(m.sliderShortSince!)
+                if mem[i].sliderShortSince == nil { mem[i].sliderShortSince = now }
+                let graceLeft = tunables.sliderGraceS - now.timeIntervalSince(mem[i].sliderShortSince!)
                 if graceLeft > 0 {
                     // Its share of the quarter's allowed power, seen from now (the quarter's
                     // allowed power without the ramp: the grace and the ramp after it) and from
@@ -100,7 +99,7 @@ extension ControlEngine {
                     let r = min(tracker.rampS, quarterLeftS), after = quarterLeftS - r
                     let share = min(1, max(min(graceLeft + r, quarterLeftS) / max(1, quarterLeftS),
                                            min(graceLeft, after) / max(1, after)))
-                    let cur = m.activePhases ?? 3
+                    let cur = mem[i].activePhases ?? 3
                     for o in 0..<options.count where !site.phaseSwitching[i] || options[o].phases == cur {
                         let opt = options[o]
                         let coef = site.wattsPerAmp(point: i, carMask: opt.mask)
@@ -114,8 +113,7 @@ extension ControlEngine {
                     }
                 }
             }
-            if chosen >= 0 && !graced { m.sliderShortSince = nil }
-            self.mem[i] = m
+            if chosen >= 0 && !graced { mem[i].sliderShortSince = nil }
             guard chosen >= 0 else { continue }
             let opt = options[chosen]
             let lines = site.lineMask(point: i, carMask: opt.mask)
@@ -131,7 +129,7 @@ extension ControlEngine {
             fill.lo[i] = minA
             var hi = ceiling
             scratch.hiReason[i] = isManual ? 1 : 0
-            if !isManual, let cap = m.carMaxA, cap < hi { hi = max(minA, cap); scratch.hiReason[i] = 3 }
+            if !isManual, let cap = mem[i].carMaxA, cap < hi { hi = max(minA, cap); scratch.hiReason[i] = 3 }
             if let cap = planCapA(i, coef: coef, minA: minA), cap < hi { hi = cap; scratch.hiReason[i] = 4 }
             if holdSafe { hi = max(minA, min(hi, site.safeA[i])) }
             if safe || graced { hi = minA }

@@ -5,7 +5,6 @@ extension ControlEngine {
     /// phases its car draws on, and works out running, protected, paused and not-drawing.
     /// Expects the point's working values reset (`Scratch.resetPoints`, `ProgressiveFill.resetPoints`).
     mutating func classify(_ i: Int, _ r: ReadingFields, now: Date) {
-        var m = mem[i]
         let bad = r.status.map { !($0.currents.l1.isFinite && $0.currents.l2.isFinite && $0.currents.l3.isFinite) } ?? false
         scratch.badReading[i] = bad
         if let st = r.status, !bad {
@@ -30,25 +29,22 @@ extension ControlEngine {
                 scratch.budget[i * 3 + p] = lm & (1 << UInt8(p)) != 0 ? SafeBudget.line(safeA: site.safeA[i], lastDrawA: d) : d
             }
             // The charger falls back to its safe current: write again as soon as it is back.
-            m.lastWriteAt = nil
-            m.lastSentA = site.safeA[i]
-            mem[i] = m
+            mem[i].lastWriteAt = nil
+            mem[i].lastSentA = site.safeA[i]
             return
         }
         let st = r.status!
         switch st.state {
         case .noCar:
             scratch.role[i] = .inactive; scratch.inactive[i] = .noCar
-            m.carMask = 0; m.runningSince = nil; m.waitingSince = nil; m.stoppedAt = nil
-            m.notDrawingSince = nil; m.sliderShortSince = nil; m.carMaxA = nil; m.belowSince = nil
-            m.carStartA = nil; m.startProbed = nil; m.startProbeAt = nil
-            mem[i] = m
+            mem[i].carMask = 0; mem[i].runningSince = nil; mem[i].waitingSince = nil; mem[i].stoppedAt = nil
+            mem[i].notDrawingSince = nil; mem[i].sliderShortSince = nil; mem[i].carMaxA = nil; mem[i].belowSince = nil
+            mem[i].carStartA = nil; mem[i].startProbed = nil; mem[i].startProbeAt = nil
             return
         case .error:
             // Told 0, but a charger in error may not listen: whatever it draws stays budgeted.
             scratch.role[i] = .inactive; scratch.inactive[i] = .error
             for p in 0..<3 { scratch.budget[i * 3 + p] = scratch.draw[i * 3 + p] }
-            mem[i] = m
             return
         case .connected, .charging:
             break
@@ -56,8 +52,8 @@ extension ControlEngine {
 
         // Phase switching chargers: the side they are on now.
         if site.phaseSwitching[i] {
-            if let ap = st.activePhases, ap == 1 || ap == 3 { m.activePhases = ap }
-            if m.activePhases == nil { m.activePhases = 3 }
+            if let ap = st.activePhases, ap == 1 || ap == 3 { mem[i].activePhases = ap }
+            if mem[i].activePhases == nil { mem[i].activePhases = 3 }
         }
         // Learn the terminals the car draws on (per-phase currents while charging).
         let c = st.currents.map { max(0, $0) }
@@ -71,72 +67,70 @@ extension ControlEngine {
             mask &= site.wiringMask[i]
             if site.lineToLine[i] { mask = 1 }
             // In 1-phase mode a switching charger only shows terminal 1: keep what 3-phase taught.
-            if mask != 0 && !(site.phaseSwitching[i] && m.activePhases == 1) { m.carMask = mask }
+            if mask != 0 && !(site.phaseSwitching[i] && mem[i].activePhases == 1) { mem[i].carMask = mask }
         }
 
         if mode[i] == .off {
             scratch.role[i] = .inactive; scratch.inactive[i] = .off
-            mem[i] = m
             return
         }
 
         // Running: given at least its minimum last time. After a restart without state, a car
         // found charging at its minimum or more is taken as running.
-        var lo = m.carStartA ?? site.minA[i]
-        if m.lastSentA == nil && m.runningSince == nil && st.state == .charging && mx >= lo - 1 {
-            m.runningSince = now
+        var lo = mem[i].carStartA ?? site.minA[i]
+        if mem[i].lastSentA == nil && mem[i].runningSince == nil && st.state == .charging && mx >= lo - 1 {
+            mem[i].runningSince = now
         }
-        let running = m.runningSince != nil && (m.lastSentA ?? lo) >= lo - 1e-9
-        if !running { m.runningSince = nil }
+        let running = mem[i].runningSince != nil && (mem[i].lastSentA ?? lo) >= lo - 1e-9
+        if !running { mem[i].runningSince = nil }
         scratch.running[i] = running
         if running {
-            scratch.protected[i] = now.timeIntervalSince(m.runningSince!) < tunables.minRunTimeS
+            scratch.protected[i] = now.timeIntervalSince(mem[i].runningSince!) < tunables.minRunTimeS
             if st.state != .charging || mx < tunables.learnMinA {
-                if m.notDrawingSince == nil { m.notDrawingSince = now }
-                var idle = now.timeIntervalSince(m.notDrawingSince!) >= tunables.idleAfterS
-                if idle && m.startProbeAt != nil {
+                if mem[i].notDrawingSince == nil { mem[i].notDrawingSince = now }
+                var idle = now.timeIntervalSince(mem[i].notDrawingSince!) >= tunables.idleAfterS
+                if idle && mem[i].startProbeAt != nil {
                     // It did not draw at the step up either: not a matter of current.
-                    m.carStartA = nil; m.startProbeAt = nil; lo = site.minA[i]
-                } else if idle && m.startProbed != true && (m.lastSentA ?? 0) >= lo - 1e-9,
+                    mem[i].carStartA = nil; mem[i].startProbeAt = nil; lo = site.minA[i]
+                } else if idle && mem[i].startProbed != true && (mem[i].lastSentA ?? 0) >= lo - 1e-9,
                           let up = nextStartA(i, above: lo) {
-                    if (m.lastSentA ?? 0) >= up - 1e-9 {
-                        m.startProbed = true        // offered that much already: not a matter of current
+                    if (mem[i].lastSentA ?? 0) >= up - 1e-9 {
+                        mem[i].startProbed = true        // offered that much already: not a matter of current
                     } else {
                         // Offered less than the next start current and not drawing: some cars
                         // only start higher. Try it once.
-                        m.carStartA = up; m.startProbed = true; m.startProbeAt = now
-                        m.notDrawingSince = now; idle = false; lo = up
+                        mem[i].carStartA = up; mem[i].startProbed = true; mem[i].startProbeAt = now
+                        mem[i].notDrawingSince = now; idle = false; lo = up
                     }
                 }
                 scratch.notDrawing[i] = idle
-                m.belowSince = nil
+                mem[i].belowSince = nil
             } else {
-                m.notDrawingSince = nil
-                m.startProbeAt = nil            // drawing: its start current is confirmed
+                mem[i].notDrawingSince = nil
+                mem[i].startProbeAt = nil            // drawing: its start current is confirmed
                 // The car's own limit: it keeps drawing clearly less than it is offered.
-                let sent = m.lastSentA ?? 0
-                if let cap = m.carMaxA, mx >= cap - tunables.carLimitMarginA / 2 {
-                    m.carMaxA = nil; m.belowSince = nil          // up at its cap: it may take more
+                let sent = mem[i].lastSentA ?? 0
+                if let cap = mem[i].carMaxA, mx >= cap - tunables.carLimitMarginA / 2 {
+                    mem[i].carMaxA = nil; mem[i].belowSince = nil          // up at its cap: it may take more
                 } else if sent - mx >= tunables.carLimitGapA {
-                    if m.belowSince == nil { m.belowSince = now }
-                    if now.timeIntervalSince(m.belowSince!) >= tunables.carLimitAfterS {
-                        m.carMaxA = max(lo, mx + tunables.carLimitMarginA)
+                    if mem[i].belowSince == nil { mem[i].belowSince = now }
+                    if now.timeIntervalSince(mem[i].belowSince!) >= tunables.carLimitAfterS {
+                        mem[i].carMaxA = max(lo, mx + tunables.carLimitMarginA)
                     }
                 } else {
-                    m.belowSince = nil
+                    mem[i].belowSince = nil
                 }
             }
         } else {
-            m.notDrawingSince = nil
-            m.sliderShortSince = nil
-            m.belowSince = nil
-            if let s = m.stoppedAt, now.timeIntervalSince(s) < tunables.minPauseS {
+            mem[i].notDrawingSince = nil
+            mem[i].sliderShortSince = nil
+            mem[i].belowSince = nil
+            if let s = mem[i].stoppedAt, now.timeIntervalSince(s) < tunables.minPauseS {
                 scratch.role[i] = .inactive; scratch.inactive[i] = .paused
-                if m.waitingSince == nil { m.waitingSince = now }
-                mem[i] = m
+                if mem[i].waitingSince == nil { mem[i].waitingSince = now }
                 return
             }
-            if m.waitingSince == nil { m.waitingSince = now }
+            if mem[i].waitingSince == nil { mem[i].waitingSince = now }
         }
 
         // Stale main meter or board meter above it: hold the minimum (running cars only).
@@ -145,7 +139,6 @@ extension ControlEngine {
             if scratch.staleLevel[i] < 0 || site.chain[a] == 0 { scratch.staleLevel[i] = site.chain[a] }
         }
         scratch.role[i] = .candidate
-        mem[i] = m
     }
 
     /// What `classify` reads of a point's reading, as a plain value: taken field by field from

@@ -19,7 +19,6 @@ extension ControlEngine {
     /// the same for every point of a decision.
     mutating func settle(_ i: Int, refreshS: Double?, watchdogS: Double?, gridOverLimit overLimit: Bool, now: Date) -> Bool {
         if scratch.role[i] == .lost { scratch.final[i] = 0; return false }
-        var m = mem[i]
         let lo = minA(i)
         var new = 0.0
         var switched = false
@@ -28,23 +27,23 @@ extension ControlEngine {
             if tunables.setpointStepA > 0 {
                 target = max(lo, floorStep(target, tunables.setpointStepA))
             }
-            let last = m.lastSentA ?? 0
+            let last = mem[i].lastSentA ?? 0
             let cmd = scratch.phasesCmd[i]
-            switched = cmd != 0 && site.phaseSwitching[i] && cmd != (m.activePhases ?? 3)
+            switched = cmd != 0 && site.phaseSwitching[i] && cmd != (mem[i].activePhases ?? 3)
             scratch.hold[i] = 0
             if !scratch.running[i] || last < lo - 1e-9 || switched {
                 new = target
-                m.increaseSince = nil
+                mem[i].increaseSince = nil
             } else if target < last - 1e-9 {
                 new = max(lo, min(target, last - tunables.minChangeA))
                 if new > target { new = target }
-                m.increaseSince = nil
+                mem[i].increaseSince = nil
             } else if overLimit {
                 // The meter shows a grid line over its fuse: the model the room was found in does
                 // not explain the measurement (a point wired otherwise than configured moves
                 // current between lines), so no point rises until the line is back under.
                 new = last
-                m.increaseSince = nil
+                mem[i].increaseSince = nil
                 if target - last > 1e-9 { scratch.hold[i] = 2 }
             } else if target - last >= tunables.increaseHysteresisA - 1e-9
                         || (target > last + 1e-9 && mode[i] == .manual) {
@@ -52,41 +51,40 @@ extension ControlEngine {
                 // seen for one telegram only (a spike) gives nothing. A manual point ramps all the
                 // way to the owner's current: the hysteresis keeps a shared point still, it must
                 // not leave a manual one short of what it was given.
-                if m.increaseSince == nil { m.increaseSince = now }
-                var from = m.increaseSince!
-                if let c = m.lastChangeAt, c > from { from = c }
+                if mem[i].increaseSince == nil { mem[i].increaseSince = now }
+                var from = mem[i].increaseSince!
+                if let c = mem[i].lastChangeAt, c > from { from = c }
                 let reach = last + tunables.rampUpAPerS * max(0, now.timeIntervalSince(from))
                 new = min(target, reach)
                 if tunables.setpointStepA > 0 { new = max(last, floorStep(new, tunables.setpointStepA)) }
                 if new - last < tunables.minChangeA - 1e-9 && new < target - 1e-9 { new = last }
-                if new < target - 1e-9 { scratch.hold[i] = 1; scratch.rampTarget[i] = target } else { m.increaseSince = nil }
+                if new < target - 1e-9 { scratch.hold[i] = 1; scratch.rampTarget[i] = target } else { mem[i].increaseSince = nil }
             } else {
                 new = last
-                m.increaseSince = nil
+                mem[i].increaseSince = nil
                 if target - last > 1e-9 { scratch.hold[i] = 2 }
             }
             if new < lo - 1e-9 { new = 0 }
         }
         scratch.final[i] = new
         if new > 0 {
-            if m.runningSince == nil { m.runningSince = now }
-            m.waitingSince = nil
-            m.stoppedAt = nil
+            if mem[i].runningSince == nil { mem[i].runningSince = now }
+            mem[i].waitingSince = nil
+            mem[i].stoppedAt = nil
         } else {
-            if m.runningSince != nil {
-                m.stoppedAt = now
-                m.runningSince = nil
+            if mem[i].runningSince != nil {
+                mem[i].stoppedAt = now
+                mem[i].runningSince = nil
             }
-            if scratch.role[i] == .candidate, m.waitingSince == nil { m.waitingSince = now }
+            if scratch.role[i] == .candidate, mem[i].waitingSince == nil { mem[i].waitingSince = now }
         }
-        let changed = m.lastSentA == nil || abs(new - m.lastSentA!) > 1e-6 || switched
+        let changed = mem[i].lastSentA == nil || abs(new - mem[i].lastSentA!) > 1e-6 || switched
         let refresh = refreshS.map { max(1, $0) } ?? watchdogS.map { max(1, $0 / 2) } ?? tunables.refreshS
-        let due = m.lastWriteAt.map { now.timeIntervalSince($0) >= refresh } ?? true
+        let due = mem[i].lastWriteAt.map { now.timeIntervalSince($0) >= refresh } ?? true
         scratch.send[i] = changed || due
-        if scratch.send[i] { m.lastWriteAt = now }
-        if changed { m.lastChangeAt = now; m.lastSentA = new }
-        if switched { m.activePhases = scratch.phasesCmd[i]; m.lastSwitchAt = now }
-        mem[i] = m
+        if scratch.send[i] { mem[i].lastWriteAt = now }
+        if changed { mem[i].lastChangeAt = now; mem[i].lastSentA = new }
+        if switched { mem[i].activePhases = scratch.phasesCmd[i]; mem[i].lastSwitchAt = now }
         return switched
     }
 }
