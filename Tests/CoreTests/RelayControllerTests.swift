@@ -56,6 +56,31 @@ final class RelayControllerTests: XCTestCase {
         XCTAssertEqual(d[0].state, .sg(.normal))
     }
 
+    /// A home battery covering the house holds the grid at 0: its discharge counts as import, or a
+    /// pump in Comfort would see its own extra draw (taken from the battery) as surplus forever.
+    func testADischargingBatteryIsNotSurplus() {
+        XCTAssertTrue(RelayInputs.surplusBalance(gridW: -1500, batteryW: nil) == (1500, 0))
+        XCTAssertTrue(RelayInputs.surplusBalance(gridW: -1500, batteryW: 2000) == (1500, 0))   // charging: as metered
+        XCTAssertTrue(RelayInputs.surplusBalance(gridW: -1500, batteryW: -600) == (900, 0))
+        XCTAssertTrue(RelayInputs.surplusBalance(gridW: 0, batteryW: -800) == (0, 800))
+        XCTAssertTrue(RelayInputs.surplusBalance(gridW: 300, batteryW: -800) == (0, 1100))
+
+        // examples/home.yaml's pump: Comfort above 1.0 kW, hysteresis 0.3 kW, Normal 1.0 / Comfort 1.8 kW.
+        let home = SGReadyConfig(outputs: ["relay1", "relay2"], states: [.off, .normal, .comfort, .boost], comfortAboveKW: 1.0,
+                                 boostAboveKW: 2.5, powerKW: ["normal": 1.0, "comfort": 1.8, "boost": 3.0])
+        func run(_ b: (exportW: Double, importW: Double)) -> RelayDecision {
+            var rc = RelayController(relays: [RelayConfig(id: "heatpump", kind: .sgReady(home))], timeZone: utc, start: t0)
+            XCTAssertEqual(rc.step(RelayInputs(now: at(60), exportW: 1200))[0].state, .sg(.comfort))
+            return rc.step(RelayInputs(now: at(960), exportW: b.exportW, importW: b.importW))[0]
+        }
+        // Comfort's 0.8 kW more comes from the battery; the grid reads 0. Metered alone, the surplus
+        // as if Normal stays 0.8 kW (≥ 1.0 − 0.3): Comfort for good. Counted, it is 0: back to Normal.
+        XCTAssertEqual(run((0, 0)).state, .sg(.comfort))
+        let d = run(RelayInputs.surplusBalance(gridW: 0, batteryW: -800))
+        XCTAssertEqual(d.state, .sg(.normal))
+        XCTAssertTrue(d.reason.contains("surplus 0.0 kW"), d.reason)
+    }
+
     func testPumpOutputsWrittenInLockFreeOrder() {
         var rc = RelayController(relays: [pump()], timeZone: utc, start: t0)
         var d = rc.step(RelayInputs(now: at(60), exportW: 1600))

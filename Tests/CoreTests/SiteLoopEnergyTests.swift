@@ -113,7 +113,7 @@ final class SiteLoopEnergyTests: XCTestCase {
         XCTAssertEqual(controls(l.handle(grid(6105.26, clock))), [InverterSetting(batteryW: 1000, pvLimitW: nil)])
     }
 
-    /// `energy.mode: plan`: the cheap hour charges (2105.26 W); without the key the hub is `off`.
+    /// `energy.mode: plan` (also the default): the cheap hour charges (2105.26 W).
     func testModePlanChargesInTheCheapHour() throws {
         let (l, clock) = try loop("  mode: plan\n  battery: { inverter: roof, kwh: 10, max_charge_kw: 3 }\n  curtail: false")
         XCTAssertEqual(l.energy?.controller.mode, .plan)

@@ -178,7 +178,8 @@ def test_check_reports_the_energy_mode(kwartier, tmp_path):
     cfg = site(tmp_path, "http://127.0.0.1:9/api")
     r = run(kwartier, "check", "--config", str(cfg))
     assert r.returncode == 0, r.stderr
-    assert "Energy: mode off (battery and inverter left to their own control, nothing written), battery 10 kWh behind roof" in r.stdout
+    # No `mode` key: the default, the plan (issue 19).
+    assert "Energy: mode plan (the battery follows the plan), battery 10 kWh behind roof, " in r.stdout
     cfg.write_text(cfg.read_text().replace("energy:\n", "energy:\n  mode: reactiv\n"))
     r = run(kwartier, "check", "--config", str(cfg))
     assert r.returncode == 2

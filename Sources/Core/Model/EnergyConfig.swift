@@ -31,7 +31,7 @@ public struct EnergyConfig: Sendable, Equatable, Codable {
 
     /// What the live hub does with the battery and the inverter (`energy.mode`).
     public var mode: HomeEnergyController.Mode = EnergyConfig.defaultMode
-    public static let defaultMode: HomeEnergyController.Mode = .off
+    public static let defaultMode: HomeEnergyController.Mode = .plan
     public var prices: PriceSource?
     /// Re-fetch interval of the prices (s).
     public var refreshS: Double = 3600

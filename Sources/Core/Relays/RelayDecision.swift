@@ -21,6 +21,17 @@ public struct RelayInputs: Sendable, Equatable {
         self.meterStale = meterStale; self.peakHeadroomW = peakHeadroomW; self.overrides = overrides
     }
 
+    /// The export and import the surplus logic works on (W, both ≥ 0): the grid meter's (+ import)
+    /// with a discharging home battery's power counted as import. A battery covering the house
+    /// holds the grid near 0, so a heat pump put in Comfort on a surplus would otherwise go on
+    /// seeing its own extra draw (now taken from the battery) as surplus and stay there, draining
+    /// the battery into the tank; the same rule as the cars' (a discharging battery is not headroom).
+    /// A charging battery is left as the meter shows it: it keeps priority over the relays.
+    public static func surplusBalance(gridW: Double, batteryW: Double?) -> (exportW: Double, importW: Double) {
+        let w = gridW + max(0, -(batteryW ?? 0))
+        return (max(0, -w), max(0, w))
+    }
+
     /// The peak headroom from the running quarter: the power still allowed minus the present import.
     public static func peakHeadroomW(quarter: QuarterStatus, importW: Double) -> Double {
         quarter.allowedKW * 1000 - importW

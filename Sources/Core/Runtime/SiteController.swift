@@ -272,7 +272,8 @@ public final class SiteController {
         if !hubs.isEmpty { (hubOut, hubNotes) = hubs.after(d, site: controller.site, at: mono) }
 
         let gridW = grid?.meter.powerW ?? 0
-        var ri = RelayInputs(now: now, exportW: max(0, -gridW), importW: max(0, gridW),
+        let balance = RelayInputs.surplusBalance(gridW: gridW, batteryW: inverterTotals(mono: mono)?.batteryPowerW)
+        var ri = RelayInputs(now: now, exportW: balance.exportW, importW: balance.importW,
                              carsSurplusW: d.consumers?.carsFlexibleW ?? 0, meterStale: d.safeState,
                              peakHeadroomW: d.quarter.map { RelayInputs.peakHeadroomW(quarter: $0, importW: max(0, gridW)) },
                              overrides: settings.relays)

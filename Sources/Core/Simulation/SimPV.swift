@@ -115,15 +115,25 @@ public struct SimBattery: Sendable {
     public var socPercent: Double
     /// A controller's setpoint (W, + charging); nil = the battery's own self-consumption mode.
     public var setpointW: Double?
+    /// What the own mode read at its last step: the site balance before the battery and the house's
+    /// needs (W). A hybrid inverter in its own mode follows its meter, so it answers the previous
+    /// reading, one step behind — the lag a controller's setpoint has too (it is computed from the
+    /// step before), so both modes see the same transients at the grid.
+    var seen: (netW: Double, coverW: Double)?
     public init(capacityKWh: Double, maxW: Double, socPercent: Double = 50) {
         self.capacityKWh = capacityKWh; self.maxW = maxW; self.socPercent = socPercent
     }
     /// Battery power (W, + charging) for a net site balance `netW` (+ import) before the battery;
-    /// it discharges at most `coverW` (the house's own needs, not the cars').
+    /// it discharges at most `coverW` (the house's own needs, not the cars'). The own mode answers
+    /// the previous step's balance (`seen`), the present one on the first step.
     public mutating func step(netW: Double, coverW: Double, dt: Double) -> Double {
         var p: Double
         if let s = setpointW { p = max(-maxW, min(maxW, s)) }
-        else if netW < 0 { p = min(-netW, maxW) } else { p = -min(netW, coverW, maxW) }
+        else {
+            let (net, cover) = seen ?? (netW, coverW)
+            p = net < 0 ? min(-net, maxW) : -min(net, cover, maxW)
+        }
+        if dt > 0 { seen = (netW, coverW) }
         if p > 0 && socPercent >= 100 { p = 0 }
         if p < 0 && socPercent <= 10 { p = 0 }
         socPercent = max(0, min(100, socPercent + p * dt / 3600 / 1000 / capacityKWh * 100))
