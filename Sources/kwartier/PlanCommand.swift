@@ -4,7 +4,8 @@ import KwartierCore
 import KwartierIO
 
 /// `kwartier plan`: the battery plan for the hours the prices are known, from the configured
-/// price source, the PV arrays' clear-sky forecast and a flat house load.
+/// price source, the PV arrays' clear-sky forecast and the house load recorded in the history
+/// (per weekday and quarter), or a flat one.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -13,7 +14,8 @@ struct PlanCommand: ParsableCommand {
         Fetches the prices from `energy.prices` (ENTSO-E, a file or a command), turns them into \
         the consumer's prices with `energy.formula`, forecasts PV from `energy.pv` (clear sky) and \
         plans the battery of `energy.battery` against the energy bill and the capacity tariff's \
-        cost of a new month peak (see docs/ENERGY.md). The last good prices are kept in the data \
+        cost of a new month peak (see docs/ENERGY.md). The house load is the history's profile of the \
+        last 4 weeks per weekday and quarter (DATA_DIR/history.sqlite), or a flat --load-kw. The last good prices are kept in the data \
         directory: a failing source uses them and says so (an alert on standard error, `alerts` in \
         the JSON). This command plans only; the running hub does not yet steer the battery.
 
@@ -26,14 +28,14 @@ struct PlanCommand: ParsableCommand {
     var config: String?
     @Option(help: ArgumentHelp("The battery's state of charge now (%).", valueName: "pct")) var soc: Double = 50
     @Option(help: ArgumentHelp("The month's highest quarter so far (kW).", valueName: "kw")) var monthPeakKw: Double = 0
-    @Option(help: ArgumentHelp("The house's expected load (kW) when no history is used.", valueName: "kw")) var loadKw: Double = 0.5
+    @Option(help: ArgumentHelp("A flat house load (kW) instead of the history's profile (default without a history: 0.5).", valueName: "kw")) var loadKw: Double?
     @Option(help: ArgumentHelp("Plan as if it were this time (ISO 8601), for tests and what-ifs.", valueName: "time")) var at: String?
     @Option(help: ArgumentHelp("Where the last good prices are kept (default: DATA_DIR/prices.json).", valueName: "file")) var cache: String?
     @Flag(help: "Print the plan as one JSON object.") var json = false
 
     func validate() throws {
         if !(0...100).contains(soc) { throw ValidationError("--soc \(soc) is out of range: give 0 to 100 (%)") }
-        if monthPeakKw < 0 || loadKw < 0 { throw ValidationError("--month-peak-kw and --load-kw must not be negative") }
+        if monthPeakKw < 0 || (loadKw ?? 0) < 0 { throw ValidationError("--month-peak-kw and --load-kw must not be negative") }
     }
 
     func run() throws {
@@ -69,13 +71,26 @@ struct PlanCommand: ParsableCommand {
                 alerts.append("weather: \(error); planned with the clear sky")
             }
         }
+        let flatKW = loadKw ?? Self.defaultLoadKW
+        var loadSource = "flat \(TextFormat.fixed(flatKW, 1)) kW"
+        if loadKw == nil {
+            switch Self.historyProfile(dataDir: cfg.site.dataDir, now: now, timeZone: tz, carIds: Set(cfg.chargepoints.map(\.id))) {
+            case .success(let p): forecaster.history = p; loadSource = "history (\(p.weeks) weeks)"
+            case .failure(let why):
+                // A missing or empty history is a note (a new site); one that cannot be read is an alert.
+                if why.unreadable { alerts.append("\(why); planned with a \(loadSource) house load") } else {
+                    printErr("kwartier plan: \(why); planned with a \(loadSource) house load")
+                }
+            }
+        }
         for a in alerts { printErr("kwartier plan: \(a)") }
         let q0 = PriceSeries.quarterStart(now)
-        var quarters: [QuarterForecast] = []
+        var quarters: [QuarterForecast] = [], loads: [Double] = []
         for (k, m) in fetched.series.quarters(from: q0, count: Int(e.horizonH * 4)).enumerated() {
             guard let m else { break }
             let t = q0.addingTimeInterval(Double(k) * 900)
-            let f = forecaster.forecast(t, fallbackLoadKW: loadKw)
+            let f = forecaster.forecast(t, fallbackLoadKW: flatKW)
+            loads.append(f.loadKW)
             quarters.append(QuarterForecast(start: t, takePrice: e.formula.takePrice(m), injectPrice: e.formula.injectPrice(m), baseKW: f.loadKW - f.pvKW))
         }
         guard !quarters.isEmpty else {
@@ -94,22 +109,42 @@ struct PlanCommand: ParsableCommand {
         let planner = EnergyPlanner(battery: battery, sliderKW: cfg.site.sliderKW, tariff: e.capacityTariff, canCurtail: e.curtail && e.inverter != nil)
         let plan = planner.plan(quarters: quarters, socKWh: soc / 100 * battery.capacityKWh, monthPeakKW: monthPeakKw)
         let heating = HeatingPlanner(cfg, timeZone: tz)?.plan(quarters)
-        if json { print(try Self.jsonLine(plan, heating: heating, alerts: alerts)) } else { print(Self.text(plan, heating: heating, tz: tz)) }
+        if json { print(try Self.jsonLine(plan, heating: heating, loads: loads, alerts: alerts, loadSource: loadSource)) } else {
+            print(Self.text(plan, heating: heating, tz: tz) + "\nhouse load: \(loadSource)")
+        }
     }
 
     static func r(_ v: Double, _ d: Double = 1000) -> Double { (v * d).rounded() / d }
 
-    static func jsonLine(_ p: EnergyPlan, heating: [HeatingStep]? = nil, alerts: [String]) throws -> String {
+    static let defaultLoadKW = 0.5
+
+    struct NoProfile: Error, CustomStringConvertible { let description: String; var unreadable = false }
+
+    /// The history's load profile; a reason when there is none to use (no database, unreadable, empty).
+    static func historyProfile(dataDir: String, now: Date, timeZone: TimeZone, carIds: Set<String>) -> Result<LoadProfile, NoProfile> {
+        let path = HistoryStore.filePath(dataDir: dataDir)
+        guard FileManager.default.fileExists(atPath: path) else { return .failure(NoProfile(description: "no history at \(path)")) }
+        do {
+            let p = try HistoryStore(path: path).loadProfile(now: now, timeZone: timeZone, carIds: carIds)
+            if p.isEmpty { return .failure(NoProfile(description: "the history at \(path) holds no quarter of the last \(p.weeks) weeks")) }
+            return .success(p)
+        } catch {
+            return .failure(NoProfile(description: "the history at \(path) cannot be read (\(error))", unreadable: true))
+        }
+    }
+
+    static func jsonLine(_ p: EnergyPlan, heating: [HeatingStep]? = nil, loads: [Double], alerts: [String], loadSource: String) throws -> String {
         let iso = ISO8601DateFormatter()
         let steps: [[String: Any]] = p.steps.enumerated().map { k, s in
             let h = heating.flatMap { k < $0.count ? $0[k] : nil }
-            return ["start": iso.string(from: s.start), "take_eur_per_kwh": r(s.takePrice, 1e5), "inject_eur_per_kwh": r(s.injectPrice, 1e5),
+            return ["start": iso.string(from: s.start), "load_kw": k < loads.count ? r(loads[k]) : NSNull(), "take_eur_per_kwh": r(s.takePrice, 1e5), "inject_eur_per_kwh": r(s.injectPrice, 1e5),
                     "base_kw": r(s.baseKW), "car_kw": r(s.carKW), "battery_kw": r(s.batteryKW), "grid_kw": r(s.gridKW), "soc_kwh": r(s.socKWh),
                     "curtail": s.curtail, "heat_pump_sg": h?.heatPumpSG.map { $0.rawValue as Any } ?? NSNull(),
                     "boiler_on": h?.boilerOn.map { $0 as Any } ?? NSNull()]
         }
         let obj: [String: Any] = ["steps": steps, "energy_cost_eur": r(p.energyCostEUR), "capacity_cost_eur": r(p.capacityCostEUR),
-                                  "cost_eur": r(p.totalCostEUR), "peak_kw": r(p.peakKW), "cap_kw": r(p.capKW), "alerts": alerts]
+                                  "cost_eur": r(p.totalCostEUR), "peak_kw": r(p.peakKW), "cap_kw": r(p.capKW), "alerts": alerts,
+                                  "load_source": loadSource]
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }

@@ -11,7 +11,10 @@ public struct HomeForecaster: Sendable {
     public var timeZone: TimeZone
     /// House load (kW, without PV, battery and cars) per local quarter of the day.
     public private(set) var loadProfile: [Double?] = Array(repeating: nil, count: 96)
-    /// Mean of every observed quarter: the forecast of a quarter not seen yet.
+    /// The history's profile per weekday and quarter (read at start): the forecast of a quarter
+    /// not seen since the start, so a restarted hub does not plan on a flat load.
+    public var history: LoadProfile?
+    /// Mean of every observed quarter: the forecast of a quarter not seen yet (nor in the history).
     public private(set) var meanLoadKW: Double?
     private var observed = 0
     /// Measured PV over clear-sky PV, energy-weighted over about a day.
@@ -61,12 +64,13 @@ public struct HomeForecaster: Sendable {
         }
     }
 
-    /// The forecast load and PV (kW) of the quarter starting at `start`; before any quarter was
-    /// seen, the load is `fallbackLoadKW` (what the house takes now).
+    /// The forecast load and PV (kW) of the quarter starting at `start`: the load of that quarter
+    /// of the day as learnt since the start, else the history's profile, else the mean of what
+    /// was seen; before any quarter was seen or recorded, `fallbackLoadKW` (what the house takes now).
     /// `pvHighKW` is the most the sky may give: the clear-sky output (times the learnt bias where
     /// a weather forecast covers the hour) — the forecast's uncertainty is the room up to it.
     public func forecast(_ start: Date, fallbackLoadKW: Double = 0) -> (loadKW: Double, pvKW: Double, pvHighKW: Double) {
-        let load = loadProfile[slot(start)] ?? meanLoadKW ?? fallbackLoadKW
+        let load = loadProfile[slot(start)] ?? history?.loadKW(at: start) ?? meanLoadKW ?? fallbackLoadKW
         let clear = clearKW(start)
         if let cover = cloudCover[hourStart(start)] {
             return (load, clear * ClearSky.cloudFactor(cover) * forecastBias, clear * forecastBias)

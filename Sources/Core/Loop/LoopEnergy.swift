@@ -46,6 +46,9 @@ public struct LoopEnergy: Sendable {
 
     public mutating func setPrices(_ s: PriceSeries) { controller.prices = s }
 
+    /// The history's load profile, read at start (`SiteLoop.seedLoadProfile`).
+    public mutating func seedLoadProfile(_ p: LoadProfile) { controller.forecaster.history = p; controller.invalidatePlan() }
+
     public mutating func setCars(_ cars: [CarDemand]) { if cars != controller.cars { controller.cars = cars } }
 
     /// One decision's control: the setting to write now, or nil (no change worth a write, a

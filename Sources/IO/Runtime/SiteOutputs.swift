@@ -64,6 +64,19 @@ public final class SiteOutputs {
         return fileQueue.sync { (try? h.openSessions()) ?? [] }
     }
 
+    /// The house-load profile of the history's last weeks (`SiteLoop.seedLoadProfile`); nil
+    /// without a history or when it cannot be read (logged).
+    public func loadProfile(now: Date, carIds: Set<String>) -> LoadProfile? {
+        guard let h = history else { return nil }
+        let log = log, tz = timeZone
+        return fileQueue.sync {
+            do { return try h.loadProfile(now: now, timeZone: tz, carIds: carIds) } catch {
+                log.error("history: the load profile cannot be read: \(error); the forecast starts flat")
+                return nil
+            }
+        }
+    }
+
     /// The demo replays its simulated day on every start: the history from that day's start on
     /// is cleared first, so a replay is not counted twice.
     public func restartHistory(from start: Date) {

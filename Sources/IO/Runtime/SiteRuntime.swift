@@ -163,6 +163,11 @@ final class RealSiteShell {
             log.notice("energy: no battery or curtailment to steer (or its inverter is not polled): prices only plan the cars' ready-by targets")
         }
         loop.resumeSessions(outputs.openSessions())
+        if loop.energy != nil, let p = outputs.loadProfile(now: Date(), carIds: Set(config.chargepoints.map(\.id))) {
+            loop.seedLoadProfile(p)
+            log.notice(p.isEmpty ? "energy: the history holds no quarter of the last \(p.weeks) weeks: the house load forecast starts flat"
+                                 : "energy: house load forecast from the history's last \(p.weeks) weeks (\(p.samples) quarters)")
+        }
     }
 
     func startMeter() throws {
