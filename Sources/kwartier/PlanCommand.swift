@@ -125,7 +125,9 @@ struct PlanCommand: ParsableCommand {
         let path = HistoryStore.filePath(dataDir: dataDir)
         guard FileManager.default.fileExists(atPath: path) else { return .failure(NoProfile(description: "no history at \(path)")) }
         do {
-            let p = try HistoryStore(path: path).loadProfile(now: now, timeZone: timeZone, carIds: carIds)
+            let store = try HistoryStore(path: path)
+            for n in store.notes { printErr("kwartier plan: \(n)") }
+            let p = try store.loadProfile(now: now, timeZone: timeZone, carIds: carIds)
             if p.isEmpty { return .failure(NoProfile(description: "the history at \(path) holds no quarter of the last \(p.weeks) weeks")) }
             return .success(p)
         } catch {

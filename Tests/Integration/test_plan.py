@@ -1,8 +1,10 @@
 """`kwartier plan` against the ENTSO-E emulator (Tests/Peers/entsoe_emulator.py): the request
 the client sends, the plan of a day with negative prices, a failing source that leaves the last
 good prices with an alert, and a refused token; and against the Open-Meteo emulator
-(Tests/Peers/openmeteo_emulator.py): the PV forecast follows the cloud cover."""
+(Tests/Peers/openmeteo_emulator.py): the PV forecast follows the cloud cover; the house load
+from the history's profile per weekday and quarter."""
 import json
+import sqlite3
 import sys
 from datetime import datetime, timedelta, timezone
 
@@ -170,6 +172,53 @@ energy:
         # Without heat_pump and boiler the keys are there, null.
         plain = json.loads(run(kwartier, "plan", "--config", str(site(tmp_path, emu.url)), "--at", "2023-07-30T06:00:00Z", "--json").stdout)
         assert plain["steps"][0]["heat_pump_sg"] is None and plain["steps"][0]["boiler_on"] is None
+    finally:
+        emu.close()
+
+
+def test_plan_takes_the_house_load_from_the_history(kwartier, tmp_path):
+    """Four Sundays recorded before Sunday 30 July 2023: in local quarter k (08:00 on) of week w
+    the grid imported (k % 4 + 1 + w) kW, and on 9 July at 08:30 the PV added 2 kW more. The plan
+    of 08:00 on takes the median per quarter: k % 4 + 2.5 kW, and 5.5 kW at 08:30 (3, 5, 6, 6)."""
+    emu = emulator()
+    try:
+        cfg = site(tmp_path, emu.url)
+        db = tmp_path / "history.sqlite"
+        db.write_bytes(b"")  # an empty SQLite file: plan migrates it and finds no quarter
+        r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z", "--json")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["load_source"] == "flat 0.5 kW"
+        assert f"kwartier plan: the history at {db} holds no quarter of the last 4 weeks; planned with a flat 0.5 kW house load" in r.stderr
+        sundays = [datetime(2023, 7, d, 6, tzinfo=timezone.utc) for d in (2, 9, 16, 23)]  # 08:00 CEST
+        with sqlite3.connect(db) as c:
+            for w, day in enumerate(sundays):
+                for k in range(32, 96):
+                    start = int((day + timedelta(minutes=15 * (k - 32))).timestamp())
+                    kw = k % 4 + 1 + w
+                    c.execute("INSERT INTO quarter(start, avg_kw, import_kwh, export_kwh) VALUES (?, ?, ?, 0)", (start, kw, kw / 4))
+            c.execute("INSERT INTO energy_quarter(start, id, kwh) VALUES (?, 'pv', 0.5)",
+                      (int((sundays[1] + timedelta(minutes=30)).timestamp()),))
+        r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z", "--json")
+        assert r.returncode == 0, r.stderr
+        plan = json.loads(r.stdout)
+        assert plan["load_source"] == "history (4 weeks)" and plan["alerts"] == []
+        loads = [s["load_kw"] for s in plan["steps"]]
+        assert len(loads) == 64
+        assert loads[:8] == [2.5, 3.5, 5.5, 5.5, 2.5, 3.5, 4.5, 5.5]
+        assert loads[8:] == [k % 4 + 2.5 for k in range(40, 96)]
+        text = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z")
+        assert text.returncode == 0 and text.stdout.splitlines()[-1] == "house load: history (4 weeks)"
+        # --load-kw stays an explicit flat load.
+        flat = json.loads(run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z", "--load-kw", "1.5", "--json").stdout)
+        assert flat["load_source"] == "flat 1.5 kW" and {s["load_kw"] for s in flat["steps"]} == {1.5}
+        # A file that is no database: moved aside (as `kwartier history` does), a flat load, no crash.
+        db.write_bytes(b"not a database" * 100)
+        for f in tmp_path.glob("history.sqlite-*"):
+            f.unlink()
+        r = run(kwartier, "plan", "--config", str(cfg), "--at", "2023-07-30T06:00:00Z", "--json")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["load_source"] == "flat 0.5 kW"
+        assert "is unreadable" in r.stderr and "moved aside" in r.stderr
     finally:
         emu.close()
 
