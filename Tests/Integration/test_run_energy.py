@@ -140,6 +140,8 @@ def test_run_asks_open_meteo_for_the_cloud_cover(rig):
     assert wait_for(cache.exists, 5)
     assert set(json.loads(cache.read_text()).values()) == {0.5}
     assert "alert: weather" not in log.read_text()
+    # A new site: the history has nothing to seed the house load forecast with, and says so.
+    assert "energy: the history holds no quarter of the last 4 weeks: the house load forecast starts flat" in log.read_text()
 
 
 def status_json(kwartier, cfg):
