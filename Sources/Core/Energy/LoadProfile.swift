@@ -28,7 +28,7 @@ public struct LoadProfile: Equatable, Sendable {
     /// The profile of the quarters that started in the `weeks` weeks before `now`.
     public init(quarters: [HouseLoadQuarter], now: Date, weeks: Int = defaultWeeks, timeZone: TimeZone) {
         self.weeks = weeks; self.timeZone = timeZone
-        let from = now.addingTimeInterval(-Double(weeks) * 7 * 86_400)
+        let from = Self.windowStart(now: now, weeks: weeks)
         var day = Array(repeating: Array(repeating: [Double](), count: 96), count: 7)
         var all = Array(repeating: [Double](), count: 96)
         var n = 0
@@ -48,6 +48,9 @@ public struct LoadProfile: Equatable, Sendable {
     }
 
     public var isEmpty: Bool { samples == 0 }
+
+    /// The first instant of the quarters a profile of `weeks` weeks before `now` is made of.
+    public static func windowStart(now: Date, weeks: Int) -> Date { now.addingTimeInterval(-Double(weeks) * 7 * 86_400) }
 
     /// The local weekday (0 = Sunday) and quarter of the day (a DST day's repeated hour shares its quarters).
     static func slot(_ t: Date, _ tz: TimeZone) -> (weekday: Int, quarter: Int) {

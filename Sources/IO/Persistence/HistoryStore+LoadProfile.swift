@@ -29,7 +29,7 @@ extension HistoryStore {
 
     /// The profile of the `weeks` weeks before `now`.
     public func loadProfile(now: Date, weeks: Int = LoadProfile.defaultWeeks, timeZone: TimeZone, carIds: Set<String>) throws -> LoadProfile {
-        let from = now.addingTimeInterval(-Double(weeks) * 7 * 86_400)
-        return LoadProfile(quarters: try houseLoad(from: from, to: now, carIds: carIds), now: now, weeks: weeks, timeZone: timeZone)
+        let quarters = try houseLoad(from: LoadProfile.windowStart(now: now, weeks: weeks), to: now, carIds: carIds)
+        return LoadProfile(quarters: quarters, now: now, weeks: weeks, timeZone: timeZone)
     }
 }
