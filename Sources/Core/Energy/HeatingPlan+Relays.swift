@@ -41,3 +41,19 @@ public enum HeatingRelayAsks {
         return "\(f.string(from: plan[a].start))–\(f.string(from: plan[b].start.addingTimeInterval(900)))"
     }
 }
+
+extension HomeEnergyController {
+    /// Plans the heat pump and the boiler of `config.energy` with the battery, for their relays.
+    public mutating func planHeating(_ config: SiteConfig, timeZone: TimeZone) {
+        heating = HeatingPlanner(config, timeZone: timeZone)
+        heatPumpRelay = heating?.heatPump == nil ? nil : config.energy?.heatPumpRelay
+        boilerRelay = heating?.boiler == nil ? nil : config.energy?.boiler?.relay
+    }
+
+    /// What the heating plan asks of its relays now; empty unless the mode is `plan` and the
+    /// prices are fresh (the relays then keep their own surplus and timer rules).
+    public func relayAsks(now: Date) -> [String: RelayPlanAsk] {
+        guard mode == .plan, pricesFresh(at: now), let h = heating else { return [:] }
+        return HeatingRelayAsks.at(now, plan: heatingPlan, heatPump: heatPumpRelay, boiler: boilerRelay, timeZone: h.timeZone)
+    }
+}

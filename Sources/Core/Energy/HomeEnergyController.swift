@@ -65,6 +65,8 @@ public struct HomeEnergyController: Sendable {
     public private(set) var plan: EnergyPlan?
     /// The heat pump's and boiler's plan (`energy.heat_pump`, `energy.boiler`), made with the battery's.
     public var heating: HeatingPlanner?
+    /// The relays it drives (`energy.heat_pump.relay`, `energy.boiler.relay`).
+    public var heatPumpRelay: String?, boilerRelay: String?
     public private(set) var heatingPlan: [HeatingStep] = []
     public private(set) var plans = 0
     /// When the plan was last made.

@@ -9,9 +9,6 @@ public struct LoopEnergy: Sendable {
     /// The inverter's index in `SiteDevices.inverters`, and its id.
     public let inverter: Int
     public let inverterId: String
-    /// The relays the heating plan drives (`energy.heat_pump.relay`, `energy.boiler.relay`).
-    public var heatPumpRelay: String?, boilerRelay: String?
-    public var timeZone = TimeZone(identifier: "UTC")!
     /// The last setting written (or being written).
     public private(set) var sent: InverterSetting?
     var sentMono = -Double.infinity
@@ -45,18 +42,8 @@ public struct LoopEnergy: Sendable {
                                      sliderKW: config.site.sliderKW, canCurtail: e.curtail, forecaster: f, prices: nil,
                                      horizonH: e.horizonH, staleAfterH: e.staleAfterH)
         var l = LoopEnergy(controller: c, inverter: i, inverterId: id)
-        l.controller.heating = HeatingPlanner(config, timeZone: tz)
-        l.heatPumpRelay = l.controller.heating?.heatPump == nil ? nil : e.heatPumpRelay
-        l.boilerRelay = e.boiler?.relay
-        l.timeZone = tz
+        l.controller.planHeating(config, timeZone: tz)
         return l
-    }
-
-    /// What the heating plan asks of its relays now; empty unless the mode is `plan` and the
-    /// prices are fresh (the relays then keep their own surplus and timer rules).
-    public func relayAsks(now: Date) -> [String: RelayPlanAsk] {
-        guard controller.mode == .plan, controller.pricesFresh(at: now) else { return [:] }
-        return HeatingRelayAsks.at(now, plan: controller.heatingPlan, heatPump: heatPumpRelay, boiler: boilerRelay, timeZone: timeZone)
     }
 
     public mutating func setPrices(_ s: PriceSeries) { controller.prices = s }
