@@ -75,6 +75,11 @@ final class RelayPlanTests: XCTestCase {
         XCTAssertTrue(m.on)
         m.step(now: q(8, 301), surplusW: 0, meterStale: false, plan: asks(q(8, 301))["boiler"], peakHeadroomW: -1)
         XCTAssertFalse(m.on)
+        // A stale main meter: off, the plan does not hold it on blind (a timer would).
+        var s = boiler()
+        s.step(now: q(8), surplusW: 0, meterStale: true, plan: asks(q(8))["boiler"])
+        XCTAssertFalse(s.on)
+        XCTAssertEqual(s.reason, "off: main meter stale (safe state)")
     }
 
     func pump(start: Date) -> SGReadyMachine {
@@ -123,5 +128,29 @@ final class RelayPlanTests: XCTestCase {
         XCTAssertEqual(planned.map(\.reason), ["on: plan: cheapest quarters 02:00–03:30"])
         var plain = RelayController(relays: [RelayConfig(id: "boiler", kind: .switched(c))], timeZone: utc, start: day)
         XCTAssertEqual(plain.step(RelayInputs(now: q(8), exportW: 0, peakHeadroomW: 5000)).map(\.state), [.switched(false)])
+    }
+
+    /// The energy manager's asks: made with its plan in mode `plan` on fresh prices, none otherwise.
+    func manager(_ mode: HomeEnergyController.Mode, fetchedAt: Date? = nil) -> HomeEnergyController {
+        // 100 €/MWh, 10 €/MWh from 02:00 to 04:00, over two days.
+        let prices = PriceSeries(start: day, stepS: 3600, eurPerMWh: (0..<48).map { $0 == 2 || $0 == 3 ? 10 : 100 }, fetchedAt: fetchedAt)
+        var c = HomeEnergyController(mode: mode, battery: nil, formula: SupplierFormula(), tariff: nil, sliderKW: 5, canCurtail: false,
+                                     forecaster: HomeForecaster(arrays: [], latitude: 51, longitude: 4.4, timeZone: utc), prices: prices)
+        c.heating = HeatingPlanner(heatPump: nil, boiler: .init(kw: 2, kwhPerDay: 1.5), timeZone: utc)
+        c.boilerRelay = "boiler"
+        _ = c.step(now: day, dt: 1, HomeEnergyController.Reading(gridW: 500, batteryW: 0, carW: 0, pvW: 0, socPercent: 0, monthPeakKW: 0))
+        return c
+    }
+
+    func testEnergyManagerAsksOnlyWithAFreshPlan() {
+        let c = manager(.plan)
+        // 1.5 kWh at 2 kW: 3 quarters, the cheap hour's first three.
+        XCTAssertEqual(c.relayAsks(now: day), ["boiler": RelayPlanAsk(.switched(false), why: "plan: next cheapest quarters 02:00–02:45")])
+        XCTAssertEqual(c.relayAsks(now: q(9, 5)), ["boiler": RelayPlanAsk(.switched(true), why: "plan: cheapest quarters 02:00–02:45")])
+        XCTAssertEqual(manager(.reactive).relayAsks(now: q(9)), [:])
+        XCTAssertEqual(manager(.off).relayAsks(now: q(9)), [:])
+        // Prices fetched 37 h before: stale (36 h), the relays keep their own logic.
+        XCTAssertEqual(manager(.plan, fetchedAt: day.addingTimeInterval(-37 * 3600)).relayAsks(now: q(9)), [:])
+        XCTAssertEqual(manager(.plan, fetchedAt: day.addingTimeInterval(-3600)).relayAsks(now: q(9)).count, 1)
     }
 }

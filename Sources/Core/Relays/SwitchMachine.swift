@@ -10,7 +10,8 @@ import Foundation
 /// - Timer windows force the contact on, like the seed's virtual timer wired in parallel; they
 ///   wait for the minimum off time and work without a meter.
 /// - A fresh energy plan (`plan`) takes the timer windows' place: on in its planned quarters
-///   (when the device's draw fits the quarter-hour peak headroom), else the surplus rule.
+///   (when the device's draw fits the quarter-hour peak headroom and the meter is fresh), else
+///   the surplus rule.
 /// - Stale main meter: off at once (unless a timer window or a manual override holds it on).
 /// - Manual override: on / off at once.
 public struct SwitchMachine: Sendable, Equatable, Codable {
@@ -58,7 +59,7 @@ public struct SwitchMachine: Sendable, Equatable, Codable {
             planWhy = v && !fits ? "\(ask.why) held back: quarter-hour peak" : ask.why
         }
         let want: Bool, why: String
-        if planOn == true {
+        if planOn == true && !meterStale {   // unlike a timer, the plan does not hold it on blind
             want = true; why = planWhy
         } else if planOn == nil, let w = activeWindow(at: now) {
             want = true; why = "timer \(w)"
