@@ -63,6 +63,11 @@ public struct HomeEnergyController: Sendable {
         didSet { if cars.map({ [$0.pointId, "\($0.deadline.timeIntervalSince1970)"] }) != oldValue.map({ [$0.pointId, "\($0.deadline.timeIntervalSince1970)"] }) { plannedAt = nil } }
     }
     public private(set) var plan: EnergyPlan?
+    /// The heat pump's and boiler's plan (`energy.heat_pump`, `energy.boiler`), made with the battery's.
+    public var heating: HeatingPlanner?
+    /// The relays it drives (`energy.heat_pump.relay`, `energy.boiler.relay`).
+    public var heatPumpRelay: String?, boilerRelay: String?
+    public private(set) var heatingPlan: [HeatingStep] = []
     public private(set) var plans = 0
     /// When the plan was last made.
     public private(set) var plannedAt: Date?
@@ -91,7 +96,7 @@ public struct HomeEnergyController: Sendable {
     public mutating func step(now: Date, dt: Double, _ r: Reading) -> Command {
         observe(now: now, dt: dt, r)
         // `off` still plans: what the plan would do is shown, never written.
-        if mode != .reactive, battery != nil, needsPlan(now) { replan(now: now, r) }
+        if mode != .reactive, battery != nil || heating != nil, needsPlan(now) { replan(now: now, r) }
         if mode == .off { return Command(batteryW: nil, pvLimitW: nil) }
         let market = prices?.price(at: now)
         let fresh = pricesFresh(at: now)
@@ -119,14 +124,18 @@ public struct HomeEnergyController: Sendable {
 
     /// Re-plan each hour, when the prices change, or when the plan ran out.
     func needsPlan(_ now: Date) -> Bool {
-        guard let at = plannedAt, let p = plan else { return true }
+        guard let at = plannedAt else { return true }
         if prices != plannedPrices { return true }
-        if p.step(at: now) == nil { return true }
+        if battery != nil {
+            guard let p = plan, p.step(at: now) != nil else { return true }
+        } else if heatingPlan.last.map({ now >= $0.start.addingTimeInterval(900) }) ?? true, now.timeIntervalSince(at) >= 60 {
+            return true   // heating only: its plan ran out (made again at most each minute)
+        }
         return now.timeIntervalSince(at) >= 3600
     }
 
     mutating func replan(now: Date, _ r: Reading) {
-        guard let b = battery, let series = prices else { plan = nil; return }
+        guard let series = prices else { plan = nil; heatingPlan = []; return }
         let q0 = PriceSeries.quarterStart(now)
         var quarters: [QuarterForecast] = []
         plannedForecast = [:]
@@ -141,8 +150,10 @@ public struct HomeEnergyController: Sendable {
         }
         plannedAt = now
         plannedPrices = prices
-        guard !quarters.isEmpty else { plan = nil; return }
+        guard !quarters.isEmpty else { plan = nil; heatingPlan = []; return }
         quarters = CarScheduler.apply(cars, to: quarters, sliderKW: sliderKW)
+        heatingPlan = heating?.plan(quarters) ?? []
+        guard let b = battery else { return }
         let planner = EnergyPlanner(battery: b, sliderKW: sliderKW, tariff: tariff, canCurtail: canCurtail)
         plan = planner.plan(quarters: quarters, socKWh: r.socPercent / 100 * b.capacityKWh, monthPeakKW: r.monthPeakKW)
         plans += 1

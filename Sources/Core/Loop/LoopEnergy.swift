@@ -41,7 +41,9 @@ public struct LoopEnergy: Sendable {
         let c = HomeEnergyController(mode: e.mode, battery: e.battery, formula: e.formula, tariff: e.capacityTariff,
                                      sliderKW: config.site.sliderKW, canCurtail: e.curtail, forecaster: f, prices: nil,
                                      horizonH: e.horizonH, staleAfterH: e.staleAfterH)
-        return LoopEnergy(controller: c, inverter: i, inverterId: id)
+        var l = LoopEnergy(controller: c, inverter: i, inverterId: id)
+        l.controller.planHeating(config, timeZone: tz)
+        return l
     }
 
     public mutating func setPrices(_ s: PriceSeries) { controller.prices = s }

@@ -336,6 +336,7 @@ public final class SiteLoop {
         let now = clock.now, mono = clock.mono
         lastDecisionMono = mono
         planCars(now: now)
+        if let e = energy { site.relayPlan = e.controller.relayAsks(now: now) }
         let step = site.step(now: now, mono: mono)
         for (k, p) in step.decision.points.enumerated() {
             guard k < deviceOfDecision.count, let i = deviceOfDecision[k] else { continue }

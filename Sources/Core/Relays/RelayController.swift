@@ -95,16 +95,18 @@ public struct RelayController: Sendable, Equatable {
 
     mutating func stepOne(_ i: Int, surplusW: Double, input: RelayInputs) -> RelayDecision {
         let ov = input.overrides[entries[i].config.id] ?? .auto
+        let ask = input.plan[entries[i].config.id]
         let previous = power(of: entries[i].machine)
         let previousContacts = Self.contacts(of: entries[i].machine)
         let changed: Bool
         switch entries[i].machine {
         case .sg(var m):
             changed = m.step(now: input.now, surplusW: surplusW, peakHeadroomW: input.peakHeadroomW,
-                             meterStale: input.meterStale, override: ov)
+                             meterStale: input.meterStale, override: ov, plan: ask)
             entries[i].machine = .sg(m)
         case .switched(var m):
-            changed = m.step(now: input.now, surplusW: surplusW, meterStale: input.meterStale, override: ov)
+            changed = m.step(now: input.now, surplusW: surplusW, meterStale: input.meterStale, override: ov,
+                             plan: ask, peakHeadroomW: input.peakHeadroomW)
             entries[i].machine = .switched(m)
         }
         return decision(for: entries[i], previousPowerW: previous, changed: changed, override: ov,

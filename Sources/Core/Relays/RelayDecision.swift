@@ -14,11 +14,14 @@ public struct RelayInputs: Sendable, Equatable {
     public var peakHeadroomW: Double?
     /// Manual overrides from the dashboard (RuntimeSettings.relays); missing = auto.
     public var overrides: [String: RuntimeSettings.RelayOverride]
+    /// What a fresh energy plan asks of a relay in the running quarter, by relay id; empty = no plan.
+    public var plan: [String: RelayPlanAsk]
 
     public init(now: Date, exportW: Double, importW: Double = 0, carsSurplusW: Double = 0, meterStale: Bool = false,
-                peakHeadroomW: Double? = nil, overrides: [String: RuntimeSettings.RelayOverride] = [:]) {
+                peakHeadroomW: Double? = nil, overrides: [String: RuntimeSettings.RelayOverride] = [:],
+                plan: [String: RelayPlanAsk] = [:]) {
         self.now = now; self.exportW = exportW; self.importW = importW; self.carsSurplusW = carsSurplusW
-        self.meterStale = meterStale; self.peakHeadroomW = peakHeadroomW; self.overrides = overrides
+        self.meterStale = meterStale; self.peakHeadroomW = peakHeadroomW; self.overrides = overrides; self.plan = plan
     }
 
     /// The export and import the surplus logic works on (W, both ≥ 0): the grid meter's (+ import)
@@ -36,6 +39,21 @@ public struct RelayInputs: Sendable, Equatable {
     public static func peakHeadroomW(quarter: QuarterStatus, importW: Double) -> Double {
         quarter.allowedKW * 1000 - importW
     }
+}
+
+/// The energy plan's wish for one relay in the running quarter: an extra input to its decision,
+/// never above the relay's own rules (dwell, Off limits, the quarter-hour peak).
+public struct RelayPlanAsk: Sendable, Equatable {
+    public enum Want: Sendable, Equatable {
+        /// A heat pump: at least this SG state.
+        case sg(SGState)
+        /// A switch: on in a planned quarter, off otherwise (instead of its timer windows).
+        case switched(Bool)
+    }
+    public var want: Want
+    /// Why, for the relay's reason ("plan: cheapest quarters 02:00–03:00").
+    public var why: String
+    public init(_ want: Want, why: String) { self.want = want; self.why = why }
 }
 
 /// One output's contact, as the decision wants it.

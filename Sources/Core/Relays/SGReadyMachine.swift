@@ -14,6 +14,9 @@ import Foundation
 ///   Off simply moves up to Normal, held for Normal's up-time (the seeds' "Arrêt → Normal").
 /// - Unsupported states are never selected; Normal (both contacts open) is always available.
 /// - Stale main meter: Normal at once (safe state), whatever the hold.
+/// - A fresh energy plan (`plan`) raises the target to its state (the higher of the two), only
+///   as far as the extra draw fits the quarter-hour peak headroom, never while the peak asks for
+///   Off; the dwell and Off rules above still decide when the pump moves.
 /// - Manual override: on = the highest supported state, off = Off (or Normal), at once; the
 ///   2 h / 1 h Off rule still holds.
 public struct SGReadyMachine: Sendable, Equatable, Codable {
@@ -54,7 +57,7 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
     /// (nil = unknown). Returns whether the state changed.
     @discardableResult
     public mutating func step(now: Date, surplusW: Double, peakHeadroomW: Double?, meterStale: Bool,
-                              override: RuntimeSettings.RelayOverride = .auto) -> Bool {
+                              override: RuntimeSettings.RelayOverride = .auto, plan: RelayPlanAsk? = nil) -> Bool {
         if now < enteredAt { enteredAt = now }   // the clock went back: restart the hold from now
         let elapsed = now.timeIntervalSince(enteredAt)
 
@@ -84,7 +87,8 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
             return true
         }
 
-        let (target, why) = target(now: now, surplusW: surplusW, peakHeadroomW: peakHeadroomW)
+        var (target, why) = target(now: now, surplusW: surplusW, peakHeadroomW: peakHeadroomW)
+        if let ask = plan, case .sg(let p) = ask.want { (target, why) = planned(p, why: ask.why, over: (target, why), peakHeadroomW: peakHeadroomW) }
         let desired = supported.filter { $0 <= target }.max() ?? .normal
         if desired == state { reason = "\(state.title): \(why)"; return false }
         let left = holdLeftS(at: now)
@@ -136,6 +140,16 @@ public struct SGReadyMachine: Sendable, Equatable, Codable {
         }
         if state == .off { return (.normal, "quarter-hour peak over") }
         return (.normal, "surplus \(s) below comfort \(TextFormat.kW(watts: comfort))")
+    }
+
+    /// The plan's state when above the surplus target: the highest supported state up to it whose
+    /// extra draw over the present state fits the quarter-hour peak headroom.
+    func planned(_ p: SGState, why planWhy: String, over t: (SGState, String), peakHeadroomW: Double?) -> (SGState, String) {
+        guard t.0 != .off, p > t.0 else { return t }
+        let fits = supported.filter { $0 > t.0 && $0 <= p }
+            .filter { s in peakHeadroomW.map { powerW(s) - powerW(state) <= $0 } ?? true }
+        guard let s = fits.max() else { return (t.0, "\(t.1); \(planWhy) held back: quarter-hour peak") }
+        return (s, planWhy)
     }
 
     func offAllowed(_ now: Date) -> Bool { offLockedUntil.map { now >= $0 } ?? true }

@@ -9,6 +9,9 @@ import Foundation
 ///   (the device may have run just before a restart).
 /// - Timer windows force the contact on, like the seed's virtual timer wired in parallel; they
 ///   wait for the minimum off time and work without a meter.
+/// - A fresh energy plan (`plan`) takes the timer windows' place: on in its planned quarters
+///   (when the device's draw fits the quarter-hour peak headroom and the meter is fresh), else
+///   the surplus rule.
 /// - Stale main meter: off at once (unless a timer window or a manual override holds it on).
 /// - Manual override: on / off at once.
 public struct SwitchMachine: Sendable, Equatable, Codable {
@@ -39,7 +42,8 @@ public struct SwitchMachine: Sendable, Equatable, Codable {
     /// Returns whether the contact changed.
     @discardableResult
     public mutating func step(now: Date, surplusW: Double, meterStale: Bool,
-                              override: RuntimeSettings.RelayOverride = .auto) -> Bool {
+                              override: RuntimeSettings.RelayOverride = .auto, plan: RelayPlanAsk? = nil,
+                              peakHeadroomW: Double? = nil) -> Bool {
         if now < changedAt { changedAt = now }
         switch override {
         case .on: return set(true, now: now, reason: "on: manual")
@@ -47,11 +51,20 @@ public struct SwitchMachine: Sendable, Equatable, Codable {
         case .auto: break
         }
         let onAt = (config.onAboveKW + config.hysteresisKW) * 1000, offBelow = config.onAboveKW * 1000
+        var planOn: Bool?, planWhy = ""
+        if let ask = plan, case .switched(let v) = ask.want {
+            // Planned on only while its draw fits what the quarter may still take.
+            let fits = peakHeadroomW.map { $0 >= (on ? 0 : powerW) } ?? true
+            planOn = v && fits
+            planWhy = v && !fits ? "\(ask.why) held back: quarter-hour peak" : ask.why
+        }
         let want: Bool, why: String
-        if let w = activeWindow(at: now) {
+        if planOn == true && !meterStale {   // unlike a timer, the plan does not hold it on blind
+            want = true; why = planWhy
+        } else if planOn == nil, let w = activeWindow(at: now) {
             want = true; why = "timer \(w)"
         } else if !config.surplusSwitching {
-            want = false; why = "outside its timer windows"
+            want = false; why = planOn == nil ? "outside its timer windows" : planWhy
         } else if meterStale {
             return set(false, now: now, reason: "off: main meter stale (safe state)")
         } else if on {
@@ -61,7 +74,7 @@ public struct SwitchMachine: Sendable, Equatable, Codable {
         } else {
             want = surplusW > onAt
             why = want ? "surplus \(TextFormat.kW(watts: surplusW)) > \(TextFormat.kW(watts: onAt))"
-                       : "surplus \(TextFormat.kW(watts: surplusW)) ≤ \(TextFormat.kW(watts: onAt))"
+                       : "surplus \(TextFormat.kW(watts: surplusW)) ≤ \(TextFormat.kW(watts: onAt))" + (planOn == nil ? "" : "; \(planWhy)")
         }
         let word = on ? "on" : "off"
         if want == on { reason = "\(word): \(why)"; return false }

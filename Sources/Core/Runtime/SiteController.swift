@@ -31,6 +31,8 @@ public final class SiteController {
     public private(set) var lastDecision: Decision?
     /// The cars' ready-by plans for the next decision, per point index (`CarPlanFollower`); empty = none.
     public var carPlan: [CarPlanGate] = []
+    /// What the energy plan asks of the relays this step (`LoopEnergy.relayAsks`); empty = no plan.
+    public var relayPlan: [String: RelayPlanAsk] = [:]
     public private(set) var lastRelays: [RelayDecision] = []
     public private(set) var alertLog: [AlertView] = []
     private var warningsSeen = Set<String>()
@@ -276,7 +278,7 @@ public final class SiteController {
         var ri = RelayInputs(now: now, exportW: balance.exportW, importW: balance.importW,
                              carsSurplusW: d.consumers?.carsFlexibleW ?? 0, meterStale: d.safeState,
                              peakHeadroomW: d.quarter.map { RelayInputs.peakHeadroomW(quarter: $0, importW: max(0, gridW)) },
-                             overrides: settings.relays)
+                             overrides: settings.relays, plan: relayPlan)
         if grid == nil && !controller.site.gridRemote { ri.meterStale = true }
         let rd = relays.step(ri)
         lastRelays = rd

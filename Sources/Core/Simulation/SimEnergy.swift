@@ -121,8 +121,9 @@ public final class SimEnergyManager {
                 for h in 0..<24 { forecaster.cloudCover[day0.timeIntervalSince1970 + Double(d * 86_400 + h * 3600)] = cover }
             }
         }
-        let c = HomeEnergyController(mode: mode, battery: battery, formula: spec.supplierFormula, tariff: spec.tariff, sliderKW: slider,
+        var c = HomeEnergyController(mode: mode, battery: battery, formula: spec.supplierFormula, tariff: spec.tariff, sliderKW: slider,
                                      canCurtail: spec.curtail, forecaster: forecaster, prices: spec.series(day0: day0, days: days))
+        c.planHeating(config, timeZone: tz)
         return SimEnergyManager(controller: c)
     }
 

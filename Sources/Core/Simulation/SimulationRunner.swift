@@ -78,6 +78,8 @@ public final class SimulationRunner {
             telegram = make(site, meter, t)
             lastTelegram = telegram
         }
+        // Kwartier's relays follow the heating plan of its energy manager, as in the live loop.
+        if let e = energy, let k = brain as? KwartierBrain { k.controller.relayPlan = e.controller.relayAsks(now: t) }
         let written = brain.step(now: t, telegram: telegram, site: site, meter: meter)
         energy?.step(site: site, meter: meter, dt: stepS)
         for (id, a) in written { recorder.recordSetpoint(point: id, amps: a) }
