@@ -161,7 +161,6 @@ public struct CarPlanFollower: Sendable {
                 if k >= 0 && k < n { others[k] += o.kw[j] }
             }
         }
-        var kw = Array(repeating: 0.0, count: n)
         var hours = Array(repeating: 0.0, count: n)
         var cap = Array(repeating: 0.0, count: n)
         for j in 0..<n {
@@ -170,12 +169,7 @@ public struct CarPlanFollower: Sendable {
             cap[j] = max(0, min(car.maxKW, sliderKW - max(0, houseKW) - others[j]))
         }
         let price = (0..<n).map { j in market.count > j ? market[j].map(formula.takePrice) ?? .infinity : .infinity }
-        var rest = left
-        for j in (0..<n).sorted(by: { (price[$0], $0) < (price[$1], $1) }) where rest > 1e-9 && hours[j] > 0 {
-            let p = min(cap[j], rest / hours[j])
-            kw[j] = p
-            rest -= p * hours[j]
-        }
+        let (kw, rest) = CheapestFill.fill(energyKWh: left, price: price, capKW: cap, hours: hours)
         t.q0 = q0; t.kw = kw; t.hours = hours
         t.deliveredAtPlan = car.deliveredKWh
         t.possibleKWh = zip(cap, hours).reduce(0) { $0 + $1.0 * $1.1 }

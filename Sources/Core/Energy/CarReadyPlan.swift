@@ -46,16 +46,10 @@ public enum CarScheduler {
     /// above the rest of the load, only quarters that end by the deadline. Less than asked when
     /// the quarters before the deadline cannot hold it.
     public static func schedule(_ car: CarDemand, quarters: [QuarterForecast], sliderKW: Double) -> [Double] {
-        var kw = Array(repeating: 0.0, count: quarters.count)
-        var left = car.energyKWh
-        let usable = quarters.indices.filter { quarters[$0].start.addingTimeInterval(900) <= car.deadline }
-        for i in usable.sorted(by: { (quarters[$0].takePrice, $0) < (quarters[$1].takePrice, $1) }) where left > 1e-9 {
-            let room = max(0, sliderKW - max(0, quarters[i].baseKW + quarters[i].carKW))
-            let p = min(car.maxKW, room, left / 0.25)
-            kw[i] = p
-            left -= p * 0.25
-        }
-        return kw
+        // A quarter that ends after the deadline gets no hours, so nothing.
+        let hours = quarters.map { $0.start.addingTimeInterval(900) <= car.deadline ? 0.25 : 0 }
+        let cap = quarters.map { min(car.maxKW, max(0, sliderKW - max(0, $0.baseKW + $0.carKW))) }
+        return CheapestFill.fill(energyKWh: car.energyKWh, price: quarters.map(\.takePrice), capKW: cap, hours: hours).kw
     }
 
     /// `quarters` with the cars' planned power added to `carKW`, one car after the other.
