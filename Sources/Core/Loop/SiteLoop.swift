@@ -338,10 +338,11 @@ public final class SiteLoop {
         planCars(now: now)
         if let e = energy { site.relayPlan = e.controller.relayAsks(now: now) }
         let step = site.step(now: now, mono: mono)
+        var sent = false
         for (k, p) in step.decision.points.enumerated() {
             guard k < deviceOfDecision.count, let i = deviceOfDecision[k] else { continue }
             if phaseProbe?.pointId == p.id { probeStep(k, i, p, mono: mono); continue }
-            if p.send { write(SetpointWrite(point: i, amps: p.setpointA, phases: p.phases)) }
+            if p.send { write(SetpointWrite(point: i, amps: p.setpointA, phases: p.phases)); sent = true }
         }
         if step.relays.contains(where: \.changed) { out.append(.driveRelays(step.relays)) }
         for w in step.newWarnings { out.append(.log(.warning, w)) }
@@ -354,7 +355,9 @@ public final class SiteLoop {
         recordQuarter(step.decision.quarter)
         steerEnergy(step.decision, now: now, mono: mono)
         out.append(.decided(step))
-        if mono - lastStatusMono >= options.statusEveryS {
+        // A new setpoint is published at once (the file stays throttled by the shell): whoever
+        // asks why a charger just changed gets the decision that changed it.
+        if mono - lastStatusMono >= options.statusEveryS || sent {
             lastStatusMono = mono
             out.append(.writeStatus(StatusReport(site: site.config.site.name, sliderKW: site.settings.sliderKW,
                                                  meterAgeS: site.gridAgeS(mono: mono), decision: step.decision,
