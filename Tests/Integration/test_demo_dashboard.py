@@ -103,10 +103,10 @@ def check_points_screen(text, st, settings, selected, sel_glyph, two_line, detai
         assert idx is not None, (pat, text)
         why = pd["explanation"]["text"]
         if two_line:    # 8 points at 80x24: the explanation on its own line under the row
-            assert lines[idx + 1].strip() == why, (lines[idx + 1], why)
+            assert lines[idx + 1].strip() == why, (lines[idx + 1], why, text)
         else:
             assert lines[idx].rstrip().rstrip("│").rstrip().endswith(why[:40].rstrip()) or why[:40] in lines[idx], \
-                (lines[idx], why)
+                (lines[idx], why, text)
     if not detail:
         return
     pd = point(st, selected)
