@@ -3,7 +3,8 @@
 #   scripts/setup-system.sh          build + run (ncursesw, libmodbus, libmosquitto, sqlite)
 #   scripts/setup-system.sh test     also the test peers (socat, tmux, mosquitto, python venv) and systemd-analyze
 set -euo pipefail
-pkgs=(libncurses-dev libmodbus-dev libmosquitto-dev pkg-config libsqlite3-dev)
+# libcurl4-openssl-dev: the static Foundation of the release build links libcurl (URLSession).
+pkgs=(libncurses-dev libmodbus-dev libmosquitto-dev pkg-config libsqlite3-dev libcurl4-openssl-dev)
 if [ "${1:-}" = "test" ]; then
   pkgs+=(socat tmux mosquitto)   # mosquitto: the broker the MQTT tests start on loopback
   command -v systemd-analyze >/dev/null 2>&1 || pkgs+=(systemd)   # verifies packaging/kwartier.service

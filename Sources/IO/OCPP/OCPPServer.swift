@@ -198,6 +198,7 @@ final class OCPPRefusalHandler: ChannelInboundHandler, RemovableChannelHandler, 
         h.add(name: "Content-Length", value: "0")
         if status == .unauthorized { h.add(name: "WWW-Authenticate", value: "Basic realm=\"kwartier\"") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: h))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel     // the channel is Sendable, the context is not
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 }

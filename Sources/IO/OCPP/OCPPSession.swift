@@ -138,8 +138,9 @@ final class OCPPSession: ChannelInboundHandler, @unchecked Sendable {
     private func close(_ context: ChannelHandlerContext, code: WebSocketErrorCode) {
         var buf = context.channel.allocator.buffer(capacity: 2)
         buf.write(webSocketErrorCode: code)
+        let channel = context.channel     // the channel is Sendable, the context is not
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: buf))).whenComplete { _ in
-            context.close(promise: nil)
+            channel.close(promise: nil)
         }
     }
 

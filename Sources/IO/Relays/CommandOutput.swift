@@ -31,7 +31,7 @@ public final class CommandOutput: RelayOutputDevice {
         var template = Array("/tmp/kwartier-relay-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0, fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 else { throw DeviceError.io("command '\(shown)': cannot create a temporary file: \(String(cString: strerror(errno)))") }
-        let outPath = String(cString: template)
+        let outPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(outPath) }
         defer { close(fd) }
         let child: ChildProcess

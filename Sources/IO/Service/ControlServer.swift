@@ -327,8 +327,7 @@ final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func answerFromAnyThread(_ id: ControlProtocol.RequestID?, _ r: Result<String, ControlProtocol.Refusal>) {
         guard let ch = channel else { return }
-        var buf = ch.allocator.buffer(string: ControlProtocol.answer(id, r))
-        buf.writeString("\n")
+        let buf = ch.allocator.buffer(string: ControlProtocol.answer(id, r) + "\n")
         ch.eventLoop.execute { ch.writeAndFlush(buf, promise: nil) }
     }
 
