@@ -65,6 +65,24 @@ final class ModbusTransportTests: XCTestCase {
         XCTAssertEqual((e as? ModbusFailure)?.kind, .skipped)
     }
 
+    func testJobsSubmittedAheadRunBeforeQueuedOnesInTheirOwnOrder() {
+        let w = ModbusWorker(kind: .tcp(host: "127.0.0.1", port: 1))
+        defer { w.stop() }
+        let gate = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let lock = NSLock()
+        var order: [String] = []
+        func note(_ name: String) -> () -> Void { { lock.lock(); order.append(name); lock.unlock() } }
+        w.submit(timeout: 10, { gate.wait() }, completion: { _ in })
+        w.submit(timeout: 10, note("read 1"), completion: { _ in })
+        w.submit(timeout: 10, note("read 2"), completion: { _ in })
+        w.submitAhead(timeout: 10, note("write 1"), completion: { _ in })
+        w.submitAhead(timeout: 10, note("write 2"), completion: { _ in })
+        w.submit(timeout: 10, note("read 3"), completion: { _ in done.signal() })
+        gate.signal()
+        done.wait()
+        XCTAssertEqual(order, ["write 1", "write 2", "read 1", "read 2", "read 3"])
+    }
+
     func testHealthStatusesAndCounters() {
         let h = DeviceHealthTracker(id: "cp1", label: "cp1", slowMs: 100, lostAfter: 3, lostAfterS: 60)
         XCTAssertEqual(h.snapshot(now: 0).status, .ok)

@@ -6,6 +6,15 @@ import KwartierCore
 /// cloud) bring their own.
 public protocol DeviceExecutor: AnyObject {
     func submit<T>(timeout: Double, _ work: @escaping () throws -> T, completion: @escaping (Result<T, Error>) -> Void)
+    /// `submit` ahead of the jobs queued with `submit` (a setpoint before reads on a shared line).
+    func submitAhead<T>(timeout: Double, _ work: @escaping () throws -> T, completion: @escaping (Result<T, Error>) -> Void)
+}
+
+extension DeviceExecutor {
+    /// An executor of one device: nothing to pass.
+    public func submitAhead<T>(timeout: Double, _ work: @escaping () throws -> T, completion: @escaping (Result<T, Error>) -> Void) {
+        submit(timeout: timeout, work, completion: completion)
+    }
 }
 
 extension ModbusWorker: DeviceExecutor {}

@@ -276,13 +276,14 @@ final class RealSiteShell {
     }
 
     /// Writes the setpoint (phases first when they change), then reads the status back. The
-    /// read-back is a job of its own, queued when the write is done: on a line shared by many
-    /// points it comes after the round's other writes already waiting there, so every setpoint
-    /// of a round reaches its charger before the line spends time on read-backs.
+    /// write goes ahead of reads queued on its line; the read-back is a job of its own, queued
+    /// when the write is done: on a line shared by many points it comes after the round's other
+    /// writes already waiting there, so every setpoint of a round reaches its charger before the
+    /// line spends time on read-backs.
     func write(_ w: SetpointWrite) {
         let d = devices.points[w.point].device, executor = devices.points[w.point].executor, channel = channel
         let deadline = Monotonic.now + Self.writeTimeoutS
-        executor.submit(timeout: Self.writeTimeoutS, { () -> Void in
+        executor.submitAhead(timeout: Self.writeTimeoutS, { () -> Void in
             if let ph = w.phases { try d.switchPhases(ph) }
             try d.writeCurrent(w.amps)
         }) { r in

@@ -18,13 +18,32 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
     private var enabled: Bool?
     private var knownPhases: Int?
 
-    /// What the status read may read through (fewer requests per round on a shared bus).
-    let statusBridge: [RegisterSpec]
+    /// The status read's requests (through registers the profile knows: fewer requests per
+    /// round on a shared bus), made once.
+    let statusPlan: StatusReadPlan
+    /// The last status words: the counters between their reads (worker thread only).
+    private var statusImage = RegisterImage()
+    private var countersReadAt: Double?
+    /// Energy counters that need requests of their own are read at most this often (s), and at
+    /// once when the state changes (a session's first and last register exact), or after a
+    /// failed read (a restarted charger). The values the control needs are read every time.
+    static let countersEveryS = 5.0
 
     public override init(id: String, profile: DeviceProfile, channel: ModbusChannel) {
         self.spec = profile.chargepoint!
-        self.statusBridge = Self.knownReadable(profile)
+        self.statusPlan = Self.statusPlan(profile)
         super.init(id: id, profile: profile, channel: channel)
+    }
+
+    /// Every round: state, currents, power, applied current, active phases. Now and then:
+    /// the energy counters (when they cost requests of their own).
+    static func statusPlan(_ p: DeviceProfile) -> StatusReadPlan {
+        let c = p.chargepoint!
+        var round = [c.state.register]
+        for v in c.currents { round += specs(v) }
+        round += specs(c.power) + specs(c.appliedCurrent) + specs(c.activePhases)
+        return StatusReadPlan(round: round, counters: specs(c.energy) + specs(c.sessionEnergy),
+                              maxBlock: p.timing.maxBlock, bridge: knownReadable(p))
     }
 
     public var capabilities: ChargePointCapabilities {
@@ -34,19 +53,33 @@ public final class ProfileChargePoint: ProfileDevice, ChargePointDevice, @unchec
                                 enableDisable: spec.enable != nil, safeCurrent: spec.safeCurrent?.access)
     }
 
-    var statusSpecs: [RegisterSpec] {
-        var s = [spec.state.register]
-        for c in spec.currents { s += Self.specs(c) }
-        s += Self.specs(spec.power) + Self.specs(spec.energy) + Self.specs(spec.sessionEnergy)
-        s += Self.specs(spec.appliedCurrent) + Self.specs(spec.activePhases)
-        return s
-    }
-
     public func readStatus() throws -> ChargePointStatus {
         try onWorker {
             try self.heartbeatIfDue()
-            let img = try self.readImage(self.statusSpecs, bridge: self.statusBridge)
-            return try self.status(from: img)
+            do {
+                try self.readStatusImage(now: Monotonic.now)
+            } catch {
+                self.countersReadAt = nil
+                throw error
+            }
+            return try self.status(from: self.statusImage)
+        }
+    }
+
+    /// The round's requests, with the counters when due or when the state changed.
+    private func readStatusImage(now: Double) throws {
+        let plan = statusPlan
+        guard plan.countersApart else { return try read(plan.every, into: &statusImage) }
+        if countersReadAt.map({ now - $0 >= Self.countersEveryS }) ?? true {
+            try read(plan.every, into: &statusImage)
+            countersReadAt = now
+            return
+        }
+        let state = statusImage.words(for: spec.state.register)
+        try read(plan.round, into: &statusImage)
+        if statusImage.words(for: spec.state.register) != state {
+            try read(plan.counters, into: &statusImage)
+            countersReadAt = now
         }
     }
 

@@ -59,14 +59,19 @@ public class ProfileDevice: @unchecked Sendable {
     /// Reads every spec with as few requests as the profile allows (through gaps of `bridge`).
     func readImage(_ specs: [RegisterSpec], bridge: [RegisterSpec] = []) throws -> RegisterImage {
         var img = RegisterImage()
-        for b in ReadPlan.blocks(specs, maxBlock: profile.timing.maxBlock, bridge: bridge) {
+        try read(ReadPlan.blocks(specs, maxBlock: profile.timing.maxBlock, bridge: bridge), into: &img)
+        return img
+    }
+
+    /// Reads `blocks` into `img`, one request each.
+    func read(_ blocks: [ReadBlock], into img: inout RegisterImage) throws {
+        for b in blocks {
             if b.fn.isBit {
                 img.store(b, try channel.readBits(b.fn, address: b.address, count: b.count).map { $0 ? 1 : 0 })
             } else {
                 img.store(b, try channel.readRegisters(b.fn, address: b.address, count: b.count))
             }
         }
-        return img
     }
 
     func value(_ spec: RegisterSpec, _ img: RegisterImage) throws -> RegisterValue {

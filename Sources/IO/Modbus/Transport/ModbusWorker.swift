@@ -53,6 +53,7 @@ public final class ModbusWorker: @unchecked Sendable, CustomStringConvertible {
 
     private struct Job {
         let deadline: Double
+        let ahead: Bool
         let run: () -> Void
         let expire: (ModbusFailure) -> Void
     }
@@ -100,8 +101,20 @@ public final class ModbusWorker: @unchecked Sendable, CustomStringConvertible {
     /// Runs `work` on the worker thread before `timeout` seconds from now; `completion` gets its
     /// result (on the worker thread). A job not started by then completes with a `.skipped` failure.
     public func submit<T>(timeout: Double, _ work: @escaping () throws -> T, completion: @escaping (Result<T, Error>) -> Void) {
+        enqueue(timeout: timeout, ahead: false, work, completion: completion)
+    }
+
+    /// `submit`, but the job runs before every job queued with `submit` (after those queued
+    /// ahead before it): a setpoint never waits behind reads already queued on the line (a
+    /// round's reads of a slow line still queued when the round closed, a meter's poll).
+    public func submitAhead<T>(timeout: Double, _ work: @escaping () throws -> T, completion: @escaping (Result<T, Error>) -> Void) {
+        enqueue(timeout: timeout, ahead: true, work, completion: completion)
+    }
+
+    private func enqueue<T>(timeout: Double, ahead: Bool, _ work: @escaping () throws -> T,
+                            completion: @escaping (Result<T, Error>) -> Void) {
         let deadline = Monotonic.now + timeout
-        let job = Job(deadline: deadline, run: { [unowned self] in
+        let job = Job(deadline: deadline, ahead: ahead, run: { [unowned self] in
             self.currentDeadline = deadline
             defer { self.currentDeadline = .infinity }
             do { completion(.success(try work())) } catch { completion(.failure(error)) }
@@ -112,7 +125,11 @@ public final class ModbusWorker: @unchecked Sendable, CustomStringConvertible {
             completion(.failure(ModbusFailure(kind: .skipped, device: name, operation: "job", detail: "the worker is stopped")))
             return
         }
-        jobs.append(job)
+        if ahead {
+            jobs.insert(job, at: jobs.firstIndex { !$0.ahead } ?? jobs.endIndex)
+        } else {
+            jobs.append(job)
+        }
         cond.signal()
         cond.unlock()
     }
