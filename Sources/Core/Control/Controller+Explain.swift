@@ -10,15 +10,15 @@ extension ControlEngine {
     /// `render` makes the text from that key alone (plus the site, which never changes).
     /// `decide` keeps each point's last key and explanation and reuses the explanation when the
     /// key is the same.
-    func explain(_ i: Int, _ c: ExplainContext) -> Explanation {
+    mutating func explain(_ i: Int, _ c: ExplainContext) -> Explanation {
         render(explainKey(i, c), point: i)
     }
 
     /// What point i's explanation shows, without building its text.
-    /// Inlined into `decide` (with the two helpers below): called there, a non-mutating method
-    /// was handed a copy of the whole engine (2.6 kB) for every point and decision.
-    @inline(__always)
-    func explainKey(_ i: Int, _ c: ExplainContext) -> ExplainKey {
+    /// `mutating` though it changes nothing (as the two helpers below): `decide` is mutating, and
+    /// a non-mutating method called from it was handed a copy of the whole engine (2.6 kB) for
+    /// every point and decision; a mutating one gets the engine itself.
+    mutating func explainKey(_ i: Int, _ c: ExplainContext) -> ExplainKey {
         let r = c.reading(i), now = c.now
         var k = ExplainKey()
         switch scratch.role[i] {
@@ -84,8 +84,7 @@ extension ControlEngine {
     }
 
     /// Why an admitted point has the current it has.
-    @inline(__always)
-    private func bindingKey(_ i: Int, _ x: ExplainContext, _ k: inout ExplainKey) {
+    private mutating func bindingKey(_ i: Int, _ x: ExplainContext, _ k: inout ExplainKey) {
         let b = fill.bind[i]
         if b >= 0 {
             let c = Int(b)
@@ -113,8 +112,7 @@ extension ControlEngine {
     }
 
     /// What a waiting (or stopped) car needs and what is free where it does not fit.
-    @inline(__always)
-    private func waitingKey(_ i: Int, _ k: inout ExplainKey) {
+    private mutating func waitingKey(_ i: Int, _ k: inout ExplainKey) {
         let c = Int(scratch.waitK[i])
         guard c >= 0 else { k.t = .waiting; return }
         // A car that needs more than the point's minimum says so, with its start current.

@@ -84,14 +84,15 @@ extension SiteLoop {
         let avg = closed?.averageKW ?? cur.importedKWh / 0.25
         out.append(.recordQuarter(ClosedQuarter(
             start: cur.start, averageKW: avg, importKWh: mine[HistoryPoint.gridImport] ?? avg * 0.25,
-            exportKWh: mine[HistoryPoint.gridExport] ?? (counterSeen("grid-") ? 0 : nil), sliderKW: site.settings.sliderKW,
+            exportKWh: mine[HistoryPoint.gridExport] ?? (slotSeen(HistoryBook.gridExportSlot) ? 0 : nil), sliderKW: site.settings.sliderKW,
             meterAverageKW: cur.meterAverageKW, monthPeakKW: qs.monthPeakKW, monthPeakStart: qs.monthPeakTime)))
         emitEnergy(energy)
         for k in book.sessions.keys.sorted() { out.append(.recordSession(book.sessions[k]!.record)) }
         emitReadings()
     }
 
-    func counterSeen(_ key: String) -> Bool { book.counters[key]?.lastTime != nil }
+    /// Whether the counter in `slot` (`HistoryBook.slotCounters`) has had a sample.
+    func slotSeen(_ slot: Int) -> Bool { slot < book.slotCounters.count && book.slotCounters[slot].lastTime != nil }
 
     func emitEnergy(_ energy: [(Date, [String: Double])]) {
         for (start, kwh) in energy where !kwh.isEmpty {
