@@ -189,19 +189,23 @@ public struct CompiledSite: Sendable {
     /// Per-line draw of a point from its per-terminal currents (negative readings count as 0).
     @inline(__always)
     func gridDraw(point i: Int, terminals c: PhaseValues) -> (Double, Double, Double) {
+        // A static helper, not a nested function capturing `out`: the capture kept this from
+        // being inlined, and each call copied the whole compiled site (every point, every decision).
         var out = (0.0, 0.0, 0.0)
-        func add(_ p: Int8, _ v: Double) {
-            switch p { case 0: out.0 += v; case 1: out.1 += v; case 2: out.2 += v; default: break }
-        }
         if lineToLine[i] {
             let v = max(0, c.l1)
-            add(terminalLine[i * 3], v); add(terminalLine[i * 3 + 1], v)
+            Self.add(&out, terminalLine[i * 3], v); Self.add(&out, terminalLine[i * 3 + 1], v)
             return out
         }
-        add(terminalLine[i * 3], max(0, c.l1))
-        add(terminalLine[i * 3 + 1], max(0, c.l2))
-        add(terminalLine[i * 3 + 2], max(0, c.l3))
+        Self.add(&out, terminalLine[i * 3], max(0, c.l1))
+        Self.add(&out, terminalLine[i * 3 + 1], max(0, c.l2))
+        Self.add(&out, terminalLine[i * 3 + 2], max(0, c.l3))
         return out
+    }
+
+    @inline(__always)
+    private static func add(_ out: inout (Double, Double, Double), _ p: Int8, _ v: Double) {
+        switch p { case 0: out.0 += v; case 1: out.1 += v; case 2: out.2 += v; default: break }
     }
 
     func levelName(_ l: Int) -> String { l == 0 ? "grid" : "board \(levelIds[l])" }

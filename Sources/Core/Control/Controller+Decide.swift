@@ -174,10 +174,12 @@ extension ControlEngine {
         let rotationLeft = waitingTurnTimes(now: now)
         var points: [PointDecision] = []
         points.reserveCapacity(n)
+        var gridKnown = false
+        if case .some = grid { gridKnown = true }
+        let context = ExplainContext(points: input.points, meters: input.meters, gridAgeS: input.gridAgeS, gridKnown: gridKnown,
+                                     quarterKW: quarter.map { ($0.targetKW, $0.allowedKW) }, rotationLeft: rotationLeft, now: now)
         for i in 0..<n {
-            let r = i < np ? input.points[i] : .none
-            let key = explainKey(i, reading: r, gridAgeS: input.gridAgeS, gridKnown: grid != nil,
-                                 quarter: quarter, rotationLeft: rotationLeft, input: input, now: now)
+            let key = explainKey(i, context)
             let ex: Explanation
             if memoizeExplanations && key == explainKeys[i] {
                 ex = explanations[i]

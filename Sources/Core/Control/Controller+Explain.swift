@@ -10,21 +10,22 @@ extension ControlEngine {
     /// `render` makes the text from that key alone (plus the site, which never changes).
     /// `decide` keeps each point's last key and explanation and reuses the explanation when the
     /// key is the same.
-    func explain(_ i: Int, reading r: PointReading, gridAgeS: Double, gridKnown: Bool,
-                 quarter: QuarterStatus?, rotationLeft: [Int: Double], input: ControlInput, now: Date) -> Explanation {
-        render(explainKey(i, reading: r, gridAgeS: gridAgeS, gridKnown: gridKnown, quarter: quarter,
-                          rotationLeft: rotationLeft, input: input, now: now), point: i)
+    mutating func explain(_ i: Int, _ c: ExplainContext) -> Explanation {
+        render(explainKey(i, c), point: i)
     }
 
     /// What point i's explanation shows, without building its text.
-    func explainKey(_ i: Int, reading r: PointReading, gridAgeS: Double, gridKnown: Bool,
-                    quarter: QuarterStatus?, rotationLeft: [Int: Double], input: ControlInput, now: Date) -> ExplainKey {
+    /// `mutating` though it changes nothing (as the two helpers below): `decide` is mutating, and
+    /// a non-mutating method called from it was handed a copy of the whole engine (2.6 kB) for
+    /// every point and decision; a mutating one gets the engine itself.
+    mutating func explainKey(_ i: Int, _ c: ExplainContext) -> ExplainKey {
+        let r = c.reading(i), now = c.now
         var k = ExplainKey()
         switch scratch.role[i] {
         case .lost:
             var b = 0.0
             for p in 0..<3 { b = max(b, scratch.budget[i * 3 + p]) }
-            if scratch.badReading[i] { k.t = .lostUnreadable } else if r.status == nil { k.t = .lostNoReading }
+            if scratch.badReading[i] { k.t = .lostUnreadable } else if !r.hasStatus { k.t = .lostNoReading }
             else if r.reachable { k.t = .lostAge; k.n0 = secs(r.ageS) } else { k.t = .lost }
             k.setTenths(1, b)
             return k
@@ -32,7 +33,7 @@ extension ControlEngine {
             switch scratch.inactive[i] {
             case .noCar: k.t = .noCar
             case .off: k.t = .off
-            case .error: k.t = .error; k.str = r.status?.errorText
+            case .error: k.t = .error; k.str = c.errorText(i)
             case .paused:
                 let left = tunables.minPauseS - (mem[i].stoppedAt.map { now.timeIntervalSince($0) } ?? 0)
                 k.t = .paused; k.n0 = durationKey(left)
@@ -45,9 +46,9 @@ extension ControlEngine {
         if scratch.safeOnly[i] {
             let l = scratch.staleLevel[i]
             if l == 0 {
-                if gridKnown && gridAgeS.isFinite { k.t = .staleGrid; k.n0 = secs(gridAgeS) } else { k.t = .staleGridNone }
+                if c.gridKnown && c.gridAgeS.isFinite { k.t = .staleGrid; k.n0 = secs(c.gridAgeS) } else { k.t = .staleGridNone }
             } else if l > 0 {
-                let age = l < input.meters.count ? input.meters[l].ageS : .infinity
+                let age = l < c.meters.count ? c.meters[l].ageS : .infinity
                 k.n0 = l
                 if age.isFinite { k.t = .staleLevel; k.n1 = secs(age) } else { k.t = .staleLevelNone }
             } else {
@@ -62,7 +63,7 @@ extension ControlEngine {
         }
         if !scratch.admitted[i] || v == 0 {
             waitingKey(i, &k)
-            if let left = rotationLeft[priority[i]], mode[i] == .auto {
+            if let left = c.rotationLeft[priority[i]], mode[i] == .auto {
                 k.s |= ExplainKey.nextTurn; k.n4 = durationKey(left)
             }
             return k
@@ -74,7 +75,7 @@ extension ControlEngine {
         } else if scratch.hold[i] == 1 {
             k.t = .ramp; k.setTenths(0, scratch.rampTarget[i])
         } else {
-            bindingKey(i, quarter: quarter, &k)
+            bindingKey(i, c, &k)
         }
         if scratch.switched[i] {
             k.s |= scratch.phasesCmd[i] == 1 ? ExplainKey.switched1 : ExplainKey.switched3
@@ -83,14 +84,14 @@ extension ControlEngine {
     }
 
     /// Why an admitted point has the current it has.
-    private func bindingKey(_ i: Int, quarter: QuarterStatus?, _ k: inout ExplainKey) {
+    private mutating func bindingKey(_ i: Int, _ x: ExplainContext, _ k: inout ExplainKey) {
         let b = fill.bind[i]
         if b >= 0 {
             let c = Int(b)
-            if c == site.powerConstraint, let q = quarter {
+            if c == site.powerConstraint, let q = x.quarterKW {
                 k.t = .slider
-                k.n0 = q.targetKW > settings.sliderKW + 1e-9 ? 1 : 0
-                k.setTenths(1, q.targetKW); k.setTenths(2, q.allowedKW)
+                k.n0 = q.target > settings.sliderKW + 1e-9 ? 1 : 0
+                k.setTenths(1, q.target); k.setTenths(2, q.allowed)
                 return
             }
             k.n0 = c / 3; k.n1 = c % 3; k.setTenths(2, scratch.load[c])
@@ -111,7 +112,7 @@ extension ControlEngine {
     }
 
     /// What a waiting (or stopped) car needs and what is free where it does not fit.
-    private func waitingKey(_ i: Int, _ k: inout ExplainKey) {
+    private mutating func waitingKey(_ i: Int, _ k: inout ExplainKey) {
         let c = Int(scratch.waitK[i])
         guard c >= 0 else { k.t = .waiting; return }
         // A car that needs more than the point's minimum says so, with its start current.
@@ -193,6 +194,31 @@ extension ControlEngine {
         if k.s & ExplainKey.switched3 != 0 { ex.text += "; switched to 3 phases" }
         return ex
     }
+}
+
+/// What the explanations of one decision read besides the engine's own working values: taken
+/// once per decision and lent to every point, so no reading, quarter or input is copied per
+/// point (these copies were most of the explanations' cost in a backtest).
+struct ExplainContext {
+    var points: [PointReading]
+    var meters: [MeterReading]
+    var gridAgeS: Double
+    var gridKnown: Bool
+    /// The quarter's target and allowed power (kW), when there is a quarter.
+    var quarterKW: (target: Double, allowed: Double)?
+    var rotationLeft: [Int: Double]
+    var now: Date
+
+    /// What the explanation reads of point i's reading (`PointReading.none` past the input's end).
+    struct Reading { var hasStatus: Bool; var reachable: Bool; var ageS: Double }
+
+    func reading(_ i: Int) -> Reading {
+        guard i < points.count else { return Reading(hasStatus: false, reachable: PointReading.none.reachable, ageS: PointReading.none.ageS) }
+        return Reading(hasStatus: points[i].status?.state != nil, reachable: points[i].reachable, ageS: points[i].ageS)
+    }
+
+    /// The charger's own error text (only an explanation in error asks).
+    func errorText(_ i: Int) -> String? { i < points.count ? points[i].status?.errorText : nil }
 }
 
 /// Everything one point's explanation shows: which text, and its numbers as printed (tenths for

@@ -152,8 +152,10 @@ extension ControlEngine {
         @inline(__always)
         init(_ points: [PointReading], _ i: Int) {
             guard i < points.count else { status = nil; ageS = PointReading.none.ageS; reachable = PointReading.none.reachable; return }
-            if points[i].status != nil {
-                status = Status(state: points[i].status!.state, currents: points[i].status!.currents,
+            // Asked through `?.state`, not `status != nil`: that compares two whole optional
+            // statuses (Equatable), copying both, for every point and decision.
+            if let state = points[i].status?.state {
+                status = Status(state: state, currents: points[i].status!.currents,
                                 powerW: points[i].status!.powerW, activePhases: points[i].status!.activePhases)
             } else {
                 status = nil

@@ -19,6 +19,8 @@ public struct WiringWatch: Sendable {
     var offset: [WiringCheck.Sample]
     var join: [Bool]
     var previous: [PhaseValues?]
+    /// Which points moved at this decision (working list of `observe`).
+    var moved: [Bool] = []
     var holdUntil = -Double.infinity
     /// Consecutive windows that found a mismatch, per point: two raise the alert.
     var mismatches: [Int]
@@ -47,7 +49,9 @@ public struct WiringWatch: Sendable {
     /// fresh (nil = no fresh status), and the main meter's lines. Returns alerts raised/cleared.
     public mutating func observe(points: [PhaseValues?], grid: PhaseValues, mono: Double, now: Date) -> [AlertEvent] {
         // Which points changed since the last decision (an unknown one may have).
-        var moved = [Bool](repeating: false, count: points.count)
+        // Kept between decisions: a new list each time cost an allocation per decision.
+        if moved.count != points.count { moved = [Bool](repeating: false, count: points.count) }
+        var anyMoved = 0
         for (i, t) in points.enumerated() {
             if let t, let p = previous[i] {
                 let d = t + p * -1
@@ -56,8 +60,8 @@ public struct WiringWatch: Sendable {
                 moved[i] = true
             }
             previous[i] = t
+            if moved[i] { anyMoved += 1 }
         }
-        let anyMoved = moved.filter { $0 }.count
         let held = mono < holdUntil
         for (i, t) in points.enumerated() {
             guard let t else {                                           // a gap breaks the steps

@@ -90,6 +90,20 @@ struct HistoryBook {
         counters[key] = c
     }
 
+    /// The counters sampled on every telegram and inverter answer, by slot (no key hashed):
+    /// the grid's import and export, then each inverter's PV, battery charge and discharge.
+    var slotCounters: [EnergyCounter] = []
+    static let gridImportSlot = 0, gridExportSlot = 1
+    static func inverterSlots(_ i: Int) -> (pv: Int, charge: Int, discharge: Int) { (2 + 3 * i, 3 + 3 * i, 4 + 3 * i) }
+
+    /// `count` for the counter in `slot` (above), toward the measuring point `id`.
+    mutating func count(slot: Int, as id: String, at t: Date, registerKWh: Double?, powerW: Double?) {
+        if slot >= slotCounters.count { slotCounters += Array(repeating: EnergyCounter(), count: slot + 1 - slotCounters.count) }
+        if let (kwh, from) = slotCounters[slot].sample(at: t, registerKWh: registerKWh, powerW: powerW, maxGapS: Self.maxGapS) {
+            buckets.add(id, kwh, from: from, to: t)
+        }
+    }
+
     /// The charge points' counters by device index (one sample per charger answer: no key hashed).
     var pointCounters: [EnergyCounter] = []
 

@@ -52,6 +52,8 @@ public struct LoopOptions: Sendable, Equatable {
     /// The tick re-reads a device last asked at least this long ago.
     public var pollEveryS = 0.9
     public var statusEveryS = 1.0
+    /// A backtest publishes no status: nobody reads it, and a month is 2.6 M decisions.
+    public var publishStatus = true
     public var stateEveryS = 60.0
     public var pulsesEveryS = 300.0
     /// Run the home energy manager (`energy:` with a battery or curtailment) in the loop: the

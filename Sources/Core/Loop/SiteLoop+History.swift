@@ -1,16 +1,14 @@
 import Foundation
 
-/// The history's counter keys of the polled meters and inverters, built once (a backtest counts
+/// The history's counter keys of the polled meters, built once (a backtest counts
 /// a sample of each every simulated second).
 struct HistoryKeys {
     /// Per meter device: its counter key and the measuring point it counts toward (its board).
     let meters: [(key: String, board: String)]
-    /// Per inverter: the PV, battery charge and battery discharge counters.
-    let inverters: [(pv: String, charge: String, discharge: String)]
+    // The inverters' and the grid's counters are slots of `HistoryBook.slotCounters`.
 
     init(devices: SiteDevices, boards: [LevelConfig]) {
         meters = devices.meters.map { id in ("meter:\(id)", boards.first { $0.meter == .device(id) }?.id ?? id) }
-        inverters = devices.inverters.indices.map { i in ("pv:\(i)", "bat+:\(i)", "bat-:\(i)") }
     }
 }
 
@@ -33,11 +31,11 @@ extension SiteLoop {
             let k = historyKeys.meters[i]
             book.count(k.key, as: k.board, at: t, registerKWh: m.importKWh, powerW: m.powerW)
         case .inverter(let i, .success(let m)):
-            let k = historyKeys.inverters[i]
-            book.count(k.pv, as: HistoryPoint.pv, at: t, registerKWh: nil, powerW: m.pvPowerW)
+            let k = HistoryBook.inverterSlots(i)
+            book.count(slot: k.pv, as: HistoryPoint.pv, at: t, registerKWh: nil, powerW: m.pvPowerW)
             if let b = m.batteryPowerW {
-                book.count(k.charge, as: HistoryPoint.batteryCharge, at: t, registerKWh: nil, powerW: b)
-                book.count(k.discharge, as: HistoryPoint.batteryDischarge, at: t, registerKWh: nil, powerW: -b)
+                book.count(slot: k.charge, as: HistoryPoint.batteryCharge, at: t, registerKWh: nil, powerW: b)
+                book.count(slot: k.discharge, as: HistoryPoint.batteryDischarge, at: t, registerKWh: nil, powerW: -b)
             }
         case .pulse(let i, .success):
             if case .success(let r)? = pulseReadings[i] {
@@ -49,8 +47,8 @@ extension SiteLoop {
     }
 
     func countGrid(_ m: MeterMeasurement, at t: Date) {
-        book.count("grid+", as: HistoryPoint.gridImport, at: t, registerKWh: m.importKWh, powerW: m.powerW)
-        book.count("grid-", as: HistoryPoint.gridExport, at: t, registerKWh: m.exportKWh, powerW: -m.powerW)
+        book.count(slot: HistoryBook.gridImportSlot, as: HistoryPoint.gridImport, at: t, registerKWh: m.importKWh, powerW: m.powerW)
+        book.count(slot: HistoryBook.gridExportSlot, as: HistoryPoint.gridExport, at: t, registerKWh: m.exportKWh, powerW: -m.powerW)
     }
 
     /// After each decision: relays and boards without a meter hold their power until the next;
@@ -86,14 +84,15 @@ extension SiteLoop {
         let avg = closed?.averageKW ?? cur.importedKWh / 0.25
         out.append(.recordQuarter(ClosedQuarter(
             start: cur.start, averageKW: avg, importKWh: mine[HistoryPoint.gridImport] ?? avg * 0.25,
-            exportKWh: mine[HistoryPoint.gridExport] ?? (counterSeen("grid-") ? 0 : nil), sliderKW: site.settings.sliderKW,
+            exportKWh: mine[HistoryPoint.gridExport] ?? (slotSeen(HistoryBook.gridExportSlot) ? 0 : nil), sliderKW: site.settings.sliderKW,
             meterAverageKW: cur.meterAverageKW, monthPeakKW: qs.monthPeakKW, monthPeakStart: qs.monthPeakTime)))
         emitEnergy(energy)
         for k in book.sessions.keys.sorted() { out.append(.recordSession(book.sessions[k]!.record)) }
         emitReadings()
     }
 
-    func counterSeen(_ key: String) -> Bool { book.counters[key]?.lastTime != nil }
+    /// Whether the counter in `slot` (`HistoryBook.slotCounters`) has had a sample.
+    func slotSeen(_ slot: Int) -> Bool { slot < book.slotCounters.count && book.slotCounters[slot].lastTime != nil }
 
     func emitEnergy(_ energy: [(Date, [String: Double])]) {
         for (start, kwh) in energy where !kwh.isEmpty {

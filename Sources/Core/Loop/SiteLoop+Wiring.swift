@@ -7,13 +7,17 @@ extension SiteLoop {
         // A heat pump or boiler switched now moves a line while the cars' setpoints move.
         if relaysChanged { wiringWatch.hold(untilMono: mono + 8) }
         guard !safeState, let g = site.grid, let age = site.gridAgeS(mono: mono), age <= 2 else { return }
-        let terminals: [PhaseValues?] = site.config.chargepoints.indices.map { i in
-            guard let slot = site.pointSlotStorage(configured: i), slot.reachable, let st = slot.status, mono - slot.at <= 2 else {
-                return nil
+        // Into a list kept from decision to decision (not a new one each time).
+        let n = site.config.chargepoints.count
+        if wiringTerminals.count != n { wiringTerminals = Array(repeating: nil, count: n) }
+        for i in 0..<n {
+            if let at = site.pointSlotAt(configured: i), mono - at <= 2 {
+                wiringTerminals[i] = site.pointSlotCurrents(configured: i)
+            } else {
+                wiringTerminals[i] = nil
             }
-            return st.currents
         }
-        for a in wiringWatch.observe(points: terminals, grid: g.meter.currents, mono: mono, now: now) {
+        for a in wiringWatch.observe(points: wiringTerminals, grid: g.meter.currents, mono: mono, now: now) {
             site.record(alert: a)
             out.append(.log(a.active ? .warning : .info, "\(a.active ? "alert" : "cleared"): \(a.text)"))
             out.append(.alert(a))

@@ -45,32 +45,34 @@ public final class SiteLoop {
     @exclusivity(unchecked) var pulseBusy: [Bool]
     @exclusivity(unchecked) var pendingWrite: [SetpointWrite?]
 
+    // The state below is `@exclusivity(unchecked)` for the same reason as the working state
+    // above (one owner; a backtest touches it on every event).
     // The chargers' own safe current (SiteLoop+SafeCurrent.swift), by device index.
-    public internal(set) var safeChecks: [SafeCurrentCheck?]
-    var safeDue: [Bool]
-    var safeBusy: [Bool]
-    var safeRetryAt: [Double]
+    @exclusivity(unchecked) public internal(set) var safeChecks: [SafeCurrentCheck?]
+    @exclusivity(unchecked) var safeDue: [Bool]
+    @exclusivity(unchecked) var safeBusy: [Bool]
+    @exclusivity(unchecked) var safeRetryAt: [Double]
 
     // Commissioning: the point whose setpoint is being stepped (SiteLoop+PhaseProbe.swift).
-    public internal(set) var phaseProbe: PhaseProbe?
-    public internal(set) var phaseReport: PhaseProbe.Report?
-    var probeSentA: Double?
+    @exclusivity(unchecked) public internal(set) var phaseProbe: PhaseProbe?
+    @exclusivity(unchecked) public internal(set) var phaseReport: PhaseProbe.Report?
+    @exclusivity(unchecked) var probeSentA: Double?
     /// The wiring check on the loop's own data (SiteLoop+Wiring.swift).
-    public internal(set) var wiringWatch: WiringWatch
+    @exclusivity(unchecked) public internal(set) var wiringWatch: WiringWatch
 
     // The decision round.
     @exclusivity(unchecked) public private(set) var roundOpen = false
     @exclusivity(unchecked) var roundMember: [Bool]
     @exclusivity(unchecked) var roundWaiting = 0
-    var roundSerial = 0
-    var firstRoundDone = false
+    @exclusivity(unchecked) var roundSerial = 0
+    @exclusivity(unchecked) var firstRoundDone = false
 
-    public private(set) var stopped = false
-    var lastDecisionMono = -Double.infinity
-    var lastStatusMono = -Double.infinity
-    var lastStateMono: Double
-    var lastPulsesSaveMono: Double
-    var currentQuarter: QuarterStatus?
+    @exclusivity(unchecked) public private(set) var stopped = false
+    @exclusivity(unchecked) var lastDecisionMono = -Double.infinity
+    @exclusivity(unchecked) var lastStatusMono = -Double.infinity
+    @exclusivity(unchecked) var lastStateMono: Double
+    @exclusivity(unchecked) var lastPulsesSaveMono: Double
+    @exclusivity(unchecked) var currentQuarter: QuarterStatus?
 
     // What the history gets at each quarter's end (SiteLoop+History.swift).
     @exclusivity(unchecked) var book: HistoryBook
@@ -78,17 +80,19 @@ public final class SiteLoop {
     let calendar: Calendar
 
     // Pulse inputs.
-    var pulseMeters: [PulseMeter]
+    @exclusivity(unchecked) var pulseMeters: [PulseMeter]
     /// The latest reading of each pulse input (nil before the first).
-    public private(set) var pulseReadings: [Result<PulseReading, DeviceFailure>?]
+    @exclusivity(unchecked) public private(set) var pulseReadings: [Result<PulseReading, DeviceFailure>?]
 
     @exclusivity(unchecked) var out: [SiteEffect] = []
+    /// The wiring watch's per-point terminals of this decision (SiteLoop+Wiring.swift), reused.
+    @exclusivity(unchecked) var wiringTerminals: [PhaseValues?] = []
 
     /// The home energy manager (SiteLoop+Energy.swift), when `options.manageEnergy` and the
     /// configuration has one.
-    public internal(set) var energy: LoopEnergy?
+    @exclusivity(unchecked) public internal(set) var energy: LoopEnergy?
     /// Cars with a ready-by target (SiteLoop+CarPlan.swift): their planned quarters.
-    public internal(set) var carPlans: CarPlanFollower
+    @exclusivity(unchecked) public internal(set) var carPlans: CarPlanFollower
 
     public init(site: SiteController, devices: SiteDevices, clock: SiteClock, options: LoopOptions = LoopOptions(),
                 pulseStates: [String: PulseMeterState] = [:]) {
@@ -338,10 +342,12 @@ public final class SiteLoop {
         planCars(now: now)
         if let e = energy { site.relayPlan = e.controller.relayAsks(now: now) }
         let step = site.step(now: now, mono: mono)
+        // The probed point's id, read once (not the whole probe copied out for every point).
+        var probed = phaseProbe?.pointId
         var sent = false
         for (k, p) in step.decision.points.enumerated() {
             guard k < deviceOfDecision.count, let i = deviceOfDecision[k] else { continue }
-            if phaseProbe?.pointId == p.id { probeStep(k, i, p, mono: mono); continue }
+            if let id = probed, id == p.id { probeStep(k, i, p, mono: mono); probed = phaseProbe?.pointId; continue }
             if p.send { write(SetpointWrite(point: i, amps: p.setpointA, phases: p.phases)); sent = true }
         }
         if step.relays.contains(where: \.changed) { out.append(.driveRelays(step.relays)) }
@@ -357,7 +363,7 @@ public final class SiteLoop {
         out.append(.decided(step))
         // A new setpoint is published at once (the file stays throttled by the shell): whoever
         // asks why a charger just changed gets the decision that changed it.
-        if mono - lastStatusMono >= options.statusEveryS || sent {
+        if options.publishStatus && (mono - lastStatusMono >= options.statusEveryS || sent) {
             lastStatusMono = mono
             out.append(.writeStatus(StatusReport(site: site.config.site.name, sliderKW: site.settings.sliderKW,
                                                  meterAgeS: site.gridAgeS(mono: mono), decision: step.decision,

@@ -22,39 +22,45 @@ public final class SiteController {
     public private(set) var settings: RuntimeSettings {
         didSet { anyReadyBy = Self.hasReadyBy(settings) }
     }
+    // The controller has one owner (the loop: a task, a thread or a test) and is touched on
+    // every decision: `@exclusivity(unchecked)` drops the run-time exclusivity check of each
+    // access to the state below (no access is held across a call that touches it again).
     /// Whether some point has a ready-by target: the loop asks before every decision, so it is
     /// worked out when the settings change, not by a look over every point each time.
-    public private(set) var anyReadyBy: Bool
+    @exclusivity(unchecked) public private(set) var anyReadyBy: Bool
     public let controller: Controller
-    public private(set) var relays: RelayController
-    public private(set) var alerts: AlertEvaluator
-    public private(set) var lastDecision: Decision?
+    @exclusivity(unchecked) public private(set) var relays: RelayController
+    @exclusivity(unchecked) public private(set) var alerts: AlertEvaluator
+    @exclusivity(unchecked) public private(set) var lastDecision: Decision?
     /// The cars' ready-by plans for the next decision, per point index (`CarPlanFollower`); empty = none.
-    public var carPlan: [CarPlanGate] = []
+    @exclusivity(unchecked) public var carPlan: [CarPlanGate] = []
     /// What the energy plan asks of the relays this step (`LoopEnergy.relayAsks`); empty = no plan.
-    public var relayPlan: [String: RelayPlanAsk] = [:]
-    public private(set) var lastRelays: [RelayDecision] = []
-    public private(set) var alertLog: [AlertView] = []
-    private var warningsSeen = Set<String>()
+    @exclusivity(unchecked) public var relayPlan: [String: RelayPlanAsk] = [:]
+    @exclusivity(unchecked) public private(set) var lastRelays: [RelayDecision] = []
+    @exclusivity(unchecked) public private(set) var alertLog: [AlertView] = []
+    @exclusivity(unchecked) private var warningsSeen = Set<String>()
     /// The links to the other hubs of a fleet (`remote:` levels).
-    public private(set) var hubs: HubLinks
+    @exclusivity(unchecked) public private(set) var hubs: HubLinks
 
     // Latest readings and when they came (mono seconds).
-    public private(set) var grid: GridMeasurement?
-    public private(set) var gridAt: Double?
+    @exclusivity(unchecked) public private(set) var grid: GridMeasurement?
+    @exclusivity(unchecked) public private(set) var gridAt: Double?
     /// Configured points' latest readings by the index of their id (`CompiledSite.pointIndex`):
     /// the loop updates one per charger answer, so no id is hashed on that path (and, as the
     /// controller has one owner, no run-time exclusivity check is paid).
-    @exclusivity(unchecked) private var slots: [PointSlot?]
+    /// Not optionals: reading a field through `slots[k]?.` copied the whole optional slot (by
+    /// the generic value witness) on every access; `slotKnown` says which were ever read.
+    @exclusivity(unchecked) private var slots: [PointSlot]
+    @exclusivity(unchecked) private var slotKnown: [Bool]
     /// The slot of each decided point (a repeated id shares the first one's).
     private let slotOfDecision: [Int]
     /// Points the configuration does not name (a device the loop still polls).
-    private var otherSlots: [String: PointSlot] = [:]
-    private var meters: [String: (MeterMeasurement, Double)] = [:]
-    private var inverters: [String: (InverterMeasurement, Double)] = [:]
+    @exclusivity(unchecked) private var otherSlots: [String: PointSlot] = [:]
+    @exclusivity(unchecked) private var meters: [String: (MeterMeasurement, Double)] = [:]
+    @exclusivity(unchecked) private var inverters: [String: (InverterMeasurement, Double)] = [:]
     let mainMeterId: String
     /// The decision's input, by index (`CompiledSite`), reused from step to step.
-    private var input: ControlInput
+    @exclusivity(unchecked) private var input: ControlInput
     /// Each level's meter id (`CompiledSite.levelMeterId`).
     private let levelMeterId: [String?]
 
@@ -65,6 +71,10 @@ public final class SiteController {
         var error: String?
         var watchdogS: Double?
         var refreshS: Double?
+        /// Mirrors of `status` as plain values for the per-decision readers (the wiring watch):
+        /// whether there is one, and its terminal currents.
+        var hasStatus = false
+        var currents = PhaseValues.zero
     }
 
     public init(config: SiteConfig, settings: RuntimeSettings? = nil, state: ControllerState? = nil, start: Date) {
@@ -74,7 +84,8 @@ public final class SiteController {
         anyReadyBy = Self.hasReadyBy(s)
         controller = Controller(config: config, settings: s)
         let site = controller.site
-        slots = Array(repeating: nil, count: site.pointCount)
+        slots = Array(repeating: PointSlot(status: nil, at: 0, reachable: false), count: site.pointCount)
+        slotKnown = Array(repeating: false, count: site.pointCount)
         slotOfDecision = site.pointIds.map { site.pointIndex[$0] ?? 0 }
         input = ControlInput.empty(for: site)
         levelMeterId = site.levelMeterId
@@ -109,13 +120,13 @@ public final class SiteController {
     /// `updatePoint` for the configured point whose id has index `i` in `CompiledSite.pointIndex`.
     public func updatePoint(slot i: Int, status: ChargePointStatus?, reachable: Bool, error: String? = nil,
                             watchdogS: Double? = nil, refreshS: Double? = nil, at mono: Double) {
-        if slots[i] == nil { slots[i] = PointSlot(status: nil, at: mono, reachable: reachable) }
-        Self.update(&slots[i]!, status: status, reachable: reachable, error: error, watchdogS: watchdogS, refreshS: refreshS, at: mono)
+        if !slotKnown[i] { slots[i] = PointSlot(status: nil, at: mono, reachable: reachable); slotKnown[i] = true }
+        Self.update(&slots[i], status: status, reachable: reachable, error: error, watchdogS: watchdogS, refreshS: refreshS, at: mono)
     }
 
     private static func update(_ slot: inout PointSlot, status: ChargePointStatus?, reachable: Bool, error: String?,
                                watchdogS: Double?, refreshS: Double?, at mono: Double) {
-        if let st = status { slot.status = st; slot.at = mono }
+        if let st = status { slot.status = st; slot.at = mono; slot.hasStatus = true; slot.currents = st.currents }
         slot.reachable = reachable
         slot.error = error
         if let w = watchdogS { slot.watchdogS = w }
@@ -152,24 +163,41 @@ public final class SiteController {
     }
 
     /// The latest reading of configured point `i` (the order of `config.chargepoints`), no id hashed.
-    func pointSlotStorage(configured i: Int) -> PointSlot? { slots[slotOfDecision[i]] }
+    func pointSlotStorage(configured i: Int) -> PointSlot? {
+        let k = slotOfDecision[i]
+        return slotKnown[k] ? slots[k] : nil
+    }
+
+    /// When configured point i's status was read, if it is reachable and has one (no slot copied).
+    func pointSlotAt(configured i: Int) -> Double? {
+        let k = slotOfDecision[i]
+        guard slotKnown[k], slots[k].reachable, slots[k].hasStatus else { return nil }
+        return slots[k].at
+    }
+
+    /// Configured point i's terminal currents in its latest status (no slot copied).
+    func pointSlotCurrents(configured i: Int) -> PhaseValues? {
+        let k = slotOfDecision[i]
+        return slotKnown[k] && slots[k].hasStatus ? slots[k].currents : nil
+    }
 
     func pointSlotStorage(_ id: String) -> PointSlot? {
-        if let i = controller.site.pointIndex[id] { return slots[i] }
+        if let i = controller.site.pointIndex[id] { return slotKnown[i] ? slots[i] : nil }
         return otherSlots[id]
     }
 
     /// The sum of the inverters read in the last minute.
     public func inverterTotals(mono: Double) -> InverterMeasurement? {
-        let fresh = inverters.values.filter { mono - $0.1 < 60 }.map(\.0)
-        guard !fresh.isEmpty else { return nil }
-        var t = InverterMeasurement(pvPowerW: 0)
-        for m in fresh {
+        // One pass, in the dictionary's order, with no list of the fresh ones built (every decision asks).
+        var total: InverterMeasurement?
+        for (m, at) in inverters.values where mono - at < 60 {
+            var t = total ?? InverterMeasurement(pvPowerW: 0)
             t.pvPowerW += m.pvPowerW
             if let b = m.batteryPowerW { t.batteryPowerW = (t.batteryPowerW ?? 0) + b }
             if let s = m.batterySoCPercent { t.batterySoCPercent = s }
+            total = t
         }
-        return t
+        return total
     }
 
     // MARK: commands
@@ -251,10 +279,16 @@ public final class SiteController {
         self.input = .init(grid: nil, gridAgeS: .infinity, meters: [], points: [])
         input.grid = grid
         input.gridAgeS = gridAt.map { mono - $0 } ?? .infinity
+        // Field by field in place: taking the slot out (`if let p = slots[k]`) and building a new
+        // reading copied each status three times, for every point and decision.
         for i in 0..<slotOfDecision.count {
-            if let p = slots[slotOfDecision[i]] {
-                input.points[i] = PointReading(status: p.status, ageS: mono - p.at, reachable: p.reachable, watchdogS: p.watchdogS,
-                                               refreshS: p.refreshS)
+            let k = slotOfDecision[i]
+            if slotKnown[k] {
+                input.points[i].status = slots[k].status
+                input.points[i].ageS = mono - slots[k].at
+                input.points[i].reachable = slots[k].reachable
+                input.points[i].watchdogS = slots[k].watchdogS
+                input.points[i].refreshS = slots[k].refreshS
             } else {
                 input.points[i] = .none
             }
@@ -274,7 +308,9 @@ public final class SiteController {
         if !hubs.isEmpty { (hubOut, hubNotes) = hubs.after(d, site: controller.site, at: mono) }
 
         let gridW = grid?.meter.powerW ?? 0
-        let balance = RelayInputs.surplusBalance(gridW: gridW, batteryW: inverterTotals(mono: mono)?.batteryPowerW)
+        // Summed once for the relays and the alerts.
+        let inverterNow = inverterTotals(mono: mono)
+        let balance = RelayInputs.surplusBalance(gridW: gridW, batteryW: inverterNow?.batteryPowerW)
         var ri = RelayInputs(now: now, exportW: balance.exportW, importW: balance.importW,
                              carsSurplusW: d.consumers?.carsFlexibleW ?? 0, meterStale: d.safeState,
                              peakHeadroomW: d.quarter.map { RelayInputs.peakHeadroomW(quarter: $0, importW: max(0, gridW)) },
@@ -283,7 +319,7 @@ public final class SiteController {
         let rd = relays.step(ri)
         lastRelays = rd
 
-        let pv = inverterTotals(mono: mono)?.pvPowerW
+        let pv = inverterNow?.pvPowerW
         let lostOther = otherSlots.isEmpty ? [] : otherSlots.filter { !$0.value.reachable }.map(\.key)
         let ai = AlertInput.from(decision: d, gridPowerW: grid.map { $0.meter.powerW }, pvW: pv, mainMeterId: mainMeterId,
                                  gridAgeS: input.gridAgeS, otherLost: lostOther, sliderKW: settings.sliderKW)

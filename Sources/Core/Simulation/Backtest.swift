@@ -20,7 +20,9 @@ public struct Backtest: Sendable {
     public func kwartierRunner(settings: RuntimeSettings? = nil, outbox: ((SiteEffect) -> Void)? = nil,
                                energy: SimEnergyControl? = nil) throws -> (SimulationRunner, KwartierBrain) {
         let start = try SimSiteBuilder.startDate(scenario, SimSiteBuilder.timeZone(config))
-        let brain = KwartierBrain(config: config, settings: settings, start: start, outbox: outbox)
+        var options = LoopOptions()
+        options.publishStatus = false
+        let brain = KwartierBrain(config: config, settings: settings, start: start, options: options, outbox: outbox)
         let runner = try SimulationRunner(config: config, scenario: scenario, brain: brain, makeTelegram: VirtualP1Meter().maker,
                                           energy: energy)
         brain.prices = runner.recorder.pricing?.series

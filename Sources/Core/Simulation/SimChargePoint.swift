@@ -166,9 +166,11 @@ public final class SimChargePoint: ChargePointDevice {
     public func readStatus() throws -> ChargePointStatus {
         guard live.pointee.reachable else { throw DeviceError.timeout("\(config.id) does not answer") }
         let x = live
-        let hasCar = x.pointee.car != nil
+        // Through `?.phases`, not `car != nil`: that compares two whole optional cars (Equatable).
+        let carPhases = x.pointee.car?.phases
+        let hasCar = carPhases != nil
         let drawA = x.pointee.drawA
-        let n = hasCar ? min(x.pointee.car!.phases, x.pointee.activePhases, maxWiredPhases) : 0
+        let n = carPhases.map { min($0, x.pointee.activePhases, maxWiredPhases) } ?? 0
         let state: ChargeState = !hasCar ? .noCar : (drawA > 0.1 ? .charging : .connected)
         let terminals = PhaseValues(n > 0 ? drawA : 0, n > 1 ? drawA : 0, n > 2 ? drawA : 0)
         var applied = x.pointee.setpointA

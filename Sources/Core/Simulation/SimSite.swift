@@ -6,28 +6,30 @@ import Foundation
 public final class SimSite {
     public let config: SiteConfig
     public let points: [SimChargePoint]
-    public var pv: SimPV?
-    public var house: SimHouse
-    public var battery: SimBattery?
-    public var heatPump: SimHeatPump?
-    public var boiler: SimBoiler?
-    public private(set) var now: Date
-    private var schedule: [(point: Int, car: SimCar)]
-    private var nextArrival = 0
-    public private(set) var turnedAway: [SimCar] = []
-    public private(set) var flows = SimFlows()
+    // Touched many times a simulated second by the one thread that steps the simulation:
+    // `@exclusivity(unchecked)` drops the run-time exclusivity check of each access.
+    @exclusivity(unchecked) public var pv: SimPV?
+    @exclusivity(unchecked) public var house: SimHouse
+    @exclusivity(unchecked) public var battery: SimBattery?
+    @exclusivity(unchecked) public var heatPump: SimHeatPump?
+    @exclusivity(unchecked) public var boiler: SimBoiler?
+    @exclusivity(unchecked) public private(set) var now: Date
+    @exclusivity(unchecked) private var schedule: [(point: Int, car: SimCar)]
+    @exclusivity(unchecked) private var nextArrival = 0
+    @exclusivity(unchecked) public private(set) var turnedAway: [SimCar] = []
+    @exclusivity(unchecked) public private(set) var flows = SimFlows()
     private let voltage: Double
     /// No neutral: a point's power is not its line currents times the voltage (see `PowerModel`).
     private let isIT: Bool
     private let timeZone: TimeZone
-    private var clock: LocalClock
+    @exclusivity(unchecked) private var clock: LocalClock
     // The fuse tree as indices, built once: each point's level, each level's parent.
     private let levelIds: [String]
     private let pointLevel: [Int]
     private let levelParent: [Int]
     /// Levels ordered children before parents, so one pass sums every subtree.
     private let bottomUp: [Int]
-    private var hourNow: Double = 0
+    @exclusivity(unchecked) private var hourNow: Double = 0
 
     public init(config: SiteConfig, start: Date, cars: [(point: Int, car: SimCar)], house: SimHouse,
                 pv: SimPV? = nil, battery: SimBattery? = nil, heatPump: SimHeatPump? = nil, boiler: SimBoiler? = nil,

@@ -19,16 +19,17 @@ public final class SimulationRunner {
     public let config: SiteConfig
     public let scenario: SimScenario
     public let site: SimSite
-    public private(set) var meter: VirtualMeterState
-    public private(set) var recorder: SimRecorder
+    // Touched every step by the one thread that steps the run: no run-time exclusivity check.
+    @exclusivity(unchecked) public private(set) var meter: VirtualMeterState
+    @exclusivity(unchecked) public private(set) var recorder: SimRecorder
     public let brain: SimBrain
     public let stepS: Double
     let makeTelegram: TelegramMaker?
-    public private(set) var lastTelegram: [UInt8]?
+    @exclusivity(unchecked) public private(set) var lastTelegram: [UInt8]?
     public let start: Date
     /// Local midnight of the scenario's first day: weather changes at each local day from it.
     let firstDay: Date
-    private var day = 0
+    @exclusivity(unchecked) private var day = 0
     /// Kwartier's energy manager (battery setpoint, inverter limit), when the run has one.
     public let energy: SimEnergyManager?
 
