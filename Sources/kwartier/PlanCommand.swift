@@ -17,7 +17,9 @@ struct PlanCommand: ParsableCommand {
         cost of a new month peak (see docs/ENERGY.md). The house load is the history's profile of the \
         last 4 weeks per weekday and quarter (DATA_DIR/history.sqlite), or a flat --load-kw. The last good prices are kept in the data \
         directory: a failing source uses them and says so (an alert on standard error, `alerts` in \
-        the JSON). This command plans only; the running hub does not yet steer the battery.
+        the JSON). This command only shows the plan; a running hub (`kwartier run`) with \
+        `energy.mode: plan`, the default, plans the same way and steers the battery and the \
+        inverter by it (`reactive` and `off`: see docs/ENERGY.md).
 
         Examples:
           kwartier plan --config /etc/kwartier/kwartier.yaml
